@@ -1,0 +1,41 @@
+@echo off
+rem One entry point for people and CI on Windows; same verbs as build.sh.
+rem   build.cmd                        restore and build the solution (Release)
+rem   build.cmd test [--filter EXPR]   build, then run the tests; ends with "N passed, M failed"
+rem   build.cmd pack                   write artifacts\packages\Microsoft.ML.Deberta.<version>.nupkg
+setlocal EnableDelayedExpansion
+set "REPO=%~dp0"
+set "REPO=%REPO:~0,-1%"
+if "%CONFIGURATION%"=="" set "CONFIGURATION=Release"
+set "VERB=%~1"
+if "%VERB%"=="" set "VERB=build"
+
+if /I "%VERB%"=="build" goto :build
+if /I "%VERB%"=="test" goto :test
+if /I "%VERB%"=="pack" goto :pack
+echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| pack) 1>&2
+exit /b 1
+
+:build
+dotnet build "%REPO%\Deberta.ML.sln" -c %CONFIGURATION% -nologo -v minimal
+exit /b %ERRORLEVEL%
+
+:test
+set "FILTER="
+if /I "%~2"=="--filter" (
+  if "%~3"=="" ( echo build.cmd: --filter needs an expression 1>&2 & exit /b 1 )
+  set "FILTER=--filter "%~3""
+)
+dotnet build "%REPO%\Deberta.ML.sln" -c %CONFIGURATION% -nologo -v minimal || exit /b 1
+set "RESULTS=%REPO%\artifacts\test-results"
+if exist "%RESULTS%" rmdir /s /q "%RESULTS%"
+dotnet test "%REPO%\test\Microsoft.ML.Deberta.Tests\Microsoft.ML.Deberta.Tests.csproj" -c %CONFIGURATION% --no-build %FILTER% --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "%RESULTS%"
+set "STATUS=%ERRORLEVEL%"
+rem Count from the TRX file: a test host that ran nothing can still exit 0.
+powershell -NoProfile -Command "$x=[xml](Get-Content '%RESULTS%\results.trx'); $c=$x.TestRun.ResultSummary.Counters; $f=[int]$c.failed+[int]$c.error; Write-Output ('{0} passed, {1} failed' -f $c.passed,$f); if ($f -gt 0 -or [int]$c.passed -eq 0) { exit 1 }"
+if errorlevel 1 exit /b 1
+exit /b %STATUS%
+
+:pack
+dotnet pack "%REPO%\src\Microsoft.ML.Deberta\Microsoft.ML.Deberta.csproj" -c %CONFIGURATION% -nologo -v minimal
+exit /b %ERRORLEVEL%
