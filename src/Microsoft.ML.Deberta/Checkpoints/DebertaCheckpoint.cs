@@ -95,6 +95,19 @@ public static class DebertaCheckpoint
         config.Save(folder);
     }
 
+    /// <summary>
+    /// Copies a state dict (transformers keys, with or without the <c>deberta.</c> prefix) into an existing model.
+    /// Every key and shape is checked first; on a mismatch nothing is copied. Head parameters the state dict lacks
+    /// keep their current values (listed as <see cref="CheckpointLoadReport.NewlyInitializedKeys"/>).
+    /// </summary>
+    /// <exception cref="CheckpointMismatchException">Backbone keys are missing or tensors do not fit; the model is unchanged.</exception>
+    public static CheckpointLoadReport LoadStateDict(this DebertaPreTrainedModel model, IReadOnlyDictionary<string, Tensor> stateDict)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stateDict);
+        return StateDictLoader.Load(model, stateDict, "state dict", model is DebertaForMaskedLM ? model.Config.Legacy : null);
+    }
+
     /// <summary>The transformers key set a model saves (what <see cref="SavePretrained"/> writes).</summary>
     public static IReadOnlyList<string> StateDictKeys(this DebertaPreTrainedModel model) =>
         model.named_parameters().Select(p => p.name).OrderBy(k => k, StringComparer.Ordinal).ToList();
