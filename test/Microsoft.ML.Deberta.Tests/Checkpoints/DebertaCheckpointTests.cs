@@ -142,6 +142,36 @@ public sealed class DebertaCheckpointTests
     }
 
     [TestMethod]
+    public void ShardedSafetensorsLoadLikeTheSingleFile()
+    {
+        var path = Golden("v2_noshare_nobuckets", "qa");
+        using var golden = GoldenModelFolder.Open(path);
+        using var temp = new TempFolder();
+        File.Copy(Path.Combine(path, "config.json"), temp.File("config.json"));
+        var tensors = SafeTensorsFile.Read(Path.Combine(path, "model.safetensors"));
+        var keys = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var shards = new[] { keys.Take(keys.Count / 2).ToList(), keys.Skip(keys.Count / 2).ToList() };
+        var weightMap = new System.Text.Json.Nodes.JsonObject();
+        for (int i = 0; i < 2; i++)
+        {
+            var name = $"model-0000{i + 1}-of-00002.safetensors";
+            SafeTensorsFile.Write(temp.File(name), shards[i].ToDictionary(k => k, k => tensors[k]));
+            foreach (var key in shards[i]) weightMap[key] = name;
+        }
+        File.WriteAllText(temp.File("model.safetensors.index.json"),
+            new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["weight_map"] = weightMap }.ToJsonString());
+        foreach (var t in tensors.Values) t.Dispose();
+
+        using var scope = NewDisposeScope();
+        using var model = DebertaCheckpoint.Load<DebertaForQuestionAnswering>(temp.Path);
+        using var output = model.Predict(golden.Input("input.input_ids"), golden.Get("input.attention_mask"), golden.Get("input.token_type_ids"));
+        var tracker = new ToleranceTracker();
+        tracker.Elementwise("logits", "sharded start", output.StartLogits, golden.Tensors["start_logits"]);
+        tracker.Elementwise("logits", "sharded end", output.EndLogits, golden.Tensors["end_logits"]);
+        Assert.IsEmpty(tracker.Failures, string.Join("\n", tracker.Failures));
+    }
+
+    [TestMethod]
     [DataRow(ScalarType.Float16)]
     [DataRow(ScalarType.BFloat16)]
     public void HalfPrecisionWeightsAreUpcastToFloat32(ScalarType storage)
