@@ -25,6 +25,9 @@ public sealed class DebertaConfig
 
     private Dictionary<int, string> id2Label = new();
     private Dictionary<string, int> label2Id = new(StringComparer.Ordinal);
+    private IList<string> posAttType = new List<string>();
+    private IList<string> architectures = new List<string>();
+    private JsonObject extraFields = new();
 
     /// <summary>Creates a config with transformers' defaults for the given architecture.</summary>
     /// <param name="version">v1 (<c>DebertaConfig</c> defaults: deberta-base sizes) or v2 (<c>DebertaV2Config</c> defaults: 1536 wide, 24 layers).</param>
@@ -95,7 +98,11 @@ public sealed class DebertaConfig
     public bool PositionBiasedInput { get; set; } = true;
 
     /// <summary><c>pos_att_type</c> as a list (<c>"c2p|p2c"</c> in a file becomes <c>["c2p", "p2c"]</c>); empty when the file has none.</summary>
-    public IList<string> PosAttType { get; set; } = new List<string>();
+    public IList<string> PosAttType
+    {
+        get => posAttType;
+        set => posAttType = value ?? new List<string>();
+    }
 
     /// <summary><c>pooler_dropout</c>: dropout before the pooler's dense layer.</summary>
     public double PoolerDropout { get; set; }
@@ -156,7 +163,11 @@ public sealed class DebertaConfig
     public ProblemType? ProblemType { get; set; }
 
     /// <summary><c>architectures</c>: the transformers class names the checkpoint was saved from.</summary>
-    public IList<string> Architectures { get; set; } = new List<string>();
+    public IList<string> Architectures
+    {
+        get => architectures;
+        set => architectures = value ?? new List<string>();
+    }
 
     /// <summary>
     /// <c>num_labels</c>: outputs of a classification head. Setting a different count replaces the labels by
@@ -181,7 +192,11 @@ public sealed class DebertaConfig
     public IReadOnlyDictionary<string, int> Label2Id => label2Id;
 
     /// <summary>Keys of <c>config.json</c> that this class does not model (e.g. <c>transformers_version</c>); written back unchanged.</summary>
-    public JsonObject ExtraFields { get; set; } = new();
+    public JsonObject ExtraFields
+    {
+        get => extraFields;
+        set => extraFields = value ?? new JsonObject();
+    }
 
     /// <summary>Width E of the embedding tables: <see cref="EmbeddingSize"/> or <see cref="HiddenSize"/>.</summary>
     public int EffectiveEmbeddingSize => EmbeddingSize ?? HiddenSize;

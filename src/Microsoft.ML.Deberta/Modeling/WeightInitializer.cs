@@ -27,7 +27,7 @@ internal static class WeightInitializer
                 ? name[DebertaPreTrainedModel.BackbonePrefix.Length..]
                 : name;
             var leaf = key[(key.LastIndexOf('.') + 1)..];
-            var generator = new torch.Generator(DerivedSeed(seed, key));
+            using var generator = new torch.Generator(DerivedSeed(seed, key));
             if (key.StartsWith("encoder.conv.conv.", StringComparison.Ordinal))
             {
                 // torch's Conv1d default: kaiming_uniform(a=√5) for the weight, U(±1/√fan_in) for the bias.
@@ -46,7 +46,10 @@ internal static class WeightInitializer
             {
                 parameter.normal_(0.0, config.InitializerRange, generator);
                 if (key == "embeddings.word_embeddings.weight" && config.PadTokenId is int pad)
-                    parameter[pad].zero_();
+                {
+                    using var paddingRow = parameter[pad];
+                    paddingRow.zero_();
+                }
             }
         }
     }
