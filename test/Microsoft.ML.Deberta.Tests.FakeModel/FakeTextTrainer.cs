@@ -12,6 +12,9 @@ public sealed class FakeTextTrainer : IDebertaTextTrainer
     /// <summary>When set, the trained scorer has this many outputs (to test the size check).</summary>
     public int? OutputSizeOverride { get; init; }
 
+    /// <summary>When set, the "model" only fits this many classes (stands in for a checkpoint whose head does not fit).</summary>
+    public int? ModelClassCount { get; init; }
+
     internal TextTrainingSet? LastTrainingSet { get; private set; }
 
     internal TextTrainingSet? LastValidationSet { get; private set; }
@@ -21,6 +24,12 @@ public sealed class FakeTextTrainer : IDebertaTextTrainer
     public int Calls { get; private set; }
 
     public FakeTextScorer? LastScorer { get; private set; }
+
+    void IDebertaTextTrainer.CheckTask(TextTask task, int classCount, IReadOnlyList<string>? classNames)
+    {
+        if (ModelClassCount is { } count && count != classCount)
+            throw new ArgumentException($"The model folder's classifier has {count} classes; the label has {classCount}.");
+    }
 
     IDebertaTextScorer IDebertaTextTrainer.Train(TextTrainingSet trainingSet, TextTrainingSet? validationSet, TextTrainingContext context)
     {

@@ -56,7 +56,7 @@ public static class DebertaModelIO
             using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             using (var zip = new ZipArchive(output, ZipArchiveMode.Create))
             {
-                CopyEntries(mlnetZip, zip);
+                PayloadArchive.CopyEntries(mlnetZip, zip);
                 var manifest = new PayloadManifest();
                 for (int i = 0; i < steps.Length; i++)
                 {
@@ -165,14 +165,7 @@ public static class DebertaModelIO
         var modelFolder = Directory.CreateDirectory(Path.Combine(folder, "model")).FullName;
         step.SavePayload(modelFolder);
         StepSettings.From(step).Write(Path.Combine(folder, StepSettings.FileName));
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var relative = Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/');
-            // Weights hardly compress; storing them keeps save and load fast.
-            var level = file.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
-                ? CompressionLevel.NoCompression : CompressionLevel.Optimal;
-            zip.CreateEntryFromFile(file, entryPrefix + relative, level);
-        }
+        PayloadArchive.AddFolder(zip, folder, entryPrefix);
     }
 
     private static TextScoringTransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Step step,
@@ -182,7 +175,7 @@ public static class DebertaModelIO
         var folder = Directory.CreateTempSubdirectory("deberta-load-").FullName;
         try
         {
-            Extract(zip, PayloadManifest.Root + step.Folder + "/", folder, where);
+            PayloadArchive.ExtractFolder(zip, PayloadManifest.Root + step.Folder + "/", folder, where);
             var settings = StepSettings.Read(Path.Combine(folder, StepSettings.FileName), where);
             var loader = TextScorerLoaders.Find(loaders, settings.PayloadKind, where);
             var scorer = loader.Load(Path.Combine(folder, "model"));
@@ -201,36 +194,6 @@ public static class DebertaModelIO
         finally
         {
             TryDeleteFolder(folder);
-        }
-    }
-
-    private static void Extract(ZipArchive zip, string prefix, string folder, string where)
-    {
-        var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
-        int count = 0;
-        foreach (var entry in zip.Entries)
-        {
-            if (!entry.FullName.StartsWith(prefix, StringComparison.Ordinal) || entry.FullName.EndsWith('/'))
-                continue;
-            var target = Path.GetFullPath(Path.Combine(root, entry.FullName[prefix.Length..]));
-            if (!target.StartsWith(root, StringComparison.Ordinal))
-                throw new InvalidDataException($"{where}: entry '{entry.FullName}' points outside its folder.");
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            entry.ExtractToFile(target);
-            count++;
-        }
-        if (count == 0)
-            throw new InvalidDataException($"{where}: the payload folder is missing from the zip.");
-    }
-
-    private static void CopyEntries(string sourceZip, ZipArchive destination)
-    {
-        using var source = ZipFile.OpenRead(sourceZip);
-        foreach (var entry in source.Entries)
-        {
-            using var from = entry.Open();
-            using var to = destination.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
-            from.CopyTo(to);
         }
     }
 

@@ -47,6 +47,12 @@ internal sealed class PredictionColumns
     /// <summary>Regression outputs.</summary>
     public static PredictionColumns Regression(OutputColumnNames names) => new(PredictionKind.Regression, names, 0, false, null);
 
+    /// <summary>Classification or regression.</summary>
+    public TextTask Task => Kind == PredictionKind.Regression ? TextTask.Regression : TextTask.Classification;
+
+    /// <summary>Class names in class order: the label's KeyValues as text, "False"/"True" for a Boolean label, else null.</summary>
+    public IReadOnlyList<string>? ClassNames => KeyValues?.Names ?? (BooleanLabel ? ["False", "True"] : null);
+
     /// <summary>True when a model with <paramref name="outputSize"/> raw outputs per row fits these columns.</summary>
     public bool AcceptsOutputSize(int outputSize) => Kind switch
     {

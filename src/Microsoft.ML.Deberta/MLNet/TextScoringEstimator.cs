@@ -50,6 +50,7 @@ public sealed class TextScoringEstimator : IEstimator<TextScoringTransformer>
         var validation = _settings.ValidationSet;
         if (validation is not null)
             CheckSameLabels(predictions, Plan(validation.Schema));
+        _trainer.CheckTask(predictions.Task, predictions.ClassCount, predictions.ClassNames);
 
         using var channel = _catalog.StartChannel("Fit");
         var ct = _settings.CancellationToken;

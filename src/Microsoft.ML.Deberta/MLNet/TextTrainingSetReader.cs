@@ -62,10 +62,8 @@ internal static class TextTrainingSetReader
         cancellationToken.ThrowIfCancellationRequested();
         if (texts.Count == 0)
             throw new InvalidDataException($"The {what} has no rows.");
-        var task = predictions.Kind == PredictionKind.Regression ? TextTask.Regression : TextTask.Classification;
-        IReadOnlyList<string>? names = predictions.KeyValues?.Names
-            ?? (predictions.BooleanLabel ? ["False", "True"] : null);
-        return new TextTrainingSet(task, [.. texts], pairs?.ToArray(), classes?.ToArray(), targets?.ToArray(), predictions.ClassCount, names);
+        return new TextTrainingSet(predictions.Task, [.. texts], pairs?.ToArray(), classes?.ToArray(), targets?.ToArray(),
+            predictions.ClassCount, predictions.ClassNames);
     }
 
     private static string NonEmpty(ReadOnlyMemory<char> value, string column, long row, string what)

@@ -185,6 +185,19 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void AModelThatDoesNotFitTheTaskFailsBeforeAnyRowIsRead()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var rows = TestRows.Make(6);
+        rows[0].Text = ""; // reading rows would fail on this first, with another message
+        var trainer = new FakeTextTrainer { ModelClassCount = 2 };
+        var e = Assert.ThrowsExactly<ArgumentException>(
+            () => TestModels.ClassificationPipeline(mlContext, trainer).Fit(mlContext.Data.LoadFromEnumerable(rows)));
+        StringAssert.Contains(e.Message, "has 2 classes; the label has 3");
+        Assert.AreEqual(0, trainer.Calls);
+    }
+
+    [TestMethod]
     public void CancellationStopsFitBeforeTraining()
     {
         var mlContext = new MLContext(seed: 1);
