@@ -65,30 +65,33 @@ public sealed class PersistenceTests
     {
         var mlContext = new MLContext(seed: 1);
         var data = TestRows.View(mlContext, 30);
+        // The second DeBERTa step reads the first one's prediction, so the steps only work in their saved order.
         var second = TestModels.Classification("Positive") with
         {
+            Columns = new TextColumns("PredictedLabelValue"),
             Outputs = new OutputColumnNames("Score2", "Predicted2", "Probability2"),
         };
         var inner = TestModels.Estimator(mlContext, new FakeTextTrainer(), second)
             .Append(mlContext.Transforms.CopyColumns("Copy", "Score2"));
         var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
             .Append(TestModels.Estimator(mlContext, new FakeTextTrainer()))
+            .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"))
             .Append(inner);
         var fitted = pipeline.Fit(data);
         // Mark the first step as training-only to see scopes survive the swap.
         var model = new TransformerChain<ITransformer>(fitted.ToArray(),
-            [TransformerScope.Training, TransformerScope.Everything, TransformerScope.Everything]);
+            [TransformerScope.Training, TransformerScope.Everything, TransformerScope.Everything, TransformerScope.Everything]);
         Assert.IsInstanceOfType<TransformerChain<ColumnCopyingTransformer>>(model.Last());
 
         var path = PathOf("nested.zip");
         DebertaModelIO.Save(mlContext, model, data.Schema, path);
         var loaded = (TransformerChain<ITransformer>)DebertaModelIO.Load(mlContext, path, out _, FakeTextScorerLoader.All);
-        var keyed = model.Transform(data, TransformerScope.Everything);
+        Assert.AreEqual("Text", ((TextScoringTransformer)loaded.ElementAt(1)).Columns.Text);
+        Assert.AreEqual("PredictedLabelValue", ((TextScoringTransformer)((TransformerChain<ITransformer>)loaded.Last()).First()).Columns.Text);
         var columns = new[] { "Score", "PredictedLabel", "Score2", "Probability2", "Predicted2", "Copy" };
-        CollectionAssert.AreEqual(PredictionDump.Lines(keyed, columns), PredictionDump.Lines(loaded.Transform(data, TransformerScope.Everything), columns));
-        Assert.HasCount(2, loaded.GetModelFor(TransformerScope.Scoring), "the training-only step stays training-only");
-        var nested = (TransformerChain<ITransformer>)loaded.Last();
-        Assert.IsInstanceOfType<TextScoringTransformer>(nested.First());
+        CollectionAssert.AreEqual(PredictionDump.Lines(model.Transform(data, TransformerScope.Everything), columns),
+            PredictionDump.Lines(loaded.Transform(data, TransformerScope.Everything), columns));
+        Assert.HasCount(3, loaded.GetModelFor(TransformerScope.Scoring), "the training-only step stays training-only");
     }
 
     [TestMethod]
