@@ -18,7 +18,7 @@ public sealed class DebertaCheckpointTests
         foreach (var path in GoldenModelFolder.FindAll())
         {
             using var golden = GoldenModelFolder.Open(path);
-            using var temp = new TempFolder();
+            using var temp = new TemporaryDirectory();
             using var scope = NewDisposeScope();
             using var model = DebertaCheckpoint.Load(path);
             model.SavePretrained(temp.Path);
@@ -99,7 +99,7 @@ public sealed class DebertaCheckpointTests
     {
         var path = Golden("v2_noshare_nobuckets", "tokcls");
         using var golden = GoldenModelFolder.Open(path);
-        using var temp = TempFolder.CopyOf(path);
+        using var temp = CopyOf(path);
         RewriteWeights(temp, tensors => tensors.ToDictionary(kv => kv.Key.StartsWith("deberta.") ? kv.Key["deberta.".Length..] : kv.Key, kv => kv.Value));
         using var scope = NewDisposeScope();
         using var model = DebertaCheckpoint.Load<DebertaForTokenClassification>(temp.Path, out var report);
@@ -115,7 +115,7 @@ public sealed class DebertaCheckpointTests
     {
         var path = Golden("v3_like_buckets", "seqcls");
         using var golden = GoldenModelFolder.Open(path);
-        using var temp = TempFolder.CopyOf(path);
+        using var temp = CopyOf(path);
         var extra = new[]
         {
             "deberta.embeddings.position_embeddings.weight", "deberta.embeddings.position_ids", "mask_predictions.dense.weight",
@@ -146,7 +146,7 @@ public sealed class DebertaCheckpointTests
     {
         var path = Golden("v2_noshare_nobuckets", "qa");
         using var golden = GoldenModelFolder.Open(path);
-        using var temp = new TempFolder();
+        using var temp = new TemporaryDirectory();
         File.Copy(Path.Combine(path, "config.json"), temp.File("config.json"));
         var tensors = SafeTensorsFile.Read(Path.Combine(path, "model.safetensors"));
         var keys = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
@@ -177,7 +177,7 @@ public sealed class DebertaCheckpointTests
     public void HalfPrecisionWeightsAreUpcastToFloat32(ScalarType storage)
     {
         var path = Golden("v3_like_buckets", "mlm_nonlegacy");
-        using var temp = TempFolder.CopyOf(path);
+        using var temp = CopyOf(path);
         using var scope = NewDisposeScope();
         var original = SafeTensorsFile.Read(Path.Combine(path, "model.safetensors"));
         RewriteWeights(temp, tensors => tensors.ToDictionary(kv => kv.Key, kv => kv.Value.to_type(storage)));
@@ -201,7 +201,7 @@ public sealed class DebertaCheckpointTests
         {
             var path = Golden(variant, head);
             using var golden = GoldenModelFolder.Open(path);
-            using var temp = TempFolder.CopyOf(path);
+            using var temp = CopyOf(path);
             // A config that says the opposite of what the weights hold: the weights win.
             var config = DebertaConfig.Load(temp.Path);
             config.Legacy = legacyInConfig;
@@ -222,7 +222,7 @@ public sealed class DebertaCheckpointTests
     public void MissingBackboneKeysAreAllListed()
     {
         var path = Golden("v1_rel_c2p_p2c", "qa");
-        using var temp = TempFolder.CopyOf(path);
+        using var temp = CopyOf(path);
         var removed = new[] { "deberta.encoder.layer.1.attention.self.q_bias", "deberta.embeddings.LayerNorm.weight", "qa_outputs.weight" };
         RewriteWeights(temp, tensors =>
         {
@@ -240,7 +240,7 @@ public sealed class DebertaCheckpointTests
     public void WeightsThatDoNotFitTheConfigNameKeyAndShapes()
     {
         var path = Golden("v2_conv_xlarge_like", "base");
-        using var temp = TempFolder.CopyOf(path);
+        using var temp = CopyOf(path);
         var config = DebertaConfig.Load(temp.Path);
         config.IntermediateSize = 40;
         config.Save(temp.Path);
@@ -253,7 +253,7 @@ public sealed class DebertaCheckpointTests
     public void IntegerTensorForAWeightIsRejected()
     {
         var path = Golden("v1_absolute_only", "base");
-        using var temp = TempFolder.CopyOf(path);
+        using var temp = CopyOf(path);
         RewriteWeights(temp, tensors =>
         {
             tensors["embeddings.LayerNorm.bias"] = torch.zeros(32, dtype: ScalarType.Int32);
@@ -281,19 +281,19 @@ public sealed class DebertaCheckpointTests
     [TestMethod]
     public void BadFoldersRaiseClearErrors()
     {
-        using var empty = new TempFolder();
+        using var empty = new TemporaryDirectory();
         var noConfig = Assert.ThrowsExactly<FileNotFoundException>(() => DebertaCheckpoint.Load<DebertaModel>(empty.Path));
         Assert.Contains("config.json", noConfig.Message);
         File.Copy(Path.Combine(Golden("v1_absolute_only", "base"), "config.json"), empty.File("config.json"));
         Assert.ThrowsExactly<FileNotFoundException>(() => DebertaCheckpoint.Load<DebertaModel>(empty.Path));
         Assert.ThrowsExactly<DirectoryNotFoundException>(() => DebertaCheckpoint.Load<DebertaModel>(empty.File("nope")));
 
-        using var truncated = TempFolder.CopyOf(Golden("v1_absolute_only", "base"));
+        using var truncated = CopyOf(Golden("v1_absolute_only", "base"));
         var bytes = File.ReadAllBytes(truncated.File("model.safetensors"));
         File.WriteAllBytes(truncated.File("model.safetensors"), bytes[..(bytes.Length / 2)]);
         Assert.ThrowsExactly<InvalidDataException>(() => DebertaCheckpoint.Load<DebertaModel>(truncated.Path));
 
-        using var unsupported = TempFolder.CopyOf(Golden("v1_absolute_only", "base"));
+        using var unsupported = CopyOf(Golden("v1_absolute_only", "base"));
         var config = DebertaConfig.Load(unsupported.Path);
         config.Architectures = ["DebertaV2ForMultipleChoice"];
         config.Save(unsupported.Path);
@@ -301,7 +301,16 @@ public sealed class DebertaCheckpointTests
         Assert.Contains("DebertaV2ForMultipleChoice", e.Message);
     }
 
-    private static void RewriteWeights(TempFolder folder, Func<Dictionary<string, Tensor>, Dictionary<string, Tensor>> change)
+    /// <summary>A temporary copy of a checkpoint folder's config.json and model.safetensors.</summary>
+    private static TemporaryDirectory CopyOf(string folder)
+    {
+        var temp = new TemporaryDirectory();
+        File.Copy(Path.Combine(folder, "config.json"), temp.File("config.json"));
+        File.Copy(Path.Combine(folder, "model.safetensors"), temp.File("model.safetensors"));
+        return temp;
+    }
+
+    private static void RewriteWeights(TemporaryDirectory folder, Func<Dictionary<string, Tensor>, Dictionary<string, Tensor>> change)
     {
         var file = folder.File("model.safetensors");
         var tensors = SafeTensorsFile.Read(file);
