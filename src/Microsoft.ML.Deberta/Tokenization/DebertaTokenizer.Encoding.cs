@@ -19,53 +19,65 @@ public sealed partial class DebertaTokenizer
         var ids = new List<int>();
         foreach ((int offset, int length) in RobertaPreTokenizer.Instance.PreTokenize(work))
         {
-            ReadOnlySpan<char> piece = work.Slice(offset, length);
             ids.Clear();
-            EncodePiece(piece, ids);
+            EncodePiece(work.Slice(offset, length), ids);
             int word = fixedWordId ?? nextWordId++;
-
+            var span = new PieceSpan(work.Slice(offset, length), offset, start, prefixed ? firstCharUnits : 0);
             int charIndex = 0, charByteStart = 0, byteCursor = 0;
             foreach (int id in ids)
             {
-                int firstByte = byteCursor, endByte = byteCursor + _tokenByteLength[id];
-                // Move to the character holding the token's first byte, then find the one holding its last.
-                while (true)
-                {
-                    (int units, int bytes) = ByteLevelAlphabet.CharAt(piece, charIndex);
-                    if (charByteStart + bytes > firstByte)
-                        break;
-                    charByteStart += bytes;
-                    charIndex += units;
-                }
-                int last = charIndex, lastByteStart = charByteStart, lastUnits;
-                while (true)
-                {
-                    (int units, int bytes) = ByteLevelAlphabet.CharAt(piece, last);
-                    if (lastByteStart + bytes >= endByte)
-                    {
-                        lastUnits = units;
-                        break;
-                    }
-                    lastByteStart += bytes;
-                    last += units;
-                }
-                int virtualStart = offset + charIndex, virtualEnd = offset + last + lastUnits;
-                int tokenStart, tokenEnd;
-                if (prefixed)
-                {
-                    tokenStart = start + Math.Max(virtualStart - 1, 0);
-                    tokenEnd = start + (virtualEnd == 1 ? firstCharUnits : virtualEnd - 1);
-                }
-                else
-                {
-                    tokenStart = start + virtualStart;
-                    tokenEnd = start + virtualEnd;
-                }
+                int endByte = byteCursor + _tokenByteLength[id];
+                (int tokenStart, int tokenEnd) = span.CharacterSpan(byteCursor, endByte, ref charIndex, ref charByteStart);
                 output.Add(id, tokenStart, tokenEnd, word);
                 byteCursor = endByte;
             }
             if (output.Count >= tokenLimit)
                 return;
+        }
+    }
+
+    /// <summary>
+    /// Maps byte ranges of one pre-token back to UTF-16 spans of the original text. A token covering part of a
+    /// character covers the whole character. With a prepended space (<see cref="PrefixUnits"/> &gt; 0) the space
+    /// maps to the chunk's first character, as in the <c>tokenizers</c> library.
+    /// </summary>
+    private readonly ref struct PieceSpan(ReadOnlySpan<char> piece, int pieceOffset, int chunkStart, int prefixUnits)
+    {
+        private readonly ReadOnlySpan<char> _piece = piece;
+
+        /// <summary>UTF-16 length of the chunk's first character when a space was prepended, else 0.</summary>
+        public int PrefixUnits { get; } = prefixUnits;
+
+        /// <param name="firstByte">The token's first byte within the pre-token.</param>
+        /// <param name="endByte">One past its last byte.</param>
+        /// <param name="charIndex">Cursor: the character holding <paramref name="firstByte"/> (advanced here; tokens come in order).</param>
+        /// <param name="charByteStart">Cursor: the first byte of that character.</param>
+        public (int Start, int End) CharacterSpan(int firstByte, int endByte, ref int charIndex, ref int charByteStart)
+        {
+            while (true)
+            {
+                (int units, int bytes) = ByteLevelAlphabet.CharAt(_piece, charIndex);
+                if (charByteStart + bytes > firstByte)
+                    break;
+                charByteStart += bytes;
+                charIndex += units;
+            }
+            int last = charIndex, lastByteStart = charByteStart, lastUnits;
+            while (true)
+            {
+                (int units, int bytes) = ByteLevelAlphabet.CharAt(_piece, last);
+                if (lastByteStart + bytes >= endByte)
+                {
+                    lastUnits = units;
+                    break;
+                }
+                lastByteStart += bytes;
+                last += units;
+            }
+            int start = pieceOffset + charIndex, end = pieceOffset + last + lastUnits;
+            if (PrefixUnits == 0)
+                return (chunkStart + start, chunkStart + end);
+            return (chunkStart + Math.Max(start - 1, 0), chunkStart + (end == 1 ? PrefixUnits : end - 1));
         }
     }
 
