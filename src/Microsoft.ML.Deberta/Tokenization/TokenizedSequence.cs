@@ -25,13 +25,19 @@ internal sealed class TokenizedSequence
 
     public List<int> WordIds { get; }
 
-    /// <summary>Token strings when the model reports its own (SentencePiece pieces); null means the vocabulary entries of the ids.</summary>
-    public List<string>? Tokens { get; set; }
+    /// <summary>
+    /// Token strings that differ from the vocabulary entry of their id (SentencePiece's text of a fused unknown run);
+    /// null, or a null entry, means the vocabulary entry. Created on the first such token.
+    /// </summary>
+    public List<string?>? Tokens { get; private set; }
 
     public int Count => Ids.Count;
 
-    public void Add(int id, int start, int end, int wordId)
+    public void Add(int id, int start, int end, int wordId, string? token = null)
     {
+        if (token is not null && Tokens is null)
+            Tokens = new List<string?>(Enumerable.Repeat<string?>(null, Ids.Count));
+        Tokens?.Add(token);
         Ids.Add(id);
         Starts.Add(start);
         Ends.Add(end);

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Deberta.Tests.Tokenization;
 
 /// <summary>
 /// Tokens per second over the 1,000 Yelp sentences of TestData/sentiment (CC BY 4.0, see its README.md): one
-/// sentence at a time on one thread, and the batch path. Runs in the normal suite (about two seconds).
+/// sentence at a time on one thread, and the batch path. Runs in the normal suite (about five seconds).
 /// </summary>
 [TestClass]
 public sealed class TokenizerBenchmarkTests
@@ -18,36 +18,35 @@ public sealed class TokenizerBenchmarkTests
         IReadOnlyList<string> sentences = V1Tokenizers.YelpSentences();
         Assert.AreEqual(1000, sentences.Count);
 
-        DebertaTokenizer v1 = V1Tokenizers.Plain;
-        Measure("deberta-v1", v1, sentences);
-
-        // Baseline: Microsoft.ML.Tokenizers alone (ids only, no offsets, word ids or special tokens).
+        // Baseline: Microsoft.ML.Tokenizers alone (ids only: no offsets, word ids, special tokens or arrays).
         string folder = TokenizerGoldenRoot.BundledTokenizer("deberta-v1");
         BpeTokenizer bpe = BpeTokenizer.Create(new BpeOptions(Path.Combine(folder, "vocab.json"), Path.Combine(folder, "merges.txt"))
         { ByteLevel = true, PreTokenizer = RobertaPreTokenizer.Instance });
-        (double rate, int tokens) = Rate(() => sentences.Sum(s => bpe.EncodeToIds(s).Count));
-        Console.WriteLine($"Microsoft.ML.Tokenizers BpeTokenizer alone: {rate:N0} tokens/s single-thread ({tokens} tokens per pass)");
+
+        var passes = new (string Name, Func<int> Pass)[]
+        {
+            ("deberta-v1 Encode, one sentence at a time", () => sentences.Sum(s => V1Tokenizers.Plain.Encode(s).Length)),
+            ("deberta-v1 EncodeBatch", () => V1Tokenizers.Plain.EncodeBatch(sentences).Sum(e => e.Length)),
+            ("Microsoft.ML.Tokenizers BpeTokenizer.EncodeToIds alone (v1 vocabulary)", () => sentences.Sum(s => bpe.EncodeToIds(s).Count)),
+        };
+        int[] tokens = passes.Select(p => p.Pass()).ToArray();
+        foreach (var (_, pass) in passes)
+            RunFor(pass, 0.25); // warm-up: the JIT's optimised code in place before timing
+        var best = new double[passes.Length];
+        for (int round = 0; round < 3; round++) // interleaved rounds, best kept: the machine is shared
+            for (int i = 0; i < passes.Length; i++)
+            {
+                (int count, double seconds) = RunFor(passes[i].Pass, 0.2);
+                best[i] = Math.Max(best[i], tokens[i] * count / seconds);
+            }
+        for (int i = 0; i < passes.Length; i++)
+            Console.WriteLine($"{passes[i].Name}: {best[i]:N0} tokens/s ({tokens[i]} tokens per pass over {sentences.Count} sentences, " +
+                $"{sentences.Count * best[i] / tokens[i]:N0} sentences/s; {Environment.ProcessorCount} cores)");
+        Assert.IsTrue(best.All(rate => rate > 0));
     }
 
-    internal static void Measure(string name, DebertaTokenizerBase tokenizer, IReadOnlyList<string> sentences)
+    private static (int Passes, double Seconds) RunFor(Func<int> pass, double seconds)
     {
-        (double single, int tokens) = Rate(() => sentences.Sum(s => tokenizer.Encode(s).Length));
-        (double batch, _) = Rate(() => tokenizer.EncodeBatch(sentences).Sum(e => e.Length));
-        Console.WriteLine($"{name}: {single:N0} tokens/s single-thread Encode, {batch:N0} tokens/s EncodeBatch " +
-            $"({Environment.ProcessorCount} cores; {tokens} tokens per pass over {sentences.Count} sentences)");
-        Assert.IsTrue(single > 0 && batch > 0);
-    }
-
-    /// <summary>
-    /// Warms up for 0.3 s (so the JIT's optimised tiers are in place), then repeats the pass for 0.5 s; returns
-    /// tokens per second. The machine is shared: read the figures as ratios within one run.
-    /// </summary>
-    private static (double Rate, int Tokens) Rate(Func<int> pass)
-    {
-        int tokens = pass();
-        var warmUp = Stopwatch.StartNew();
-        while (warmUp.Elapsed.TotalSeconds < 0.3)
-            pass();
         int passes = 0;
         var watch = Stopwatch.StartNew();
         do
@@ -55,7 +54,7 @@ public sealed class TokenizerBenchmarkTests
             pass();
             passes++;
         }
-        while (watch.Elapsed.TotalSeconds < 0.5);
-        return (tokens * passes / watch.Elapsed.TotalSeconds, tokens);
+        while (watch.Elapsed.TotalSeconds < seconds);
+        return (passes, watch.Elapsed.TotalSeconds);
     }
 }
