@@ -28,7 +28,7 @@ public sealed partial class DebertaTokenizer : DebertaTokenizerBase
         foreach (AddedToken token in specialTokens.All)
             _tokenToId.TryAdd(token.Content, token.Id);
 
-        int size = _tokenToId.Values.Max() + 1;
+        int size = Math.Max(_tokenToId.Values.Max(), specialTokens.All.Max(t => t.Id)) + 1;
         _idToToken = new string?[size];
         _tokenByteLength = new int[size];
         foreach ((string token, int id) in vocabulary.Vocabulary)
