@@ -70,6 +70,10 @@ public sealed partial class DebertaTokenizer : DebertaTokenizerBase
 
     private protected override bool EmptyPairIsAbsent => true;
 
+    private protected override string TransformersClassName => "DebertaTokenizer";
+
+    private protected override IReadOnlyDictionary<string, bool> ConfigFlags() => new Dictionary<string, bool> { ["add_prefix_space"] = AddPrefixSpace };
+
     private protected override string? IdToTokenOrNull(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
 
     private protected override int TokenToIdOrMinusOne(string token) => _tokenToId.TryGetValue(token, out int id) ? id : -1;

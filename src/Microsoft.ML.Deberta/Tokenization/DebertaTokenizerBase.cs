@@ -177,6 +177,28 @@ public abstract partial class DebertaTokenizerBase
     /// <param name="filenamePrefix">Optional prefix, joined with a dash as transformers does.</param>
     public abstract IReadOnlyList<string> SaveVocabulary(string directory, string? filenamePrefix = null);
 
+    /// <summary>
+    /// Writes everything needed to load this tokenizer back with the same behaviour, here or in transformers:
+    /// the vocabulary files (<see cref="SaveVocabulary"/>), <c>tokenizer_config.json</c> (settings, model max length,
+    /// and every added token with its id and strip flags in <c>added_tokens_decoder</c>) and
+    /// <c>special_tokens_map.json</c>. Returns the paths written.
+    /// </summary>
+    /// <param name="directory">A directory; created when missing.</param>
+    public IReadOnlyList<string> SavePretrained(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        Directory.CreateDirectory(directory);
+        var files = new List<string>(SaveVocabulary(directory));
+        files.AddRange(TokenizerConfigWriter.Write(directory, SpecialTokens, TransformersClassName, ModelMaxLength, ConfigFlags()));
+        return files;
+    }
+
+    /// <summary>The transformers class that loads the saved folder (<c>tokenizer_class</c>).</summary>
+    private protected abstract string TransformersClassName { get; }
+
+    /// <summary>The boolean settings written to <c>tokenizer_config.json</c>.</summary>
+    private protected abstract IReadOnlyDictionary<string, bool> ConfigFlags();
+
     private protected static string VocabularyFilePath(string directory, string? filenamePrefix, string name)
     {
         ArgumentNullException.ThrowIfNull(directory);

@@ -63,7 +63,9 @@ internal sealed class TokenizerFolderConfig
     /// <param name="maskLStrip">Whether <c>[MASK]</c> absorbs the whitespace before it unless a file says otherwise.</param>
     public SpecialTokenSet ResolveSpecialTokens(Func<string, int> vocabularyId, int firstFreeId, bool maskLStrip)
     {
-        int nextId = Math.Max(firstFreeId, _definitions.Select(d => d.Id ?? -1).DefaultIfEmpty(-1).Max() + 1);
+        // Tokens defined nowhere take the first ids after the model vocabulary that no file gives to another token.
+        var taken = new HashSet<int>(_definitions.Where(d => d.Id is not null).Select(d => d.Id!.Value));
+        int nextId = firstFreeId;
         var resolved = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
 
         AddedToken Resolve(string content, bool? lstrip, bool? rstrip, bool special)
@@ -73,7 +75,11 @@ internal sealed class TokenizerFolderConfig
             Definition? definition = _definitions.FirstOrDefault(d => d.Content == content);
             int id = definition?.Id ?? vocabularyId(content);
             if (id < 0)
+            {
+                while (taken.Contains(nextId))
+                    nextId++;
                 id = nextId++;
+            }
             var token = new AddedToken(content, id, definition?.LStrip ?? lstrip ?? false, definition?.RStrip ?? rstrip ?? false,
                 definition?.Special ?? special);
             resolved[content] = token;

@@ -134,6 +134,28 @@ public sealed class DebertaTokenizerTests
     }
 
     [TestMethod]
+    public void SavePretrainedKeepsSettingsAndAddedTokens()
+    {
+        using var source = new TemporaryFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1"));
+        source.Write("added_tokens.json", "{\"<ent>\": 50262}");
+        source.Write("tokenizer_config.json", "{\"add_prefix_space\": true, \"model_max_length\": 512}");
+        DebertaTokenizer original = DebertaTokenizer.FromFolder(source.Path);
+        using var saved = new TemporaryFolder();
+        IReadOnlyList<string> files = original.SavePretrained(saved.Path);
+        CollectionAssert.AreEquivalent(new[] { "vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json" }, files.Select(Path.GetFileName).ToArray());
+
+        DebertaTokenizer reloaded = DebertaTokenizer.FromFolder(saved.Path);
+        Assert.IsTrue(reloaded.AddPrefixSpace);
+        Assert.AreEqual(512, reloaded.ModelMaxLength);
+        Assert.AreEqual(original.VocabularySize, reloaded.VocabularySize);
+        foreach (string text in new[] { "The capital of France is  [MASK].", "x<ent>y [SEP] z", "Hello world" })
+        {
+            CollectionAssert.AreEqual(original.Encode(text).InputIds.ToArray(), reloaded.Encode(text).InputIds.ToArray(), text);
+            CollectionAssert.AreEqual(original.Encode(text).Offsets.ToArray(), reloaded.Encode(text).Offsets.ToArray(), text);
+        }
+    }
+
+    [TestMethod]
     public void LongWordPathAgreesWithMicrosoftMLTokenizers()
     {
         DebertaTokenizer tokenizer = V1Tokenizers.Plain;
