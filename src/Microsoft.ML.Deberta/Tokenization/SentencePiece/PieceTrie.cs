@@ -72,16 +72,23 @@ internal sealed class PieceTrie
         private int[] _base;
         private int[] _check;
         private int[] _value;
-        private int _firstFree = 1;
+        // Free slots as a doubly linked list (in slot order), so that finding a base visits free slots only: with
+        // ~10^5 pieces a scan over used slots would make the build quadratic.
+        private int[] _nextFree;
+        private int[] _prevFree;
+        private int _freeHead = -1;
+        private int _freeTail = -1;
         private int _size = 1;
 
         public Builder(int capacity)
         {
-            _base = new int[capacity];
-            _check = new int[capacity];
-            _value = new int[capacity];
-            Array.Fill(_check, Free);
-            Array.Fill(_value, -1);
+            _base = [];
+            _check = [];
+            _value = [];
+            _nextFree = [];
+            _prevFree = [];
+            Grow(capacity);
+            Unlink(Root);
             _check[Root] = -2;   // the root is nobody's child
         }
 
@@ -118,26 +125,31 @@ internal sealed class PieceTrie
                 int b = FindBase(labels[..count]);
                 _base[node] = b;
                 for (int k = 0; k < count; k++)
+                {
+                    Unlink(b + labels[k]);
                     _check[b + labels[k]] = node;
+                }
                 for (int k = 0; k < count; k++)
                     pending.Push((b + labels[k], groupStart[k], groupStart[k + 1], depth + 1));
                 _size = Math.Max(_size, b + labels[count - 1] + 1);
-                while (_firstFree < _check.Length && _check[_firstFree] != Free)
-                    _firstFree++;
             }
         }
 
-        // The smallest base >= 1 whose slots base + label are all free.
+        // The first base >= 1, in free-list order, whose slots base + label are all free.
         private int FindBase(ReadOnlySpan<int> labels)
         {
-            for (int slot = _firstFree; ; slot++)
+            for (int slot = _freeHead; ; slot = _nextFree[slot])
             {
-                EnsureCapacity(slot + 256);
-                if (_check[slot] != Free)
-                    continue;
+                if (slot < 0)
+                {
+                    slot = _check.Length;
+                    Grow(_check.Length * 2);
+                }
                 int b = slot - labels[0];
                 if (b < 1)
                     continue;
+                if (b + labels[^1] >= _check.Length)
+                    Grow(Math.Max(_check.Length * 2, b + 257));
                 bool fits = true;
                 for (int k = 1; k < labels.Length && fits; k++)
                     fits = _check[b + labels[k]] == Free;
@@ -146,24 +158,37 @@ internal sealed class PieceTrie
             }
         }
 
-        private void EnsureCapacity(int needed)
+        private void Grow(int size)
         {
-            if (needed < _check.Length)
-                return;
             int old = _check.Length;
-            int size = Math.Max(needed + 1, old * 2);
+            if (size <= old)
+                return;
             Array.Resize(ref _base, size);
             Array.Resize(ref _check, size);
             Array.Resize(ref _value, size);
+            Array.Resize(ref _nextFree, size);
+            Array.Resize(ref _prevFree, size);
             Array.Fill(_check, Free, old, size - old);
             Array.Fill(_value, -1, old, size - old);
+            for (int slot = old; slot < size; slot++)
+            {
+                _prevFree[slot] = _freeTail;
+                _nextFree[slot] = -1;
+                if (_freeTail >= 0)
+                    _nextFree[_freeTail] = slot;
+                else
+                    _freeHead = slot;
+                _freeTail = slot;
+            }
         }
 
-        public PieceTrie ToTrie()
+        private void Unlink(int slot)
         {
-            // Trim the growth slack; TryStep checks bounds, so a base near the end needs no padding.
-            int length = _size;
-            return new PieceTrie(_base[..length], _check[..length], _value[..length]);
+            int prev = _prevFree[slot], next = _nextFree[slot];
+            if (prev >= 0) _nextFree[prev] = next; else _freeHead = next;
+            if (next >= 0) _prevFree[next] = prev; else _freeTail = prev;
         }
+
+        public PieceTrie ToTrie() => new(_base[.._size], _check[.._size], _value[.._size]);
     }
 }
