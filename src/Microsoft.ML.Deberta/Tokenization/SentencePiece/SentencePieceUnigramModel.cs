@@ -106,15 +106,16 @@ public sealed class SentencePieceUnigramModel
             throw Invalid($"byte_fallback is true but byte piece <0x{missing:X2}> is missing (256 are required)");
         _byteToId = trainer.ByteFallback ? byteIds : [];
 
-        // unigram::Model: score range over NORMAL pieces, trie over normal, user-defined and unused pieces.
+        // unigram::Model: score range over NORMAL pieces (std::min/std::max, which keep the running value when a
+        // score is NaN), trie over normal, user-defined and unused pieces.
         _minScore = FltMax;
         _maxScore = FltMin;
         foreach (var piece in _pieces)
         {
             if (piece.Type == SentencePieceType.Normal)
             {
-                _minScore = Math.Min(_minScore, piece.Score);
-                _maxScore = Math.Max(_maxScore, piece.Score);
+                _minScore = piece.Score < _minScore ? piece.Score : _minScore;
+                _maxScore = _maxScore < piece.Score ? piece.Score : _maxScore;
             }
         }
         if (_normalIds.Count == 0)
