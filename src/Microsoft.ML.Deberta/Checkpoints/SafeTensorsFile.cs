@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,14 +11,17 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// <c>dtype</c>/<c>shape</c>/<c>data_offsets</c> per tensor, then raw little-endian bytes).
 /// </summary>
 /// <remarks>
-/// Every header field is checked against the file before a byte of tensor data is read, so a truncated file or a
-/// header whose dtype, shape or offsets lie raises <see cref="InvalidDataException"/> naming the file and the
-/// tensor instead of crashing in native code or producing a half-filled tensor.
+/// Every header field is checked against the file before a byte of tensor data is read, with the rules of the
+/// reference implementation (<c>huggingface/safetensors</c>): the tensors' byte ranges must follow each other
+/// without gaps or overlaps and end exactly at the end of the file. A truncated file or a header whose dtype, shape
+/// or offsets lie raises <see cref="InvalidDataException"/> naming the file and the tensor instead of crashing in
+/// native code or producing a half-filled tensor.
 /// </remarks>
 public static class SafeTensorsFile
 {
-    // The header is JSON; real checkpoints have headers of a few hundred kB. Anything beyond this is corrupt.
-    private const long MaxHeaderBytes = 100L * 1024 * 1024;
+    // The reference implementation's limit; real checkpoints have headers of a few hundred kB.
+    private const long MaxHeaderBytes = 100_000_000;
+    private const string MetadataKey = "__metadata__";
 
     /// <summary>Reads every tensor of a safetensors file, in the dtype it is stored in.</summary>
     /// <param name="path">The file to read.</param>
@@ -27,31 +30,40 @@ public static class SafeTensorsFile
     /// <exception cref="InvalidDataException">The file is truncated or its header does not describe its contents.</exception>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Safetensors file '{path}' does not exist.", path);
-        using var stream = File.OpenRead(path);
+        using var stream = OpenRead(path);
         return Read(stream, path);
     }
 
     /// <summary>Reads every tensor of a safetensors stream, in the dtype it is stored in.</summary>
-    /// <param name="stream">A readable stream positioned at the start of the safetensors data.</param>
+    /// <param name="stream">
+    /// A readable stream positioned at the start of the safetensors data. A seekable stream must end where the
+    /// safetensors data ends; a non-seekable one is read up to the end of the last tensor.
+    /// </param>
     /// <param name="sourceName">A name for error messages (usually the file path).</param>
+    /// <returns>Tensors by name, on the CPU. The caller owns them.</returns>
+    /// <exception cref="InvalidDataException">The data is truncated or its header does not describe its contents.</exception>
     public static Dictionary<string, Tensor> Read(Stream stream, string sourceName)
     {
-        var entries = ReadHeader(stream, sourceName, out long dataStart, out long dataLength);
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(stream);
+        var (entries, _) = ParseHeader(stream, sourceName);
+        var result = new Dictionary<string, Tensor>(entries.Count, StringComparer.Ordinal);
         try
         {
-            foreach (var entry in entries.OrderBy(e => e.Begin))
+            // The header check guarantees the entries are contiguous in offset order, so the data is read
+            // sequentially: no seeking, and every byte is read exactly once.
+            foreach (var entry in entries)
             {
-                var bytes = new byte[entry.End - entry.Begin];
-                if (stream.CanSeek)
-                    stream.Position = dataStart + entry.Begin;
-                stream.ReadExactly(bytes);
                 var tensor = torch.empty(entry.Shape, entry.DType);
-                if (bytes.Length > 0)
-                    tensor.bytes = bytes;
                 result.Add(entry.Name, tensor);
+                try
+                {
+                    RawTensorData.Fill(tensor, stream);
+                }
+                catch (EndOfStreamException e)
+                {
+                    throw new InvalidDataException(
+                        $"'{sourceName}' is truncated: it ends inside the data of tensor '{entry.Name}' (data_offsets {entry.Begin}..{entry.End}).", e);
+                }
             }
         }
         catch
@@ -62,22 +74,36 @@ public static class SafeTensorsFile
         return result;
     }
 
-    /// <summary>Reads only the header of a safetensors file: names, dtypes and shapes, checked against the file size.</summary>
+    /// <summary>Reads only the header of a safetensors file: names, dtypes, shapes and offsets, checked against the file size.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <returns>The tensors' descriptions in the order of their data in the file.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The header is corrupt or does not match the file size.</exception>
     public static IReadOnlyList<SafeTensorsEntry> ReadHeader(string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Safetensors file '{path}' does not exist.", path);
-        using var stream = File.OpenRead(path);
-        return ReadHeader(stream, path, out _, out _);
+        using var stream = OpenRead(path);
+        return ParseHeader(stream, path).Entries;
+    }
+
+    /// <summary>Reads the string metadata of a safetensors file (its <c>__metadata__</c> entry, e.g. <c>format: pt</c>).</summary>
+    /// <param name="path">The file to read.</param>
+    /// <returns>The metadata; empty when the file has none.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The header is corrupt or does not match the file size.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var stream = OpenRead(path);
+        return ParseHeader(stream, path).Metadata;
     }
 
     /// <summary>
-    /// Writes tensors to a safetensors file, names sorted as the Python library does. The file is written to a
-    /// temporary name and moved into place, so a failure never leaves a half-written file behind.
+    /// Writes tensors to a safetensors file laid out as the reference implementation lays it out. The file is
+    /// written to a temporary name and moved into place, so a failure never leaves a half-written file behind.
     /// </summary>
     /// <param name="path">Destination file.</param>
     /// <param name="tensors">Tensors by name; they are written in their own dtype.</param>
     /// <param name="metadata">Optional string metadata (the <c>__metadata__</c> entry), e.g. <c>format: pt</c>.</param>
+    /// <exception cref="ArgumentException">A name is <c>__metadata__</c> or a tensor's dtype has no safetensors equivalent.</exception>
     public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -95,76 +121,112 @@ public static class SafeTensorsFile
         }
     }
 
-    /// <summary>Writes tensors in safetensors format to a stream.</summary>
+    /// <summary>
+    /// Writes tensors in safetensors format to a stream, laid out as the reference implementation lays it out:
+    /// tensors ordered by descending dtype alignment, then by name (so every tensor's data is aligned to its element
+    /// size), <c>__metadata__</c> first in the header, the header padded with spaces to a multiple of 8 bytes.
+    /// </summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="tensors">Tensors by name; they are written in their own dtype.</param>
+    /// <param name="metadata">Optional string metadata (the <c>__metadata__</c> entry), e.g. <c>format: pt</c>.</param>
+    /// <exception cref="ArgumentException">A name is <c>__metadata__</c> or a tensor's dtype has no safetensors equivalent.</exception>
     public static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var payloads = new List<byte[]>(names.Count);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var ordered = tensors
+            .Select(kv => (Name: kv.Key, Tensor: kv.Value, DType: SafeTensorsDType.FromScalarType(kv.Value.dtype, kv.Key)))
+            .OrderByDescending(t => t.DType.Rank)
+            .ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+        if (ordered.Any(t => t.Name == MetadataKey))
+            throw new ArgumentException($"A tensor cannot be named '{MetadataKey}': safetensors reserves that key.", nameof(tensors));
+
+        using var header = new MemoryStream();
+        // Names and metadata as raw UTF-8, as the reference (serde_json) writes them, not \u-escaped.
+        using (var json = new Utf8JsonWriter(header, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             if (metadata is { Count: > 0 })
             {
-                json.WriteStartObject("__metadata__");
+                json.WriteStartObject(MetadataKey);
                 foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                     json.WriteString(key, value);
                 json.WriteEndObject();
             }
             long offset = 0;
-            foreach (var name in names)
+            foreach (var (name, tensor, dtype) in ordered)
             {
-                var tensor = tensors[name];
-                using var contiguous = tensor.detach().cpu().contiguous();
-                var bytes = contiguous.numel() == 0 ? Array.Empty<byte>() : contiguous.bytes.ToArray();
-                payloads.Add(bytes);
+                long length = checked(tensor.numel() * dtype.ElementSize);
                 json.WriteStartObject(name);
-                json.WriteString("dtype", DTypeName(tensor.dtype, name));
+                json.WriteString("dtype", dtype.Name);
                 json.WriteStartArray("shape");
                 foreach (var d in tensor.shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset + bytes.Length);
+                json.WriteNumberValue(offset + length);
                 json.WriteEndArray();
                 json.WriteEndObject();
-                offset += bytes.Length;
+                offset += length;
             }
             json.WriteEndObject();
         }
-        // The Python writer pads the header with spaces to a multiple of 8 bytes (alignment of the data).
-        var header = buffer.ToArray();
-        int padded = (header.Length + 7) / 8 * 8;
-        var lengthBytes = new byte[8];
+        // Padding with spaces to a multiple of 8 keeps the data section aligned for 8-byte dtypes.
+        int padded = checked((int)header.Length + 7) / 8 * 8;
+        while (header.Length < padded) header.WriteByte((byte)' ');
+        Span<byte> lengthBytes = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)padded);
         stream.Write(lengthBytes);
-        stream.Write(header);
-        for (int i = header.Length; i < padded; i++) stream.WriteByte((byte)' ');
-        foreach (var payload in payloads) stream.Write(payload);
+        header.Position = 0;
+        header.CopyTo(stream);
+        foreach (var (_, tensor, _) in ordered)
+        {
+            using var scope = torch.NewDisposeScope();
+            RawTensorData.Write(tensor.detach().cpu().contiguous(), stream);
+        }
     }
 
-    private static List<SafeTensorsEntry> ReadHeader(Stream stream, string source, out long dataStart, out long dataLength)
+    private static FileStream OpenRead(string path)
     {
-        var lengthBytes = new byte[8];
-        if (ReadUpTo(stream, lengthBytes) < 8)
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Safetensors file '{path}' does not exist.", path);
+        return File.OpenRead(path);
+    }
+
+    /// <summary>Reads the header at the stream's position, leaving the stream at the start of the data.</summary>
+    internal static IReadOnlyList<SafeTensorsEntry> ReadHeader(Stream stream, string sourceName) => ParseHeader(stream, sourceName).Entries;
+
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(Stream stream, string source)
+    {
+        // A seekable stream tells how much data follows, so every offset can be checked before reading; a
+        // non-seekable one (-1) is checked only as it is read.
+        long available = stream.CanSeek ? stream.Length - stream.Position : -1;
+        Span<byte> lengthBytes = stackalloc byte[8];
+        if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8)
             throw new InvalidDataException($"'{source}' is not a safetensors file: it is shorter than the 8-byte header length.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        long fileLength = stream.CanSeek ? stream.Length : long.MaxValue;
-        if (headerLength == 0 || headerLength > MaxHeaderBytes || (long)headerLength > fileLength - 8)
+        if (headerLength > MaxHeaderBytes)
             throw new InvalidDataException(
-                $"'{source}' is not a valid safetensors file: its header length {headerLength} does not fit the file ({fileLength} bytes).");
+                $"'{source}' is not a valid safetensors file: its header length {headerLength} exceeds the limit of {MaxHeaderBytes} bytes.");
+        if (available >= 0 && (long)headerLength > available - 8)
+            throw new InvalidDataException(
+                $"'{source}' is truncated: its header length {headerLength} runs past the end of the file ({available} bytes).");
         var headerBytes = new byte[headerLength];
-        if (ReadUpTo(stream, headerBytes) < headerBytes.Length)
+        if (stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false) < headerBytes.Length)
             throw new InvalidDataException($"'{source}' is truncated inside its safetensors header.");
-        dataStart = 8 + (long)headerLength;
-        dataLength = fileLength - dataStart;
+        long dataLength = available >= 0 ? available - 8 - (long)headerLength : -1;
 
+        // JsonDocument checks UTF-8 only when a string is read; the reference rejects such a header up front.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+            throw new InvalidDataException($"'{source}' has a safetensors header that is not valid UTF-8.");
         JsonDocument doc;
         try
         {
             doc = JsonDocument.Parse(headerBytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new InvalidDataException($"'{source}' has a safetensors header that is not valid JSON: {e.Message}", e);
         }
@@ -173,13 +235,32 @@ public static class SafeTensorsFile
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException($"'{source}' has a safetensors header that is not a JSON object.");
             var entries = new List<SafeTensorsEntry>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in doc.RootElement.EnumerateObject())
             {
-                if (property.Name == "__metadata__") continue;
-                entries.Add(ParseEntry(property, source));
+                if (!names.Add(property.Name))
+                    throw new InvalidDataException($"'{source}' has a safetensors header that names '{property.Name}' twice.");
+                if (property.Name == MetadataKey)
+                    ReadMetadata(property.Value, source, metadata);
+                else
+                    entries.Add(ParseEntry(property, source));
             }
+            entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
             CheckOffsets(entries, source, dataLength);
-            return entries;
+            return (entries, metadata);
+        }
+    }
+
+    private static void ReadMetadata(JsonElement element, string source, Dictionary<string, string> metadata)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"The '{MetadataKey}' entry of '{source}' is not a JSON object of strings.");
+        foreach (var item in element.EnumerateObject())
+        {
+            if (item.Value.ValueKind != JsonValueKind.String)
+                throw new InvalidDataException($"The '{MetadataKey}' entry '{item.Name}' of '{source}' is not a string.");
+            metadata[item.Name] = item.Value.GetString()!;
         }
     }
 
@@ -196,83 +277,55 @@ public static class SafeTensorsFile
             throw new InvalidDataException($"The safetensors header entry of {Where()} needs 'dtype', 'shape' and two 'data_offsets'.");
 
         string dtypeName = dtypeElement.GetString()!;
-        var (dtype, elementSize) = ParseDType(dtypeName, Where);
+        var dtype = SafeTensorsDType.FromName(dtypeName)
+            ?? throw new InvalidDataException(
+                $"The dtype '{dtypeName}' of {Where()} is not supported (supported: {string.Join(", ", SafeTensorsDType.SupportedNames)}).");
         var shape = new long[shapeElement.GetArrayLength()];
         long count = 1;
+        bool overflow = false;
         int i = 0;
         foreach (var d in shapeElement.EnumerateArray())
         {
-            if (!d.TryGetInt64(out long dim) || dim < 0)
-                throw new InvalidDataException($"The shape of {Where()} has an invalid dimension '{d}'.");
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim) || dim < 0)
+                throw new InvalidDataException($"The shape of {Where()} has an invalid dimension '{d}': dimensions are integers >= 0.");
             shape[i++] = dim;
-            count = checked(count * dim);
+            overflow |= dim != 0 && count > long.MaxValue / dim;
+            if (!overflow) count *= dim;
         }
-        long begin = offsetsElement[0].TryGetInt64(out var b) ? b : -1;
-        long end = offsetsElement[1].TryGetInt64(out var e) ? e : -1;
+        if (overflow || count > long.MaxValue / dtype.ElementSize)
+            throw new InvalidDataException($"The shape [{string.Join(", ", shape)}] of {Where()} is too large to be real.");
+        long begin = offsetsElement[0].ValueKind == JsonValueKind.Number && offsetsElement[0].TryGetInt64(out var b) ? b : -1;
+        long end = offsetsElement[1].ValueKind == JsonValueKind.Number && offsetsElement[1].TryGetInt64(out var e) ? e : -1;
         if (begin < 0 || end < begin)
             throw new InvalidDataException($"The data_offsets of {Where()} are invalid ({offsetsElement}).");
-        if (end - begin != count * elementSize)
+        if (end - begin != count * dtype.ElementSize)
             throw new InvalidDataException(
-                $"The data_offsets of {Where()} span {end - begin} bytes, but dtype {dtypeName} and shape [{string.Join(", ", shape)}] need {count * elementSize}.");
-        return new SafeTensorsEntry(name, dtypeName, dtype, shape, begin, end);
+                $"The data_offsets of {Where()} span {end - begin} bytes, but dtype {dtypeName} and shape [{string.Join(", ", shape)}] need {count * dtype.ElementSize}.");
+        return new SafeTensorsEntry(name, dtypeName, dtype.ScalarType, shape, begin, end);
     }
 
+    // The reference implementation's rule: sorted by offset, each tensor starts where the previous one ended, and
+    // the last one ends where the file ends. Anything else means the header and the data disagree.
     private static void CheckOffsets(List<SafeTensorsEntry> entries, string source, long dataLength)
     {
         long previousEnd = 0;
-        string? previous = null;
-        foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        SafeTensorsEntry? previous = null;
+        foreach (var entry in entries)
         {
             if (entry.Begin < previousEnd)
                 throw new InvalidDataException(
-                    $"Tensor '{entry.Name}' in '{source}' overlaps tensor '{previous}' (data_offsets {entry.Begin}..{entry.End}).");
-            if (entry.End > dataLength)
+                    $"Tensor '{entry.Name}' in '{source}' (data_offsets {entry.Begin}..{entry.End}) overlaps tensor '{previous!.Name}' ({previous.Begin}..{previous.End}).");
+            if (entry.Begin > previousEnd)
+                throw new InvalidDataException(
+                    $"Tensor '{entry.Name}' in '{source}' starts at byte {entry.Begin} of the data section, but the previous tensor ends at {previousEnd}: the header leaves a gap.");
+            if (dataLength >= 0 && entry.End > dataLength)
                 throw new InvalidDataException(
                     $"'{source}' is truncated: tensor '{entry.Name}' ends at byte {entry.End} of the data section, which has only {dataLength} bytes.");
             previousEnd = entry.End;
-            previous = entry.Name;
+            previous = entry;
         }
-    }
-
-    private static (ScalarType, int) ParseDType(string name, Func<string> where) => name switch
-    {
-        "F64" => (ScalarType.Float64, 8),
-        "F32" => (ScalarType.Float32, 4),
-        "F16" => (ScalarType.Float16, 2),
-        "BF16" => (ScalarType.BFloat16, 2),
-        "I64" => (ScalarType.Int64, 8),
-        "I32" => (ScalarType.Int32, 4),
-        "I16" => (ScalarType.Int16, 2),
-        "I8" => (ScalarType.Int8, 1),
-        "U8" => (ScalarType.Byte, 1),
-        "BOOL" => (ScalarType.Bool, 1),
-        _ => throw new InvalidDataException($"The dtype '{name}' of {where()} is not supported."),
-    };
-
-    private static string DTypeName(ScalarType type, string tensorName) => type switch
-    {
-        ScalarType.Float64 => "F64",
-        ScalarType.Float32 => "F32",
-        ScalarType.Float16 => "F16",
-        ScalarType.BFloat16 => "BF16",
-        ScalarType.Int64 => "I64",
-        ScalarType.Int32 => "I32",
-        ScalarType.Int16 => "I16",
-        ScalarType.Int8 => "I8",
-        ScalarType.Byte => "U8",
-        ScalarType.Bool => "BOOL",
-        _ => throw new ArgumentException($"Tensor '{tensorName}' has dtype {type}, which safetensors cannot store."),
-    };
-
-    private static int ReadUpTo(Stream stream, byte[] buffer)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = stream.Read(buffer, total, buffer.Length - total);
-            if (n == 0) break;
-            total += n;
-        }
-        return total;
+        if (dataLength >= 0 && previousEnd != dataLength)
+            throw new InvalidDataException(
+                $"'{source}' has {dataLength - previousEnd} bytes after the last tensor's data: the header does not describe the whole file.");
     }
 }

@@ -1,0 +1,208 @@
+using System.IO.Compression;
+using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Checkpoints;
+
+/// <summary>
+/// Reads a <c>pytorch_model.bin</c> state dict in the zip format <c>torch.save</c> writes (torch 1.6 and later):
+/// a <c>data.pkl</c> pickle describing each tensor as a strided view of a storage, and one <c>data/&lt;key&gt;</c>
+/// file of raw little-endian bytes per storage.
+/// </summary>
+/// <remarks>
+/// The pickle is interpreted by a reader that knows only what state dicts use and never executes code, so a file
+/// naming any other Python global is refused. Everything the pickle claims — storages present, their sizes, every
+/// tensor's offset, shape and strides inside its storage — is checked before any tensor data is read.
+/// </remarks>
+public static class PyTorchBinFile
+{
+    // data.pkl of a state dict is a few kB per hundred tensors; anything near this is not a state dict.
+    private const long MaxPickleBytes = 256L << 20;
+
+    /// <summary>Reads every tensor of a <c>torch.save</c> state dict, in the dtype it is stored in.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <returns>
+    /// Tensors by state-dict key, on the CPU, contiguous. Tensors that shared a storage in the file (tied weights)
+    /// come back as separate copies. The caller owns them.
+    /// </returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not a zip-format <c>torch.save</c> archive, is truncated or corrupt, holds something other than a
+    /// state dict of tensors, or names a Python global outside the small set a state dict needs.
+    /// </exception>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        using var archive = OpenArchive(path);
+        var (prefix, tensors) = ReadPickle(archive, path);
+        var storages = CheckStorages(archive, prefix, tensors, path);
+        var result = new Dictionary<string, Tensor>(tensors.Count, StringComparer.Ordinal);
+        try
+        {
+            foreach (var (entry, views) in storages)
+                Materialize(entry, views, path, result);
+        }
+        catch
+        {
+            foreach (var t in result.Values) t.Dispose();
+            throw;
+        }
+        return result;
+    }
+
+    /// <summary>Reads only the state-dict keys of a file (its pickle), checked against the archive's storages.</summary>
+    internal static IReadOnlyList<string> ReadKeys(string path)
+    {
+        using var archive = OpenArchive(path);
+        var (prefix, tensors) = ReadPickle(archive, path);
+        CheckStorages(archive, prefix, tensors, path);
+        return [.. tensors.Select(t => t.Name)];
+    }
+
+    private static ZipArchive OpenArchive(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"PyTorch checkpoint '{path}' does not exist.", path);
+        var stream = File.OpenRead(path);
+        try
+        {
+            Span<byte> magic = stackalloc byte[4];
+            int n = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+            if (n < 4 || magic[0] != (byte)'P' || magic[1] != (byte)'K' || magic[2] != 3 || magic[3] != 4)
+            {
+                // Before torch 1.6, torch.save wrote a bare sequence of pickles starting with a magic number.
+                bool legacy = n >= 3 && magic[0] == 0x80 && magic[2] == 0x8a;
+                throw new InvalidDataException(legacy
+                    ? $"'{path}' was written in the legacy torch.save format (before torch 1.6), which is not supported. Re-save it with a current torch, or convert it to model.safetensors."
+                    : $"'{path}' is not a PyTorch checkpoint: it is not the zip archive torch.save writes.");
+            }
+            stream.Position = 0;
+            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
+        }
+        catch (InvalidDataException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            stream.Dispose();
+            throw new InvalidDataException($"'{path}' is a corrupt or truncated zip archive: {e.Message}", e);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private static (string Prefix, List<PickledTensor> Tensors) ReadPickle(ZipArchive archive, string path)
+    {
+        // Like torch's own reader: the archive's files live in one folder, named after the first entry's.
+        var first = archive.Entries.FirstOrDefault()
+            ?? throw new InvalidDataException($"'{path}' is an empty zip archive, not a PyTorch checkpoint.");
+        int slash = first.FullName.IndexOf('/');
+        if (slash <= 0)
+            throw new InvalidDataException($"'{path}' is not a torch.save archive: its first entry '{first.FullName}' is not inside a folder.");
+        string prefix = first.FullName[..(slash + 1)];
+
+        var byteOrder = archive.GetEntry(prefix + "byteorder");
+        if (byteOrder is not null)
+        {
+            var order = Encoding.ASCII.GetString(ReadEntry(byteOrder, 64, path)).Trim();
+            if (order != "little")
+                throw new InvalidDataException($"'{path}' stores its tensors in '{order}' byte order; only little-endian checkpoints are supported.");
+        }
+        var pickle = archive.GetEntry(prefix + "data.pkl")
+            ?? throw new InvalidDataException($"'{path}' is not a torch.save archive: it has no '{prefix}data.pkl'.");
+        var tensors = StateDictUnpickler.Read(ReadEntry(pickle, MaxPickleBytes, path), $"'{path}' ({pickle.FullName})");
+        return (prefix, tensors);
+    }
+
+    // Checks every storage the pickle refers to against the archive, and every tensor against its storage.
+    private static List<(ZipArchiveEntry Entry, List<PickledTensor> Views)> CheckStorages(
+        ZipArchive archive, string prefix, List<PickledTensor> tensors, string path)
+    {
+        var result = new List<(ZipArchiveEntry, List<PickledTensor>)>();
+        foreach (var group in tensors.GroupBy(t => t.StorageKey, StringComparer.Ordinal))
+        {
+            var views = group.ToList();
+            var storage = views[0];
+            string entryName = prefix + "data/" + storage.StorageKey;
+            if (views.Any(v => v.DType != storage.DType || v.StorageElementCount != storage.StorageElementCount))
+                throw new InvalidDataException(
+                    $"'{path}' describes storage '{storage.StorageKey}' inconsistently (tensors '{storage.Name}' and '{views.First(v => v.DType != storage.DType || v.StorageElementCount != storage.StorageElementCount).Name}').");
+            var entry = archive.GetEntry(entryName)
+                ?? throw new InvalidDataException($"'{path}' is missing '{entryName}', the storage of tensor '{storage.Name}'.");
+            long elementSize = storage.DType.ElementSize();
+            long expected = storage.StorageElementCount > long.MaxValue / elementSize ? -1 : storage.StorageElementCount * elementSize;
+            if (entry.Length != expected)
+                throw new InvalidDataException(
+                    $"'{path}': storage '{entryName}' of tensor '{storage.Name}' holds {entry.Length} bytes, but the pickle declares {storage.StorageElementCount} {storage.DType} elements ({expected} bytes).");
+            foreach (var view in views)
+            {
+                long extent;
+                try
+                {
+                    extent = view.StorageExtent();
+                    _ = view.ElementCount;
+                }
+                catch (OverflowException)
+                {
+                    extent = long.MaxValue;
+                }
+                if (extent > storage.StorageElementCount)
+                    throw new InvalidDataException(
+                        $"'{path}': tensor '{view.Name}' (offset {view.StorageOffset}, size [{string.Join(", ", view.Size)}], stride [{string.Join(", ", view.Stride)}]) " +
+                        $"reaches storage element {extent}, but its storage '{entryName}' holds only {storage.StorageElementCount}.");
+            }
+            result.Add((entry, views));
+        }
+        return result;
+    }
+
+    private static void Materialize(ZipArchiveEntry entry, List<PickledTensor> views, string path, Dictionary<string, Tensor> result)
+    {
+        var first = views[0];
+        using var storage = torch.empty(first.StorageElementCount, first.DType);
+        try
+        {
+            using var stream = entry.Open();
+            RawTensorData.Fill(storage, stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"'{path}' is corrupt: storage '{entry.FullName}' cannot be read ({e.Message}).", e);
+        }
+        foreach (var view in views)
+        {
+            if (views.Count == 1 && view.StorageOffset == 0 && view.ElementCount == view.StorageElementCount && view.IsRowMajor())
+            {
+                // The usual case: the tensor is its whole storage. A view keeps the storage alive without a copy.
+                result.Add(view.Name, storage.view(view.Size));
+            }
+            else
+            {
+                // Tied weights share a storage and slices sit inside a larger one: copy each out, so every returned
+                // tensor is contiguous and independent of the others.
+                var tensor = torch.empty(view.Size, view.DType);
+                result.Add(view.Name, tensor);
+                using var strided = storage.as_strided(view.Size, view.Stride, view.StorageOffset);
+                tensor.copy_(strided);
+            }
+        }
+    }
+
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, string path)
+    {
+        if (entry.Length > maxBytes)
+            throw new InvalidDataException($"'{path}': '{entry.FullName}' is {entry.Length} bytes, more than a checkpoint's {entry.Name} can be.");
+        var bytes = new byte[entry.Length];
+        try
+        {
+            using var stream = entry.Open();
+            stream.ReadExactly(bytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"'{path}' is corrupt: '{entry.FullName}' cannot be read ({e.Message}).", e);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,209 @@
+using System.IO.Compression;
+using Microsoft.ML.Deberta.MLNet;
+
+namespace Microsoft.ML.Deberta;
+
+/// <summary>
+/// Saves and loads ML.NET models that contain DeBERTa steps, as one ML.NET-compatible .zip: ML.NET's own entries
+/// (the pipeline, with a placeholder per DeBERTa step, and the input schema) plus a <c>Microsoft.ML.Deberta/</c>
+/// folder holding each step's configuration, weights (safetensors), tokenizer and labels.
+/// </summary>
+/// <remarks>
+/// <c>mlContext.Model.Save</c> refuses such models (it cannot store the weights), and a model loaded with plain
+/// <c>mlContext.Model.Load</c> fails on first use with a message naming <see cref="Load(MLContext, string, out DataViewSchema)"/>.
+/// Models without DeBERTa steps save and load here exactly as with <c>mlContext.Model</c>.
+/// </remarks>
+public static class DebertaModelIO
+{
+    /// <summary>
+    /// Saves <paramref name="model"/> to <paramref name="path"/>. The file is written under a temporary name in the same
+    /// folder and moved into place at the end, so a failure or cancellation leaves no partial file (and an existing
+    /// file at <paramref name="path"/> untouched).
+    /// </summary>
+    /// <param name="mlContext">The context.</param>
+    /// <param name="model">The fitted model, usually a <c>TransformerChain</c>.</param>
+    /// <param name="inputSchema">The schema of the data the model was fitted on (<c>data.Schema</c>).</param>
+    /// <param name="path">The .zip file to write; its folder must exist.</param>
+    /// <param name="cancellationToken">Checked between steps.</param>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was written.</exception>
+    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (ModelSteps.CountStubs(model) is > 0 and var stubs)
+            throw new InvalidOperationException(
+                $"The model holds {stubs} DeBERTa step(s) without their weights (it was loaded with mlContext.Model.Load); " +
+                "load it with DebertaModelIO.Load(mlContext, path, out var inputSchema) before saving it.");
+        var target = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot save the model to '{target}': folder '{folder}' does not exist.");
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        var work = Directory.CreateTempSubdirectory("deberta-save-");
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var mlnetZip = Path.Combine(work.FullName, "mlnet.zip");
+            TextScoringTransformer[] steps;
+            using (var scope = DebertaSaveScope.Begin())
+            {
+                mlContext.Model.Save(model, inputSchema, mlnetZip);
+                steps = [.. scope.Steps];
+            }
+            using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            using (var zip = new ZipArchive(output, ZipArchiveMode.Create))
+            {
+                PayloadArchive.CopyEntries(mlnetZip, zip);
+                var manifest = new PayloadManifest();
+                for (int i = 0; i < steps.Length; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var name = PayloadManifest.FolderOf(i);
+                    WriteStep(steps[i], Path.Combine(work.FullName, name), zip, PayloadManifest.Root + name + "/");
+                    manifest.Steps.Add(new PayloadManifest.Step(name, steps[i].PayloadKind));
+                }
+                manifest.Write(zip);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+        finally
+        {
+            TryDeleteFolder(work.FullName);
+        }
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save"/> (or any ML.NET model) and rebuilds its DeBERTa steps.</summary>
+    /// <param name="mlContext">The context the loaded steps log to.</param>
+    /// <param name="path">The .zip file.</param>
+    /// <param name="inputSchema">The schema the model was saved with.</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a model zip, corrupt, missing its DeBERTa payload, or from a newer version.</exception>
+    public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema) =>
+        Load(mlContext, path, out inputSchema, TextScorerLoaders.BuiltIn);
+
+    /// <summary>Loads a model from a seekable stream; see <see cref="Load(MLContext, string, out DataViewSchema)"/>.</summary>
+    public static ITransformer Load(MLContext mlContext, Stream stream, out DataViewSchema inputSchema) =>
+        Load(mlContext, stream, "the model stream", out inputSchema, TextScorerLoaders.BuiltIn);
+
+    /// <summary>Load with an explicit set of payload loaders (tests, and models of other kinds).</summary>
+    internal static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema,
+        IReadOnlyList<IDebertaTextScorerLoader> loaders)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new FileNotFoundException($"Model file '{full}' does not exist.", full);
+        using var stream = File.OpenRead(full);
+        return Load(mlContext, stream, $"'{full}'", out inputSchema, loaders);
+    }
+
+    internal static ITransformer Load(MLContext mlContext, Stream stream, string source, out DataViewSchema inputSchema,
+        IReadOnlyList<IDebertaTextScorerLoader> loaders)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+            throw new ArgumentException("The model stream must be seekable; copy it into a MemoryStream first.", nameof(stream));
+        long start = stream.Position;
+        using var zip = OpenZip(stream, source);
+        var manifest = PayloadManifest.ReadOrNull(zip, source);
+        ITransformer model;
+        try
+        {
+            stream.Position = start;
+            model = mlContext.Model.Load(stream, out inputSchema);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{source}: ML.NET could not read the pipeline: {e.Message}", e);
+        }
+        int stubs = ModelSteps.CountStubs(model);
+        if (manifest is null)
+            return stubs == 0 ? model : throw new InvalidDataException(
+                $"{source} has {stubs} DeBERTa step(s) but no DeBERTa payload ({PayloadManifest.EntryName} is missing): the file is incomplete or was altered.");
+        if (manifest.Steps.Count != stubs)
+            throw new InvalidDataException($"{source}: its DeBERTa payload lists {manifest.Steps.Count} step(s) but the pipeline holds {stubs}.");
+        var environment = DebertaCatalog.For(mlContext).Environment;
+        var loaded = new List<ITransformer>();
+        try
+        {
+            foreach (var step in manifest.Steps)
+                loaded.Add(LoadStep(environment, zip, step, source, loaders));
+            return ModelSteps.ReplaceStubs(model, loaded);
+        }
+        catch
+        {
+            foreach (var step in loaded)
+                ((IDisposable)step).Dispose();
+            throw;
+        }
+    }
+
+    private static ZipArchive OpenZip(Stream stream, string source)
+    {
+        try
+        {
+            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source} is not a model .zip file, or it is truncated or corrupt: {e.Message}", e);
+        }
+    }
+
+    private static void WriteStep(TextScoringTransformer step, string folder, ZipArchive zip, string entryPrefix)
+    {
+        var modelFolder = Directory.CreateDirectory(Path.Combine(folder, "model")).FullName;
+        step.SavePayload(modelFolder);
+        StepSettings.From(step).Write(Path.Combine(folder, StepSettings.FileName));
+        PayloadArchive.AddFolder(zip, folder, entryPrefix);
+    }
+
+    private static TextScoringTransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Step step,
+        string source, IReadOnlyList<IDebertaTextScorerLoader> loaders)
+    {
+        var where = $"{source}, DeBERTa step '{step.Folder}'";
+        var folder = Directory.CreateTempSubdirectory("deberta-load-").FullName;
+        try
+        {
+            PayloadArchive.ExtractFolder(zip, PayloadManifest.Root + step.Folder + "/", folder, where);
+            var settings = StepSettings.Read(Path.Combine(folder, StepSettings.FileName), where);
+            var loader = TextScorerLoaders.Find(loaders, settings.PayloadKind, where);
+            var scorer = loader.Load(Path.Combine(folder, "model"));
+            try
+            {
+                if (scorer.OutputSize != settings.OutputSize)
+                    throw new InvalidDataException($"{where}: the model gives {scorer.OutputSize} outputs per row; {settings.OutputSize} were saved.");
+                return new TextScoringTransformer(environment, scorer, settings.Columns, settings.Predictions(), settings.BatchSize);
+            }
+            catch
+            {
+                scorer.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            TryDeleteFolder(folder);
+        }
+    }
+
+    private static void TryDelete(string file)
+    {
+        try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static void TryDeleteFolder(string folder)
+    {
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// The seam between the ML.NET layer and a text model: what a scoring transformer needs from a trained (or
+/// loaded) model. The ML.NET layer owns columns, batching, annotations, thread-safety and the .zip format;
+/// the model side owns tokenization, the forward pass and its own files.
+/// </summary>
+/// <remarks>
+/// Implementations need not be thread-safe: the ML.NET layer serialises every call per instance (TorchSharp
+/// dispose scopes are thread-local, and one forward pass at a time keeps memory bounded).
+/// </remarks>
+internal interface IDebertaTextScorer : IDisposable
+{
+    /// <summary>
+    /// Names the payload format that <see cref="SavePayload"/> writes. It is recorded in the .zip and picks the
+    /// <see cref="IDebertaTextScorerLoader"/> that reads the payload back (e.g. <c>"deberta-sequence-classifier"</c>).
+    /// </summary>
+    string PayloadKind { get; }
+
+    /// <summary>
+    /// Raw outputs per row: one logit per class for classification (a binary classifier may also return a single
+    /// logit, the log-odds of the positive class), or one value for regression.
+    /// </summary>
+    int OutputSize { get; }
+
+    /// <summary>
+    /// Scores a batch in one forward pass (or one per window group for long texts) under no_grad.
+    /// </summary>
+    /// <param name="texts">The first text of every row; never null, possibly empty strings.</param>
+    /// <param name="pairs">The second text of every row (same count), or null for single-text models.</param>
+    /// <returns>One array of <see cref="OutputSize"/> raw outputs (logits, not probabilities) per row, in row order.</returns>
+    float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs);
+
+    /// <summary>
+    /// Writes everything needed to rebuild this scorer into an existing, empty folder: e.g. <c>config.json</c>,
+    /// <c>model.safetensors</c>, tokenizer files and labels. Called during save; must not change the scorer.
+    /// </summary>
+    void SavePayload(string folder);
+}

@@ -1,0 +1,59 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// What a DeBERTa step looks like inside the ML.NET part of a saved .zip: a <c>CustomMapping</c> transformer with
+/// contract <see cref="ContractName"/>, which ML.NET can save and load on its own (it records this assembly and finds
+/// <see cref="SavedStepStubFactory"/> again). The weights travel beside it in the zip; <c>DebertaModelIO.Load</c>
+/// swaps each stub for the real transformer. Loaded by plain <c>mlContext.Model.Load</c>, the stub fails on first use
+/// with a message that names that call: its one input column is named after it and never exists.
+/// </summary>
+internal static class SavedStepStub
+{
+    public const string ContractName = "Microsoft.ML.Deberta.SavedStep.v1";
+
+    public const string LoadInstruction =
+        "This model holds DeBERTa steps whose weights only DebertaModelIO.Load restores: load it with " +
+        "Microsoft.ML.Deberta.DebertaModelIO.Load(mlContext, path, out var inputSchema) instead of mlContext.Model.Load";
+
+    private static readonly Lazy<ITransformer> Instance = new(Create);
+
+    /// <summary>A stub transformer to forward <see cref="ICanSaveModel.Save"/> to.</summary>
+    public static ICanSaveModel Saver => Instance.Value;
+
+    /// <summary>True for a stub that ML.NET loaded from a zip.</summary>
+    public static bool IsStub(ITransformer transformer) => transformer is CustomMappingTransformer<SavedStepStubInput, SavedStepStubOutput>;
+
+    /// <summary>The mapping; never runs, because the input column cannot exist. It still says what to do if it ever does.</summary>
+    public static void Map(SavedStepStubInput input, SavedStepStubOutput output) => throw new InvalidOperationException(LoadInstruction + ".");
+
+    private static ITransformer Create()
+    {
+        // A private context: the stub's environment only serves its own Save, which writes two strings.
+        var mlContext = new MLContext(seed: 0);
+        var oneRow = mlContext.Data.LoadFromEnumerable([new SavedStepStubInput()]);
+        return mlContext.Transforms.CustomMapping<SavedStepStubInput, SavedStepStubOutput>(Map, ContractName).Fit(oneRow);
+    }
+}
+
+/// <summary>The stub's input: one column whose name is the instruction to load the model with DebertaModelIO.</summary>
+internal sealed class SavedStepStubInput
+{
+    [ColumnName(SavedStepStub.LoadInstruction)]
+    public bool NotLoaded { get; set; }
+}
+
+/// <summary>The stub's output: a marker column.</summary>
+internal sealed class SavedStepStubOutput
+{
+    public bool DebertaStepNotLoaded { get; set; }
+}
+
+/// <summary>Lets ML.NET rebuild the stub when it loads a zip (found by contract name in this assembly).</summary>
+[CustomMappingFactoryAttribute(SavedStepStub.ContractName)]
+internal sealed class SavedStepStubFactory : CustomMappingFactory<SavedStepStubInput, SavedStepStubOutput>
+{
+    public override Action<SavedStepStubInput, SavedStepStubOutput> GetMapping() => SavedStepStub.Map;
+}

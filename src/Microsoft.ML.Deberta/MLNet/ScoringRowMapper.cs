@@ -1,0 +1,74 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// The row-to-row mapper behind <c>PredictionEngine</c>: scores the one current row (a batch of 1) when a
+/// prediction column is first read at a new row position, and caches the result for the other columns.
+/// </summary>
+internal sealed class ScoringRowMapper(ScoringBinding binding) : IRowToRowMapper
+{
+    public DataViewSchema InputSchema => binding.InputSchema;
+
+    public DataViewSchema OutputSchema => binding.OutputSchema;
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns) =>
+        binding.Split(dependingColumns).Inputs.Order().Select(i => binding.InputSchema[i]).ToArray();
+
+    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(activeColumns);
+        return new ScoredRow(binding, input, binding.Split(activeColumns).Added);
+    }
+
+    private sealed class ScoredRow(ScoringBinding binding, DataViewRow input, bool[] addedActive) : DataViewRow
+    {
+        private long _scoredPosition = -1;
+        private float[] _outputs = [];
+
+        public override DataViewSchema Schema => binding.OutputSchema;
+
+        public override long Position => input.Position;
+
+        public override long Batch => input.Batch;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column)
+        {
+            int added = binding.AddedIndex(column);
+            return added >= 0 ? addedActive[added] : input.IsColumnActive(binding.InputSchema[column.Index]);
+        }
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            int added = binding.AddedIndex(column);
+            if (added < 0)
+                return input.GetGetter<TValue>(binding.InputSchema[column.Index]);
+            if (!addedActive[added])
+                throw new InvalidOperationException($"Column '{column.Name}' was not requested when this row was created.");
+            var text = input.GetGetter<ReadOnlyMemory<char>>(binding.InputSchema[binding.TextIndex]);
+            var pair = binding.PairIndex is { } p ? input.GetGetter<ReadOnlyMemory<char>>(binding.InputSchema[p]) : null;
+            return binding.AddedGetter<TValue>(added, () => Outputs(text, pair));
+        }
+
+        private float[] Outputs(ValueGetter<ReadOnlyMemory<char>> text, ValueGetter<ReadOnlyMemory<char>>? pair)
+        {
+            if (_scoredPosition == input.Position)
+                return _outputs;
+            ReadOnlyMemory<char> value = default;
+            text(ref value);
+            string[] texts = [value.ToString()];
+            string[]? pairs = null;
+            if (pair is not null)
+            {
+                pair(ref value);
+                pairs = [value.ToString()];
+            }
+            _outputs = binding.Owner.Score(texts, pairs)[0];
+            _scoredPosition = input.Position;
+            return _outputs;
+        }
+    }
+}

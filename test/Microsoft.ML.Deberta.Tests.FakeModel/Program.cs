@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+using Microsoft.ML.Deberta;
+using Microsoft.ML.Deberta.Tests.FakeModel;
+
+[assembly: InternalsVisibleTo("Microsoft.ML.Deberta.Tests")]
+
+// Child process of the fresh-process round trip:
+//   predict <model.zip> <rows.tsv> <output.txt>
+// loads the model with DebertaModelIO (fake payload loader), scores the rows, and writes
+//   one line per row (Score bits, PredictedLabelValue), then "engine:<line>" for a PredictionEngine on row 1,
+//   then "plain-load:<message>" for what using the same file loaded with plain mlContext.Model.Load throws.
+if (args.Length != 4 || args[0] != "predict")
+{
+    Console.Error.WriteLine("usage: predict <model.zip> <rows.tsv> <output.txt>");
+    return 2;
+}
+var (modelPath, rowsPath, outputPath) = (args[1], args[2], args[3]);
+var mlContext = new MLContext(seed: 1);
+var rows = TextRow.ReadTsv(rowsPath);
+var data = mlContext.Data.LoadFromEnumerable(rows);
+var output = new List<string>();
+
+using (var model = (IDisposable)DebertaModelIO.Load(mlContext, modelPath, out _, FakeTextScorerLoader.All))
+{
+    var transformer = (ITransformer)model;
+    output.AddRange(PredictionDump.Lines(transformer.Transform(data), "Score", "PredictedLabelValue"));
+    var engine = mlContext.Model.CreatePredictionEngine<TextRow, TextPrediction>(transformer,
+        new PredictionEngineOptions { OwnsTransformer = false });
+    var p = engine.Predict(rows[0]);
+    output.Add("engine:" + string.Join(",", p.Score.Select(f => BitConverter.SingleToInt32Bits(f).ToString("x8"))) + "\t" + p.PredictedLabelValue);
+}
+
+var plain = mlContext.Model.Load(modelPath, out _);
+try
+{
+    plain.Transform(data);
+    output.Add("plain-load:no error");
+}
+catch (Exception e)
+{
+    output.Add("plain-load:" + e.Message.ReplaceLineEndings(" "));
+}
+File.WriteAllLines(outputPath, output);
+return 0;

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace Microsoft.ML.Deberta.Tests.MLNet;
+
+/// <summary>
+/// Runs the fake-model executable (copied next to the tests by the project reference) in a new process with the
+/// same dotnet host, for the fresh-process round trip.
+/// </summary>
+internal static class ChildProcess
+{
+    public sealed record Result(int ExitCode, string Output);
+
+    public static Result Run(IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.Deberta.Tests.FakeModel.dll");
+        Assert.IsTrue(File.Exists(program), $"{program} is missing: the test project should copy it.");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The child process did not finish within {timeout}.");
+        }
+        process.WaitForExit();
+        return new Result(process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    // The test host usually runs under the dotnet executable that started it; DOTNET_HOST_PATH names it otherwise.
+    private static string DotnetHost()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromEnvironment) && File.Exists(fromEnvironment))
+            return fromEnvironment;
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")
+            return current;
+        return "dotnet";
+    }
+}
