@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.Deberta.Tokenization.SentencePiece;
 
 namespace Microsoft.ML.Deberta.Tests.Tokenization.SentencePiece;
@@ -128,10 +129,11 @@ public sealed class SentencePieceUnigramModelTests
     [TestMethod]
     public void MissingFileDirectoryAndBadArgumentsGiveClearExceptions()
     {
-        string missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".model");
+        using var folder = new TemporaryDirectory();
+        string missing = folder.File("spm.model");
         var notFound = Assert.ThrowsExactly<FileNotFoundException>(() => SentencePieceUnigramModel.Load(missing));
         StringAssert.Contains(notFound.Message, missing);
-        var directory = Assert.ThrowsExactly<FileNotFoundException>(() => SentencePieceUnigramModel.Load(Path.GetTempPath()));
+        var directory = Assert.ThrowsExactly<FileNotFoundException>(() => SentencePieceUnigramModel.Load(folder.Path));
         StringAssert.Contains(directory.Message, "directory");
         Assert.ThrowsExactly<ArgumentNullException>(() => SentencePieceUnigramModel.Load((string)null!));
         Assert.ThrowsExactly<ArgumentException>(() => SentencePieceUnigramModel.Load(""));
@@ -163,17 +165,10 @@ public sealed class SentencePieceUnigramModelTests
             StringAssert.Contains(e.Message, "SentencePiece model");
         }
 
-        string path = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".model");
-        File.WriteAllText(path, "not a model");
-        try
-        {
-            var e = Assert.ThrowsExactly<InvalidDataException>(() => SentencePieceUnigramModel.Load(path));
-            StringAssert.Contains(e.Message, path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var folder = new TemporaryDirectory();
+        string path = folder.Write("spm.model", "not a model");
+        var fileError = Assert.ThrowsExactly<InvalidDataException>(() => SentencePieceUnigramModel.Load(path));
+        StringAssert.Contains(fileError.Message, path);
     }
 
     [TestMethod]
