@@ -65,11 +65,26 @@ run_dotnet_test() {
   dotnet_dir="$(dirname "$(readlink -f "$(command -v dotnet)")")"
   nuget_dir="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
   [ -d "$nuget_dir" ] || die "NuGet packages folder $nuget_dir not found (restore first)"
+  # Folders the tests are pointed at through the environment must be visible inside the root too.
+  local extra_dirs=()
+  if [ -n "${DEBERTA_GOLDEN_ROOT:-}" ]; then
+    [ -d "$DEBERTA_GOLDEN_ROOT" ] || die "DEBERTA_GOLDEN_ROOT '$DEBERTA_GOLDEN_ROOT' is not a folder"
+    DEBERTA_GOLDEN_ROOT="$(readlink -f "$DEBERTA_GOLDEN_ROOT")"; export DEBERTA_GOLDEN_ROOT
+    extra_dirs+=("$DEBERTA_GOLDEN_ROOT")
+  fi
+  if [ -n "${DEBERTA_EXTRA_SENTIMENT_TSV:-}" ]; then
+    [ -f "$DEBERTA_EXTRA_SENTIMENT_TSV" ] || die "DEBERTA_EXTRA_SENTIMENT_TSV '$DEBERTA_EXTRA_SENTIMENT_TSV' is not a file"
+    DEBERTA_EXTRA_SENTIMENT_TSV="$(readlink -f "$DEBERTA_EXTRA_SENTIMENT_TSV")"; export DEBERTA_EXTRA_SENTIMENT_TSV
+    extra_dirs+=("$(dirname "$DEBERTA_EXTRA_SENTIMENT_TSV")")
+  fi
   # Private mount namespace: the bind mounts vanish when the command ends.
-  unshare -m -- bash -s -- "$root" "$dotnet_dir" "$repo" "$nuget_dir" "$@" <<'INNER'
+  unshare -m -- bash -s -- "$root" "$dotnet_dir" "$repo" "$nuget_dir" ${extra_dirs[@]+"${extra_dirs[@]}"} -- "$@" <<'INNER'
 set -euo pipefail
 root="$1"; dotnet_dir="$2"; repo="$3"; nuget_dir="$4"; shift 4
-for dir in "$dotnet_dir" "$repo" "$nuget_dir"; do
+dirs=("$dotnet_dir" "$repo" "$nuget_dir")
+while [ "$1" != "--" ]; do dirs+=("$1"); shift; done
+shift
+for dir in "${dirs[@]}"; do
   mkdir -p "$root$dir" && mount --bind "$dir" "$root$dir"
 done
 mount --rbind /dev "$root/dev"

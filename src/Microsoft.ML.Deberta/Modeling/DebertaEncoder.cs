@@ -1,0 +1,87 @@
+using Microsoft.ML.Deberta.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>
+/// The layer stack with its shared relative-position table (<c>rel_embeddings</c>); for v2/v3 also the optional
+/// LayerNorm of that table (<c>norm_rel_ebd</c>) and the optional convolution after layer 0.
+/// </summary>
+internal sealed class DebertaEncoder : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the checkpoint keys.
+    private readonly ModuleList<DebertaLayer> layer;
+    private readonly Embedding? rel_embeddings;
+    private readonly LayerNorm? LayerNorm;
+    private readonly ConvLayer? conv;
+#pragma warning restore IDE1006
+
+    private readonly DebertaVersion version;
+    private readonly int positionBuckets;
+    private readonly int maxRelativePositions;
+
+    public DebertaEncoder(DebertaConfig config)
+        : base(nameof(DebertaEncoder))
+    {
+        version = config.Version;
+        layer = new ModuleList<DebertaLayer>(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new DebertaLayer(config)).ToArray());
+        maxRelativePositions = config.EffectiveMaxRelativePositions;
+        positionBuckets = version == DebertaVersion.V2 ? config.PositionBuckets ?? -1 : -1;
+        if (config.RelativeAttention)
+        {
+            int rows = positionBuckets > 0 ? positionBuckets * 2 : maxRelativePositions * 2;
+            rel_embeddings = nn.Embedding(rows, config.HiddenSize);
+        }
+        if (config.NormalizesRelativeEmbeddings)
+            LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        if (version == DebertaVersion.V2 && config.ConvKernelSize is int kernel && kernel > 0)
+            conv = new ConvLayer(config);
+        RegisterComponents();
+    }
+
+    /// <param name="embeddings">(B, L, D) embedding output.</param>
+    /// <param name="mask">(B, L) int64 padding mask.</param>
+    /// <param name="outputHiddenStates">Whether to return the N + 1 hidden states (embedding output first).</param>
+    /// <param name="outputAttentions">Whether to return the N attention probability tensors.</param>
+    public (Tensor Last, List<Tensor>? HiddenStates, List<Tensor>? Attentions) Forward(
+        Tensor embeddings, Tensor mask, bool outputHiddenStates, bool outputAttentions)
+    {
+        using var scope = NewDisposeScope();
+        // (B, 1, L, L): pair (i, j) is visible when both i and j are tokens.
+        var extended = mask.unsqueeze(1).unsqueeze(2);
+        var blocked = (extended * extended.squeeze(-2).unsqueeze(-1)).to_type(ScalarType.Bool).logical_not();
+
+        Tensor? relativePos = null;
+        Tensor? relTable = null;
+        if (rel_embeddings is not null)
+        {
+            long length = embeddings.shape[1];
+            relativePos = version == DebertaVersion.V1
+                ? RelativePositions.Build(length, embeddings.device)
+                : RelativePositions.BuildBucketed(length, positionBuckets, maxRelativePositions, embeddings.device);
+            relTable = rel_embeddings.weight!;
+            if (LayerNorm is not null)
+                relTable = LayerNorm.forward(relTable);
+        }
+
+        var hiddenStates = outputHiddenStates ? new List<Tensor> { embeddings.alias() } : null;
+        var attentions = outputAttentions ? new List<Tensor>() : null;
+        var hidden = embeddings;
+        for (int i = 0; i < layer.Count; i++)
+        {
+            var (output, probs) = layer[i].Forward(hidden, blocked, relativePos, relTable, outputAttentions);
+            if (probs is not null) attentions!.Add(probs);
+            if (i == 0 && conv is not null)
+                output = conv.Forward(embeddings, output, mask);
+            hiddenStates?.Add(output.alias());
+            hidden = output;
+        }
+
+        hidden.MoveToOuterDisposeScope();
+        hiddenStates?.ForEach(t => t.MoveToOuterDisposeScope());
+        attentions?.ForEach(t => t.MoveToOuterDisposeScope());
+        return (hidden, hiddenStates, attentions);
+    }
+}

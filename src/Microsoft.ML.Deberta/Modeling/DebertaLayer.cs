@@ -1,0 +1,33 @@
+using Microsoft.ML.Deberta.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>One transformer layer: attention, then the feed-forward block. Keys <c>attention.*</c>, <c>intermediate.*</c>, <c>output.*</c>.</summary>
+internal sealed class DebertaLayer : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the checkpoint keys.
+    private readonly DebertaAttention attention;
+    private readonly DebertaIntermediate intermediate;
+    private readonly DebertaSelfOutput output;
+#pragma warning restore IDE1006
+
+    public DebertaLayer(DebertaConfig config)
+        : base(nameof(DebertaLayer))
+    {
+        attention = new DebertaAttention(config);
+        intermediate = new DebertaIntermediate(config);
+        output = new DebertaSelfOutput(config, config.IntermediateSize);
+        RegisterComponents();
+    }
+
+    public (Tensor Output, Tensor? Probabilities) Forward(
+        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions)
+    {
+        using var scope = NewDisposeScope();
+        var (attended, probs) = attention.Forward(hidden, blocked, relativePos, relEmbeddings, outputAttentions);
+        var result = output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
+        return (result, probs?.MoveToOuterDisposeScope());
+    }
+}

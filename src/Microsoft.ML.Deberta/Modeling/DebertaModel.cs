@@ -1,0 +1,96 @@
+using Microsoft.ML.Deberta.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>
+/// The bare DeBERTa encoder: transformers' <c>DebertaModel</c> for <c>model_type "deberta"</c> and
+/// <c>DebertaV2Model</c> for <c>"deberta-v2"</c> (v2 and v3). Keys <c>embeddings.*</c> and <c>encoder.*</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// using var model = new DebertaModel(config, seed: 42);
+/// using var output = model.Predict(inputIds, attentionMask);
+/// var features = output.LastHiddenState; // (B, L, hidden_size)
+/// </code>
+/// </example>
+public sealed class DebertaModel : DebertaPreTrainedModel
+{
+#pragma warning disable IDE1006 // Field names are the checkpoint keys.
+    private readonly DebertaEmbeddings embeddings;
+    private readonly DebertaEncoder encoder;
+#pragma warning restore IDE1006
+
+    /// <summary>Builds the model with weights initialised from <paramref name="seed"/> as transformers initialises a new model.</summary>
+    /// <param name="config">The configuration (v1 or v2); validated and copied.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    public DebertaModel(DebertaConfig config, long seed = 0)
+        : this(config, initialize: false)
+    {
+        InitializeWeights(seed);
+    }
+
+    // Used by the heads, whose own constructor initialises every weight once, backbone included.
+    internal DebertaModel(DebertaConfig config, bool initialize)
+        : base(nameof(DebertaModel), config)
+    {
+        embeddings = new DebertaEmbeddings(Config);
+        encoder = new DebertaEncoder(Config);
+        RegisterComponents();
+        if (initialize) InitializeWeights(0);
+    }
+
+    /// <inheritdoc />
+    public override DebertaModel Backbone => this;
+
+    private protected override string ClassNameSuffix => "Model";
+
+    /// <summary>The word embedding table, shared with the masked-LM decoder.</summary>
+    internal Tensor WordEmbeddingWeight => embeddings.WordEmbeddingWeight;
+
+    /// <summary>
+    /// The forward pass (autograd on when enabled by the caller; dropout when in training mode).
+    /// </summary>
+    /// <param name="inputIds">(B, L) token ids, int64 or int32, each below vocab_size.</param>
+    /// <param name="attentionMask">(B, L) 1 for tokens, 0 for padding; all ones when null.</param>
+    /// <param name="tokenTypeIds">(B, L) segment ids; zeros when null; ignored when the model has no token types.</param>
+    /// <param name="positionIds">(B, L) or (1, L) absolute positions; 0…L−1 when null.</param>
+    /// <param name="outputHiddenStates">Whether to return the N + 1 hidden states.</param>
+    /// <param name="outputAttentions">Whether to return the N attention probability tensors.</param>
+    /// <exception cref="ArgumentException">An input has the wrong rank, dtype, shape or values.</exception>
+    public DebertaModelOutput Forward(
+        Tensor inputIds,
+        Tensor? attentionMask = null,
+        Tensor? tokenTypeIds = null,
+        Tensor? positionIds = null,
+        bool outputHiddenStates = false,
+        bool outputAttentions = false)
+    {
+        using var scope = NewDisposeScope();
+        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
+        var output = Run(inputs, outputHiddenStates, outputAttentions);
+        output.MoveToOuterDisposeScope();
+        return output;
+    }
+
+    /// <summary>
+    /// Inference: <see cref="Forward"/> in eval mode without autograd. The caller owns (and disposes) the output.
+    /// </summary>
+    public DebertaModelOutput Predict(
+        Tensor inputIds,
+        Tensor? attentionMask = null,
+        Tensor? tokenTypeIds = null,
+        Tensor? positionIds = null,
+        bool outputHiddenStates = false,
+        bool outputAttentions = false) =>
+        Infer(() => Forward(inputIds, attentionMask, tokenTypeIds, positionIds, outputHiddenStates, outputAttentions));
+
+    /// <summary>The forward pass on already checked inputs (used by the heads).</summary>
+    internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions)
+    {
+        var embedded = embeddings.Forward(inputs.InputIds, inputs.TokenTypeIds, inputs.PositionIds, inputs.Mask);
+        var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions);
+        return new DebertaModelOutput(last, hiddenStates, attentions);
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.ML.Deberta.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>
+/// What the bare DeBERTa model and every task head share: the configuration, seeded weight initialisation, the
+/// inference entry point, and the mapping to transformers' class names and state-dict keys.
+/// </summary>
+/// <remarks>
+/// Parameter names (<c>named_parameters()</c>, <c>state_dict()</c>) are exactly the keys transformers uses:
+/// <c>embeddings.*</c>/<c>encoder.*</c> for the bare model, <c>deberta.*</c> plus the head's own keys for a task model.
+/// </remarks>
+public abstract class DebertaPreTrainedModel : nn.Module
+{
+    /// <summary>The prefix under which a task model holds its backbone (transformers' <c>base_model_prefix</c> + ".").</summary>
+    public const string BackbonePrefix = "deberta.";
+
+    /// <summary>Builds the model's configuration part; the config is copied, so later changes to it do not affect the model.</summary>
+    /// <param name="name">The TorchSharp module name.</param>
+    /// <param name="config">The configuration; validated here.</param>
+    private protected DebertaPreTrainedModel(string name, DebertaConfig config)
+        : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config.Clone();
+    }
+
+    /// <summary>The configuration the model was built from (a private copy).</summary>
+    public DebertaConfig Config { get; }
+
+    /// <summary>The DeBERTa backbone (the model itself for <see cref="DebertaModel"/>).</summary>
+    public abstract DebertaModel Backbone { get; }
+
+    /// <summary>The transformers class this model corresponds to, e.g. <c>DebertaV2ForSequenceClassification</c>.</summary>
+    public string HuggingFaceClassName => (Config.Version == DebertaVersion.V2 ? "DebertaV2" : "Deberta") + ClassNameSuffix;
+
+    /// <summary>"Model", "ForMaskedLM", ...: the part of the transformers class name after Deberta/DebertaV2.</summary>
+    private protected abstract string ClassNameSuffix { get; }
+
+    /// <summary>Whether a state-dict key belongs to the task head rather than the backbone.</summary>
+    public bool IsHeadKey(string key) => this is not DebertaModel && !key.StartsWith(BackbonePrefix, StringComparison.Ordinal);
+
+    /// <summary>The number of parameter values (tied weights counted once).</summary>
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// Re-initialises every weight as transformers does for a new model (normal(0, initializer_range) matrices,
+    /// zero biases, unit LayerNorms), deterministically from <paramref name="seed"/>.
+    /// </summary>
+    public void InitializeWeights(long seed) => WeightInitializer.Initialize(this, seed);
+
+    /// <summary>Re-initialises the parameters whose key <paramref name="select"/> accepts (see <see cref="InitializeWeights(long)"/>).</summary>
+    internal void InitializeWeights(long seed, Func<string, bool> select) => WeightInitializer.Initialize(this, seed, select);
+
+    /// <summary>
+    /// Runs a forward pass for inference: eval mode (no dropout), no autograd, intermediate tensors disposed.
+    /// The returned tensors belong to no dispose scope; the caller disposes the output.
+    /// </summary>
+    private protected TOutput Infer<TOutput>(Func<TOutput> forward)
+        where TOutput : DebertaOutput
+    {
+        bool wasTraining = training;
+        if (wasTraining) eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = NewDisposeScope();
+            var output = forward();
+            output.DetachFromDisposeScope();
+            return output;
+        }
+        finally
+        {
+            if (wasTraining) train();
+        }
+    }
+
+    /// <summary>Checks that labels have one of the allowed shapes for a batch; names the problem.</summary>
+    private protected static void CheckBatch(Tensor labels, long batch, string name)
+    {
+        if (labels.dim() == 0 || labels.shape[0] != batch)
+            throw new ArgumentException(
+                $"{name} has shape [{ModelInputs.Shape(labels)}] but the batch has {batch} rows.", name);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.ML.Deberta.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>A residual block's output: LayerNorm(dropout(dense(x)) + residual). Keys <c>dense.*</c> and <c>LayerNorm.*</c>.</summary>
+/// <remarks>Serves both <c>attention.output</c> (D → D) and the layer's <c>output</c> (intermediate → D).</remarks>
+internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Field names are the checkpoint keys.
+    private readonly Linear dense;
+    private readonly nn.Module<Tensor, Tensor> LayerNorm;
+    private readonly Dropout dropout;
+#pragma warning restore IDE1006
+
+    public DebertaSelfOutput(DebertaConfig config, int inputSize)
+        : base(nameof(DebertaSelfOutput))
+    {
+        dense = nn.Linear(inputSize, config.HiddenSize);
+        LayerNorm = DebertaLayerNorm.For(config, config.HiddenSize);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor residual)
+    {
+        using var scope = NewDisposeScope();
+        var x = dropout.forward(dense.forward(hidden));
+        return LayerNorm.forward(x + residual).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.ML.Deberta.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>
+/// DeBERTa v1 attention (transformers' <c>modeling_deberta.DisentangledSelfAttention</c>): one fused <c>in_proj</c>
+/// without bias whose rows interleave q/k/v per head, separate <c>q_bias</c>/<c>v_bias</c>, <c>pos_proj</c> (c2p, no
+/// bias) and <c>pos_q_proj</c> (p2c), a length-dependent span clamped to max_relative_positions, optional talking heads.
+/// The query is divided by the scale before every product it takes part in, as transformers does.
+/// </summary>
+internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
+{
+#pragma warning disable IDE1006 // Field names are the checkpoint keys.
+    private readonly Linear in_proj;
+    private readonly Parameter q_bias;
+    private readonly Parameter v_bias;
+    private readonly Linear? pos_proj;
+    private readonly Linear? pos_q_proj;
+    private readonly Linear? head_logits_proj;
+    private readonly Linear? head_weights_proj;
+    private readonly Dropout pos_dropout;
+    private readonly Dropout dropout;
+#pragma warning restore IDE1006
+
+    private readonly int heads;
+    private readonly int headSize;
+    private readonly int scaleFactor;
+    private readonly bool relativeAttention;
+    private readonly bool c2p;
+    private readonly bool p2c;
+    private readonly int maxRelativePositions;
+
+    public DisentangledSelfAttentionV1(DebertaConfig config)
+        : base(nameof(DisentangledSelfAttentionV1))
+    {
+        heads = config.NumAttentionHeads;
+        headSize = config.HiddenSize / heads;
+        int allHeadSize = heads * headSize;
+        in_proj = nn.Linear(config.HiddenSize, allHeadSize * 3, hasBias: false);
+        q_bias = new Parameter(torch.zeros(allHeadSize));
+        v_bias = new Parameter(torch.zeros(allHeadSize));
+        // v1 counts every pos_att_type entry in the scale, whether or not relative attention is on.
+        scaleFactor = 1 + config.PosAttType.Count;
+        c2p = config.PosAttType.Contains("c2p");
+        p2c = config.PosAttType.Contains("p2c");
+        relativeAttention = config.RelativeAttention;
+        if (config.TalkingHead == true)
+        {
+            head_logits_proj = nn.Linear(heads, heads, hasBias: false);
+            head_weights_proj = nn.Linear(heads, heads, hasBias: false);
+        }
+        maxRelativePositions = config.EffectiveMaxRelativePositions;
+        if (relativeAttention)
+        {
+            if (c2p) pos_proj = nn.Linear(config.HiddenSize, allHeadSize, hasBias: false);
+            if (p2c) pos_q_proj = nn.Linear(config.HiddenSize, allHeadSize);
+        }
+        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        RegisterComponents();
+    }
+
+    // (B, L, H·x) → (B, H, L, x)
+    private Tensor TransposeForScores(Tensor x) =>
+        x.view(x.shape[0], x.shape[1], heads, -1).permute(0, 2, 1, 3);
+
+    public override (Tensor Context, Tensor? Probabilities) Forward(
+        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions)
+    {
+        using var scope = NewDisposeScope();
+        var qkv = TransposeForScores(in_proj.forward(hidden)).chunk(3, dim: -1);
+        var query = qkv[0] + TransposeForScores(q_bias.view(1, 1, -1));
+        var key = qkv[1];
+        var value = qkv[2] + TransposeForScores(v_bias.view(1, 1, -1));
+
+        var scale = ScaledSizeSqrt(headSize, scaleFactor, hidden.device).to_type(query.dtype);
+        query = query / scale;
+        var scores = torch.matmul(query, key.transpose(-1, -2));
+
+        if (relativeAttention && relEmbeddings is not null && relativePos is not null)
+        {
+            var rel = DisentangledBias(query, key, relativePos, pos_dropout.forward(relEmbeddings));
+            if (rel is not null)
+                scores = scores + rel;
+        }
+
+        if (head_logits_proj is not null)
+            scores = head_logits_proj.forward(scores.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+
+        scores = scores.masked_fill(blocked, MaskedScore);
+        var probs = nn.functional.softmax(scores, -1);
+        probs = dropout.forward(probs);
+        if (head_weights_proj is not null)
+            probs = head_weights_proj.forward(probs.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+
+        var context = torch.matmul(probs, value).permute(0, 2, 1, 3).contiguous();
+        context = context.view(context.shape[0], context.shape[1], -1);
+        context.MoveToOuterDisposeScope();
+        if (!outputAttentions)
+            return (context, null);
+        return (context, probs.MoveToOuterDisposeScope());
+    }
+
+    // c2p[i, j] = Q'_i · PK_(clamp(i − j + S)); p2c[i, j] = K_j · PQ'_(clamp(i − j + S)), with PQ' = PQ / scale.
+    private Tensor? DisentangledBias(Tensor query, Tensor key, Tensor relativePos, Tensor relEmbeddings)
+    {
+        var rel4 = relativePos.dim() switch
+        {
+            2 => relativePos.unsqueeze(0).unsqueeze(0),
+            3 => relativePos.unsqueeze(1),
+            _ => relativePos,
+        };
+        long qLen = query.shape[^2], kLen = key.shape[^2];
+        long span = Math.Min(Math.Max(qLen, kLen), maxRelativePositions);
+        var table = relEmbeddings[TensorIndex.Slice(maxRelativePositions - span, maxRelativePositions + span), TensorIndex.Colon].unsqueeze(0);
+
+        Tensor? score = null;
+        if (c2p)
+        {
+            var posKey = TransposeForScores(pos_proj!.forward(table));
+            var c2pAtt = torch.matmul(query, posKey.transpose(-1, -2));
+            var c2pPos = torch.clamp(rel4 + span, 0, span * 2 - 1);
+            c2pAtt = torch.gather(c2pAtt, -1, c2pPos.expand(query.shape[0], query.shape[1], query.shape[2], rel4.shape[^1]));
+            score = c2pAtt;
+        }
+        if (p2c)
+        {
+            var posQuery = TransposeForScores(pos_q_proj!.forward(table));
+            posQuery = posQuery / ScaledSizeSqrt(posQuery.shape[^1], scaleFactor, posQuery.device);
+            var p2cPos = torch.clamp(-rel4 + span, 0, span * 2 - 1);
+            var p2cAtt = torch.matmul(key, posQuery.transpose(-1, -2).to_type(key.dtype));
+            p2cAtt = torch.gather(p2cAtt, -1, p2cPos.expand(query.shape[0], query.shape[1], kLen, kLen)).transpose(-1, -2);
+            score = score is null ? p2cAtt : score + p2cAtt;
+        }
+        return score;
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.ML.Deberta.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>
+/// DeBERTa v2/v3 attention (transformers' <c>modeling_deberta_v2.DisentangledSelfAttention</c>): separate
+/// <c>query_proj</c>/<c>key_proj</c>/<c>value_proj</c> with biases; relative embeddings projected either by those same
+/// layers (<c>share_att_key</c>, biases included) or by <c>pos_key_proj</c>/<c>pos_query_proj</c>; a fixed span of
+/// <c>position_buckets</c> (or max_relative_positions). Kᵀ is divided by the scale before the content product, and
+/// c2p and p2c are divided after their gathers. Heads are folded into the batch: (B·H, L, d), row b·H + h.
+/// </summary>
+internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
+{
+#pragma warning disable IDE1006 // Field names are the checkpoint keys.
+    private readonly Linear query_proj;
+    private readonly Linear key_proj;
+    private readonly Linear value_proj;
+    private readonly Linear? pos_key_proj;
+    private readonly Linear? pos_query_proj;
+    private readonly Dropout pos_dropout;
+    private readonly Dropout dropout;
+#pragma warning restore IDE1006
+
+    private readonly int heads;
+    private readonly int scaleFactor;
+    private readonly bool relativeAttention;
+    private readonly bool shareAttKey;
+    private readonly bool c2p;
+    private readonly bool p2c;
+    private readonly int span;
+
+    public DisentangledSelfAttentionV2(DebertaConfig config)
+        : base(nameof(DisentangledSelfAttentionV2))
+    {
+        heads = config.NumAttentionHeads;
+        int allHeadSize = heads * config.EffectiveAttentionHeadSize;
+        query_proj = nn.Linear(config.HiddenSize, allHeadSize);
+        key_proj = nn.Linear(config.HiddenSize, allHeadSize);
+        value_proj = nn.Linear(config.HiddenSize, allHeadSize);
+        c2p = config.PosAttType.Contains("c2p");
+        p2c = config.PosAttType.Contains("p2c");
+        // v2 counts only the c2p and p2c terms in the scale.
+        scaleFactor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
+        relativeAttention = config.RelativeAttention;
+        shareAttKey = config.ShareAttKey ?? false;
+        span = config.PositionBuckets is int buckets && buckets > 0 ? buckets : config.EffectiveMaxRelativePositions;
+        if (relativeAttention && !shareAttKey)
+        {
+            if (c2p) pos_key_proj = nn.Linear(config.HiddenSize, allHeadSize);
+            if (p2c) pos_query_proj = nn.Linear(config.HiddenSize, allHeadSize);
+        }
+        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        RegisterComponents();
+    }
+
+    // (B, L, H·d) → (B·H, L, d)
+    private Tensor TransposeForScores(Tensor x)
+    {
+        var split = x.view(x.shape[0], x.shape[1], heads, -1);
+        return split.permute(0, 2, 1, 3).contiguous().view(-1, split.shape[1], split.shape[3]);
+    }
+
+    public override (Tensor Context, Tensor? Probabilities) Forward(
+        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions)
+    {
+        using var scope = NewDisposeScope();
+        var query = TransposeForScores(query_proj.forward(hidden));
+        var key = TransposeForScores(key_proj.forward(hidden));
+        var value = TransposeForScores(value_proj.forward(hidden));
+
+        var scale = ScaledSizeSqrt(query.shape[^1], scaleFactor, hidden.device);
+        var scores = torch.bmm(query, key.transpose(-1, -2) / scale.to_type(query.dtype));
+        if (relativeAttention)
+        {
+            if (relativePos is null || relEmbeddings is null)
+                throw new InvalidOperationException("Relative attention needs relative positions and the relative-embedding table.");
+            var rel = DisentangledBias(query, key, relativePos, pos_dropout.forward(relEmbeddings));
+            if (rel is not null)
+                scores = scores + rel;
+        }
+        scores = scores.view(-1, heads, scores.shape[^2], scores.shape[^1]);
+
+        scores = scores.masked_fill(blocked, MaskedScore);
+        var probs = nn.functional.softmax(scores, -1);
+        probs = dropout.forward(probs);
+        var context = torch.bmm(probs.view(-1, probs.shape[^2], probs.shape[^1]), value);
+        context = context.view(-1, heads, context.shape[^2], context.shape[^1]).permute(0, 2, 1, 3).contiguous();
+        context = context.view(context.shape[0], context.shape[1], -1);
+        context.MoveToOuterDisposeScope();
+        if (!outputAttentions)
+            return (context, null);
+        return (context, probs.MoveToOuterDisposeScope());
+    }
+
+    // scores[i, j] += Q_i · PK_t / s + K_j · PQ_t / s, t = clamp(bucket(i − j) + S, 0, 2S − 1).
+    private Tensor? DisentangledBias(Tensor query, Tensor key, Tensor relativePos, Tensor relEmbeddings)
+    {
+        var rel4 = relativePos.dim() switch
+        {
+            2 => relativePos.unsqueeze(0).unsqueeze(0),
+            3 => relativePos.unsqueeze(1),
+            _ => relativePos,
+        };
+        long batchHeads = query.shape[0];
+        long repeats = batchHeads / heads;
+        var table = relEmbeddings[TensorIndex.Slice(0, span * 2), TensorIndex.Colon].unsqueeze(0);
+
+        Tensor? posQuery = null, posKey = null;
+        if (shareAttKey)
+        {
+            posQuery = TransposeForScores(query_proj.forward(table)).repeat(repeats, 1, 1);
+            posKey = TransposeForScores(key_proj.forward(table)).repeat(repeats, 1, 1);
+        }
+        else
+        {
+            if (c2p) posKey = TransposeForScores(pos_key_proj!.forward(table)).repeat(repeats, 1, 1);
+            if (p2c) posQuery = TransposeForScores(pos_query_proj!.forward(table)).repeat(repeats, 1, 1);
+        }
+
+        Tensor? score = null;
+        if (c2p)
+        {
+            var scale = ScaledSizeSqrt(posKey!.shape[^1], scaleFactor, query.device);
+            var c2pAtt = torch.bmm(query, posKey.transpose(-1, -2));
+            var c2pPos = torch.clamp(rel4 + span, 0, span * 2 - 1);
+            c2pAtt = torch.gather(c2pAtt, -1, c2pPos.squeeze(0).expand(batchHeads, query.shape[1], rel4.shape[^1]));
+            score = c2pAtt / scale.to_type(c2pAtt.dtype);
+        }
+        if (p2c)
+        {
+            var scale = ScaledSizeSqrt(posQuery!.shape[^1], scaleFactor, query.device);
+            long kLen = key.shape[^2];
+            var p2cPos = torch.clamp(-rel4 + span, 0, span * 2 - 1);
+            var p2cAtt = torch.bmm(key, posQuery.transpose(-1, -2));
+            p2cAtt = torch.gather(p2cAtt, -1, p2cPos.squeeze(0).expand(batchHeads, kLen, kLen)).transpose(-1, -2);
+            var term = p2cAtt / scale.to_type(p2cAtt.dtype);
+            score = score is null ? term : score + term;
+        }
+        return score;
+    }
+}
