@@ -15,7 +15,7 @@ public sealed partial class DebertaTokenizer
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">Neither tokenizer.json nor vocab.json and merges.txt are there.</exception>
     /// <exception cref="InvalidDataException">A file is corrupt; the message names it.</exception>
-    public static DebertaTokenizer FromFolder(string directory, DebertaTokenizerLoadOptions? options = null)
+    public static new DebertaTokenizer FromFolder(string directory, DebertaTokenizerLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))

@@ -2,7 +2,7 @@ namespace Microsoft.ML.Deberta.Tokenization;
 
 /// <summary>
 /// The encoding API shared by <see cref="DebertaTokenizer"/> (v1, byte-level BPE) and
-/// <c>DebertaV2Tokenizer</c> (v2/v3, SentencePiece): single texts and pairs (<c>[CLS] A [SEP] B [SEP]</c>,
+/// <see cref="DebertaV2Tokenizer"/> (v2/v3, SentencePiece): single texts and pairs (<c>[CLS] A [SEP] B [SEP]</c>,
 /// token types 0 then 1), pre-split words, truncation, padding, overflow windows, offsets, decoding and the
 /// transformers helper methods, with the semantics of transformers 4.x fast tokenizers. Instances are immutable
 /// and safe to use from several threads.

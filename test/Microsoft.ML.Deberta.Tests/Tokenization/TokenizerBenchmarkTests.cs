@@ -27,6 +27,8 @@ public sealed class TokenizerBenchmarkTests
         {
             ("deberta-v1 Encode, one sentence at a time", () => sentences.Sum(s => V1Tokenizers.Plain.Encode(s).Length)),
             ("deberta-v1 EncodeBatch", () => V1Tokenizers.Plain.EncodeBatch(sentences).Sum(e => e.Length)),
+            ("deberta-v3 Encode, one sentence at a time", () => sentences.Sum(s => V2Tokenizers.V3.Encode(s).Length)),
+            ("deberta-v3 EncodeBatch", () => V2Tokenizers.V3.EncodeBatch(sentences).Sum(e => e.Length)),
             ("Microsoft.ML.Tokenizers BpeTokenizer.EncodeToIds alone (v1 vocabulary)", () => sentences.Sum(s => bpe.EncodeToIds(s).Count)),
         };
         int[] tokens = passes.Select(p => p.Pass()).ToArray();

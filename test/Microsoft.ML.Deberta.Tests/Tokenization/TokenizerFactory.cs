@@ -18,7 +18,7 @@ internal static class TokenizerFactory
         return type switch
         {
             "deberta-v1" => DebertaTokenizer.FromFolder(folder, options),
-            "deberta-v2" => throw new NotSupportedException("DebertaV2Tokenizer is not available yet: it waits for the SentencePiece unigram engine (Tokenization/SentencePiece)."),
+            "deberta-v2" => DebertaV2Tokenizer.FromFolder(folder, options),
             _ => throw new InvalidDataException($"unknown tokenizer_type '{type}'."),
         };
     }
