@@ -47,7 +47,7 @@ public static class DebertaModelIO
         {
             cancellationToken.ThrowIfCancellationRequested();
             var mlnetZip = Path.Combine(work.FullName, "mlnet.zip");
-            TextScoringTransformer[] steps;
+            IDebertaPipelineStep[] steps;
             using (var scope = DebertaSaveScope.Begin())
             {
                 mlContext.Model.Save(model, inputSchema, mlnetZip);
@@ -63,7 +63,7 @@ public static class DebertaModelIO
                     cancellationToken.ThrowIfCancellationRequested();
                     var name = PayloadManifest.FolderOf(i);
                     WriteStep(steps[i], Path.Combine(work.FullName, name), zip, PayloadManifest.Root + name + "/");
-                    manifest.Steps.Add(new PayloadManifest.Step(name, steps[i].PayloadKind));
+                    manifest.Steps.Add(new PayloadManifest.Step(name, steps[i].PayloadKind, steps[i].StepKind));
                 }
                 manifest.Write(zip);
             }
@@ -143,7 +143,7 @@ public static class DebertaModelIO
         catch
         {
             foreach (var step in loaded)
-                ((IDisposable)step).Dispose();
+                (step as IDisposable)?.Dispose();
             throw;
         }
     }
@@ -160,15 +160,14 @@ public static class DebertaModelIO
         }
     }
 
-    private static void WriteStep(TextScoringTransformer step, string folder, ZipArchive zip, string entryPrefix)
+    private static void WriteStep(IDebertaPipelineStep step, string folder, ZipArchive zip, string entryPrefix)
     {
-        var modelFolder = Directory.CreateDirectory(Path.Combine(folder, "model")).FullName;
-        step.SavePayload(modelFolder);
-        StepSettings.From(step).Write(Path.Combine(folder, StepSettings.FileName));
+        Directory.CreateDirectory(folder);
+        step.WriteStep(folder);
         PayloadArchive.AddFolder(zip, folder, entryPrefix);
     }
 
-    private static TextScoringTransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Step step,
+    private static ITransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Step step,
         string source, IReadOnlyList<IDebertaTextScorerLoader> loaders)
     {
         var where = $"{source}, DeBERTa step '{step.Folder}'";
@@ -176,20 +175,7 @@ public static class DebertaModelIO
         try
         {
             PayloadArchive.ExtractFolder(zip, PayloadManifest.Root + step.Folder + "/", folder, where);
-            var settings = StepSettings.Read(Path.Combine(folder, StepSettings.FileName), where);
-            var loader = TextScorerLoaders.Find(loaders, settings.PayloadKind, where);
-            var scorer = loader.Load(Path.Combine(folder, "model"));
-            try
-            {
-                if (scorer.OutputSize != settings.OutputSize)
-                    throw new InvalidDataException($"{where}: the model gives {scorer.OutputSize} outputs per row; {settings.OutputSize} were saved.");
-                return new TextScoringTransformer(environment, scorer, settings.Columns, settings.Predictions(), settings.BatchSize);
-            }
-            catch
-            {
-                scorer.Dispose();
-                throw;
-            }
+            return PipelineStepKinds.Read(step.StepKind, environment, folder, where, loaders);
         }
         finally
         {

@@ -13,7 +13,7 @@ internal sealed class DebertaSaveScope : IDisposable
     private static DebertaSaveScope? _current;
 
     private readonly DebertaSaveScope? _outer;
-    private readonly List<TextScoringTransformer> _steps = [];
+    private readonly List<IDebertaPipelineStep> _steps = [];
 
     private DebertaSaveScope()
     {
@@ -22,13 +22,13 @@ internal sealed class DebertaSaveScope : IDisposable
     }
 
     /// <summary>The steps saved so far, in the order ML.NET wrote their stubs.</summary>
-    public IReadOnlyList<TextScoringTransformer> Steps => _steps;
+    public IReadOnlyList<IDebertaPipelineStep> Steps => _steps;
 
     /// <summary>Starts collecting on this thread (ML.NET saves synchronously on the caller's thread).</summary>
     public static DebertaSaveScope Begin() => new();
 
     /// <summary>Called from a step's <c>ICanSaveModel.Save</c>: records it and writes its stub in its place.</summary>
-    public static void SaveStep(TextScoringTransformer step, ModelSaveContext ctx)
+    public static void SaveStep(IDebertaPipelineStep step, ModelSaveContext ctx)
     {
         var scope = _current ?? throw new InvalidOperationException(
             "mlContext.Model.Save cannot store a DeBERTa model's weights. Save it with " +

@@ -23,10 +23,12 @@ internal sealed record PayloadManifest
     [JsonPropertyName("library_version")] public string LibraryVersion { get; init; } = CurrentLibraryVersion;
     [JsonPropertyName("steps")] public List<Step> Steps { get; init; } = [];
 
-    /// <summary>One step's payload folder (relative to <see cref="Root"/>) and kind.</summary>
+    /// <summary>One step's payload folder (relative to <see cref="Root"/>), its payload kind and its step kind
+    /// (<see cref="PipelineStepKinds"/>; manifests that name none hold text-scoring steps).</summary>
     public sealed record Step(
         [property: JsonPropertyName("folder")] string Folder,
-        [property: JsonPropertyName("payload_kind")] string PayloadKind);
+        [property: JsonPropertyName("payload_kind")] string PayloadKind,
+        [property: JsonPropertyName("step_kind")] string StepKind = PipelineStepKinds.TextScoring);
 
     private static string CurrentLibraryVersion =>
         typeof(PayloadManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -62,7 +64,7 @@ internal sealed record PayloadManifest
             throw new InvalidDataException(
                 $"'{source}' was saved by Microsoft.ML.Deberta {manifest.LibraryVersion} in payload format {manifest.FormatVersion}; " +
                 $"this version ({CurrentLibraryVersion}) reads formats up to {CurrentFormatVersion}. Update the Microsoft.ML.Deberta package.");
-        if (manifest.Steps is null || manifest.Steps.Any(s => s is null || string.IsNullOrEmpty(s.Folder) || s.Folder.Contains("..")))
+        if (manifest.Steps is null || manifest.Steps.Any(s => s is null || string.IsNullOrEmpty(s.Folder) || s.Folder.Contains("..") || string.IsNullOrEmpty(s.StepKind)))
             throw new InvalidDataException($"'{source}': {EntryName} lists an invalid step.");
         return manifest;
     }

@@ -4,10 +4,10 @@ namespace Microsoft.ML.Deberta.MLNet;
 internal static class TextScorerLoaders
 {
     /// <summary>
-    /// The loaders of this library's own models. Add one line here when a model kind arrives (e.g. the DeBERTa
-    /// sequence classifier's loader); tests pass their own through the internal <c>DebertaModelIO.Load</c> overload.
+    /// The loaders of this library's own models (one line per model kind); tests pass their own through the internal
+    /// <c>DebertaModelIO.Load</c> overload.
     /// </summary>
-    public static IReadOnlyList<IDebertaTextScorerLoader> BuiltIn { get; } = [];
+    public static IReadOnlyList<IDebertaTextScorerLoader> BuiltIn { get; } = [new DebertaTextScorerLoader()];
 
     /// <summary>The loader for <paramref name="payloadKind"/>.</summary>
     /// <exception cref="InvalidDataException">No loader reads that kind.</exception>

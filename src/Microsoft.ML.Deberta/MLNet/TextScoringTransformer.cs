@@ -18,7 +18,7 @@ namespace Microsoft.ML.Deberta;
 /// <c>PredictionEngine</c> created with default options disposes its transformer when it is disposed; pass
 /// <c>PredictionEngineOptions { OwnsTransformer = false }</c> when engines share a model.</para>
 /// </remarks>
-public sealed class TextScoringTransformer : ITransformer, IDisposable
+public sealed class TextScoringTransformer : ITransformer, IDisposable, IDebertaPipelineStep
 {
     private readonly object _forwardLock = new();
     private IDebertaTextScorer? _scorer;
@@ -52,6 +52,10 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable
     internal int BatchSize { get; }
 
     internal string PayloadKind { get; }
+
+    string IDebertaPipelineStep.PayloadKind => PayloadKind;
+
+    string IDebertaPipelineStep.StepKind => PipelineStepKinds.TextScoring;
 
     internal int OutputSize { get; }
 
@@ -101,6 +105,35 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable
         lock (_forwardLock)
             (_scorer ?? throw Disposed()).SavePayload(folder);
     }
+
+    /// <summary>The step folder: <c>transformer.json</c> (columns, outputs, labels) and the model payload in <c>model/</c>.</summary>
+    void IDebertaPipelineStep.WriteStep(string folder)
+    {
+        SavePayload(Directory.CreateDirectory(Path.Combine(folder, ModelFolderName)).FullName);
+        StepSettings.From(this).Write(Path.Combine(folder, StepSettings.FileName));
+    }
+
+    /// <summary>Rebuilds a step from the folder <see cref="IDebertaPipelineStep.WriteStep"/> wrote.</summary>
+    internal static TextScoringTransformer ReadStep(IHostEnvironment environment, string folder, string where,
+        IReadOnlyList<IDebertaTextScorerLoader> loaders)
+    {
+        var settings = StepSettings.Read(Path.Combine(folder, StepSettings.FileName), where);
+        var loader = TextScorerLoaders.Find(loaders, settings.PayloadKind, where);
+        var scorer = loader.Load(Path.Combine(folder, ModelFolderName));
+        try
+        {
+            if (scorer.OutputSize != settings.OutputSize)
+                throw new InvalidDataException($"{where}: the model gives {scorer.OutputSize} outputs per row; {settings.OutputSize} were saved.");
+            return new TextScoringTransformer(environment, scorer, settings.Columns, settings.Predictions(), settings.BatchSize);
+        }
+        catch
+        {
+            scorer.Dispose();
+            throw;
+        }
+    }
+
+    private const string ModelFolderName = "model";
 
     /// <summary>Frees the model. Later use throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

@@ -1,0 +1,76 @@
+using Microsoft.ML.Deberta.Checkpoints;
+using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tokenization;
+using Microsoft.ML.Deberta.Training;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// A DeBERTa sequence classifier (or regressor) behind the ML.NET layer's seam: tokenizer, model and the encoding
+/// they were trained with. <see cref="ScoreBatch"/> encodes the rows (long texts by the model's strategy) and runs
+/// batched forward passes; its payload is a Hugging Face folder (config, safetensors weights, tokenizer files)
+/// plus <c>text_encoding.json</c>, so transformers can open the saved model too.
+/// </summary>
+internal sealed class DebertaTextScorer : IDebertaTextScorer
+{
+    /// <summary>The payload kind this scorer writes and <see cref="DebertaTextScorerLoader"/> reads.</summary>
+    public const string Kind = "deberta-sequence-classifier";
+
+    private DebertaForSequenceClassification? _model;
+
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <param name="model">The model; owned (disposed) by this scorer from now on.</param>
+    /// <param name="encoding">How rows become model inputs.</param>
+    /// <param name="batchSize">Examples per forward pass.</param>
+    public DebertaTextScorer(DebertaTokenizerBase tokenizer, DebertaForSequenceClassification model, TextEncodingSettings encoding, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(encoding);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Tokenizer = tokenizer;
+        _model = model;
+        Encoding = encoding;
+        BatchSize = batchSize;
+        OutputSize = model.Config.NumLabels;
+        // Scoring only: dropout off for good.
+        model.eval();
+    }
+
+    public string PayloadKind => Kind;
+
+    public int OutputSize { get; }
+
+    public DebertaTokenizerBase Tokenizer { get; }
+
+    public TextEncodingSettings Encoding { get; }
+
+    public int BatchSize { get; }
+
+    /// <summary>The model (for tests and diagnostics).</summary>
+    public DebertaForSequenceClassification Model => _model ?? throw new ObjectDisposedException(nameof(DebertaTextScorer));
+
+    /// <summary>Forward passes run so far (a batch of rows may need several when long texts become windows).</summary>
+    public int ForwardBatches { get; private set; }
+
+    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
+    {
+        var model = Model;
+        var examples = TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+        ForwardBatches += (examples.Count + BatchSize - 1) / BatchSize;
+        return SequenceClassificationPredictor.PredictLogits(model, examples, texts.Count, BatchSize);
+    }
+
+    public void SavePayload(string folder)
+    {
+        Model.SavePretrained(folder);
+        Tokenizer.SavePretrained(folder);
+        Encoding.Write(Path.Combine(folder, TextEncodingSettings.FileName));
+    }
+
+    public void Dispose()
+    {
+        _model?.Dispose();
+        _model = null;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Microsoft.ML.Deberta.Checkpoints;
+using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tokenization;
+using Microsoft.ML.Deberta.Training;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// Trains a DeBERTa sequence classifier or regressor behind the ML.NET layer's seam: resolves where training starts
+/// (<see cref="TrainingStart"/>), tokenizes each data set once, and runs <see cref="SequenceClassificationTrainer"/>
+/// with the options' recipe, validation, early stopping, progress and cancellation.
+/// </summary>
+internal sealed class DebertaTextTrainer : IDebertaTextTrainer
+{
+    private readonly TextTrainerOptions _options;
+    private readonly string _method;
+    private readonly TextEncodingSettings _encoding;
+    private readonly Dictionary<string, DebertaTokenizerBase> _tokenizers = new(StringComparer.Ordinal);
+
+    /// <param name="options">Checked options (a private copy).</param>
+    /// <param name="method">The catalog method, for messages.</param>
+    public DebertaTextTrainer(TextTrainerOptions options, string method)
+    {
+        _options = options;
+        _method = method;
+        _encoding = new TextEncodingSettings
+        {
+            MaxLength = options.MaxLength,
+            Strategy = options.LongTextStrategy,
+            Stride = options.Stride ?? options.MaxLength / 4,
+        };
+    }
+
+    public void CheckTask(TextTask task, int classCount, IReadOnlyList<string>? classNames) =>
+        TrainingStart.Resolve(_options, _method, task, classCount, classNames, LoadTokenizer);
+
+    public IDebertaTextScorer Train(TextTrainingSet trainingSet, TextTrainingSet? validationSet, TextTrainingContext context)
+    {
+        var start = TrainingStart.Resolve(_options, _method, trainingSet.Task, trainingSet.ClassCount, trainingSet.ClassNames, LoadTokenizer);
+        var channel = context.Channel;
+        channel.Info(MessageSensitivity.None, $"{_method}: {start.Description}.");
+        foreach (var warning in start.Warnings)
+            channel.Warning(MessageSensitivity.None, $"{_method}: {warning}");
+
+        var clock = Stopwatch.StartNew();
+        var train = Encode(start, trainingSet, "training data", channel);
+        var validation = validationSet is null ? null : Encode(start, validationSet, "validation data", channel);
+        channel.Info(MessageSensitivity.None, $"{_method}: tokenized {train.Count} training examples" +
+            (validation is null ? "" : $" and {validation.Count} validation examples") + $" in {clock.Elapsed.TotalSeconds:0.0} s.");
+        context.CancellationToken.ThrowIfCancellationRequested();
+
+        var model = CreateModel(start, context.Seed, channel);
+        try
+        {
+            var trainer = new SequenceClassificationTrainer(new SequenceClassificationTrainingOptions
+            {
+                BatchSize = _options.BatchSize,
+                Epochs = _options.Epochs,
+                LearningRate = _options.LearningRate,
+                WarmupRatio = _options.WarmupRatio,
+                WeightDecay = _options.WeightDecay,
+                MaxGradNorm = _options.MaxGradientNorm,
+                Seed = context.Seed,
+                EarlyStoppingPatience = _options.EarlyStoppingPatience,
+                EarlyStoppingMinDelta = _options.EarlyStoppingMinDelta,
+            });
+            var result = trainer.Train(model, train, Targets(trainingSet), validation, validationSet is null ? null : Targets(validationSet),
+                _options.Progress, line => channel.Info(MessageSensitivity.None, $"{_method}: {line}"), context.CancellationToken);
+            channel.Info(MessageSensitivity.None,
+                $"{_method}: trained {result.Epochs.Count} epoch(s){(result.StoppedEarly ? " (stopped early)" : "")}; the model holds epoch {result.BestEpoch}'s weights.");
+            return new DebertaTextScorer(start.Tokenizer, model, _encoding, _options.InferenceBatchSize);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private DebertaTokenizerBase LoadTokenizer(string folder, string what)
+    {
+        var key = Path.GetFullPath(folder);
+        lock (_tokenizers)
+        {
+            if (!_tokenizers.TryGetValue(key, out var tokenizer))
+                _tokenizers[key] = tokenizer = TokenizerFiles.Load(folder, what);
+            return tokenizer;
+        }
+    }
+
+    /// <summary>Tokenizes a data set once and checks its ids against the model's vocabulary, naming the row at fault.</summary>
+    private IReadOnlyList<EncodedExample> Encode(TrainingStart start, TextTrainingSet set, string what, IChannel channel)
+    {
+        var examples = TextExampleEncoder.Encode(start.Tokenizer, set.Texts, set.Pairs, _encoding);
+        int vocabulary = start.Config.VocabSize;
+        int longRows = 0, lastSource = -1;
+        foreach (var example in examples)
+        {
+            foreach (var id in example.InputIds)
+                if (id >= vocabulary)
+                    throw new InvalidDataException(
+                        $"Row {example.SourceIndex + 1} of the {what} has token id {id} ('{start.Tokenizer.ConvertIdToToken(id)}'), outside the " +
+                        $"model's vocabulary (vocab_size {vocabulary}): the tokenizer does not belong to this model.");
+            if (example.InputIds.Length >= _encoding.MaxLength && example.SourceIndex != lastSource)
+            {
+                longRows++;
+                lastSource = example.SourceIndex;
+            }
+        }
+        if (longRows > 0)
+            channel.Info(MessageSensitivity.None, $"{_method}: {longRows} of {set.Count} rows of the {what} reach MaxLength {_encoding.MaxLength} " +
+                $"(long-text strategy {_encoding.Strategy}).");
+        return examples;
+    }
+
+    private static IReadOnlyList<float> Targets(TextTrainingSet set) =>
+        set.Task == TextTask.Regression ? set.Targets! : [.. set.ClassIndices!.Select(c => (float)c)];
+
+    /// <summary>Builds the model: random weights from the seed, then the checkpoint's (all but a new head's).</summary>
+    private static DebertaForSequenceClassification CreateModel(TrainingStart start, int seed, IChannel channel)
+    {
+        var model = new DebertaForSequenceClassification(start.Config, seed);
+        if (start.WeightsFolder is not { } folder)
+            return model;
+        try
+        {
+            var stateDict = CheckpointFiles.ReadStateDict(folder);
+            try
+            {
+                var kept = start.NewHead
+                    ? stateDict.Where(p => !p.Key.StartsWith("classifier.", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value)
+                    : stateDict;
+                var report = model.LoadStateDict(kept);
+                if (report.NewlyInitializedKeys.Count > 0)
+                    channel.Info(MessageSensitivity.None, $"New weights (from the seed): {string.Join(", ", report.NewlyInitializedKeys)}.");
+                if (report.UnexpectedKeys.Count > 0)
+                    channel.Warning(MessageSensitivity.None, $"Checkpoint weights not used: {string.Join(", ", report.UnexpectedKeys)}.");
+            }
+            finally
+            {
+                foreach (var tensor in stateDict.Values)
+                    tensor.Dispose();
+            }
+            if (start.ClassOrder is { } order)
+                ReorderClasses(model, order);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    // Class i of the label is the checkpoint's class order[i]: permute the classifier's rows to match.
+    private static void ReorderClasses(DebertaForSequenceClassification model, int[] order)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var index = torch.tensor(order.Select(i => (long)i).ToArray());
+        foreach (var (name, parameter) in model.named_parameters())
+            if (name is "classifier.weight" or "classifier.bias")
+                parameter.copy_(parameter.index_select(0, index));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML.Deberta.Training;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// How a DeBERTa text model turns a row's text(s) into model inputs, for training and for scoring alike:
+/// saved as <c>text_encoding.json</c> in the model payload so a loaded model encodes exactly as the trained one.
+/// </summary>
+internal sealed record TextEncodingSettings
+{
+    public const string FileName = "text_encoding.json";
+    public const int CurrentFormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>Tokens per example, special tokens included.</summary>
+    [JsonPropertyName("max_length")] public int MaxLength { get; init; }
+
+    /// <summary>What happens to a row longer than <see cref="MaxLength"/>.</summary>
+    [JsonPropertyName("long_text_strategy"), JsonConverter(typeof(JsonStringEnumConverter<LongTextStrategy>))]
+    public LongTextStrategy Strategy { get; init; }
+
+    /// <summary>Sliding windows: tokens consecutive windows share.</summary>
+    [JsonPropertyName("stride")] public int Stride { get; init; }
+
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    /// <summary>Reads and checks a saved file.</summary>
+    /// <exception cref="InvalidDataException">Missing, unreadable, newer format, or values out of range.</exception>
+    public static TextEncodingSettings Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new InvalidDataException($"The model payload has no '{FileName}'.");
+        TextEncodingSettings? settings;
+        try
+        {
+            settings = JsonSerializer.Deserialize<TextEncodingSettings>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{FileName}' is not valid: {e.Message}", e);
+        }
+        if (settings is null)
+            throw new InvalidDataException($"'{FileName}' is empty.");
+        if (settings.FormatVersion > CurrentFormatVersion)
+            throw new InvalidDataException($"'{FileName}' has format {settings.FormatVersion}, newer than this version of " +
+                $"Microsoft.ML.Deberta reads ({CurrentFormatVersion}); update the package.");
+        if (settings.MaxLength < 3 || settings.Stride < 0 || settings.Stride >= settings.MaxLength || !Enum.IsDefined(settings.Strategy))
+            throw new InvalidDataException($"'{FileName}' holds values out of range (max_length {settings.MaxLength}, stride {settings.Stride}).");
+        return settings;
+    }
+}
