@@ -28,6 +28,11 @@ public static class PredictionDump
             var g = cursor.GetGetter<VBuffer<float>>(column);
             return () => { VBuffer<float> b = default; g(ref b); return string.Join(",", b.DenseValues().Select(Bits)); };
         }
+        if (type is VectorDataViewType { ItemType: NumberDataViewType } l && l.ItemType.RawType == typeof(long))
+        {
+            var g = cursor.GetGetter<VBuffer<long>>(column);
+            return () => { VBuffer<long> b = default; g(ref b); return string.Join(",", b.DenseValues().Select(v => v.ToString(CultureInfo.InvariantCulture))); };
+        }
         if (type.RawType == typeof(float))
         {
             var g = cursor.GetGetter<float>(column);

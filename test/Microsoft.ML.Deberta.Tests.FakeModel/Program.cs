@@ -10,9 +10,14 @@ using Microsoft.ML.Deberta.Tests.FakeModel;
 // loads the model with DebertaModelIO (fake payload loader), scores the rows, and writes
 //   one line per row (Score bits, PredictedLabelValue), then "engine:<line>" for a PredictionEngine on row 1,
 //   then "plain-load:<message>" for what using the same file loaded with plain mlContext.Model.Load throws.
+//   predict-builtin <model.zip> <rows.tsv> <output.txt> <column>...
+// does the same with the library's own loaders (real DeBERTa steps) and the given output columns, and no
+// PredictionEngine line.
+if (args.Length >= 5 && args[0] == "predict-builtin")
+    return BuiltInModel.Predict(args[1], args[2], args[3], args[4..]);
 if (args.Length != 4 || args[0] != "predict")
 {
-    Console.Error.WriteLine("usage: predict <model.zip> <rows.tsv> <output.txt>");
+    Console.Error.WriteLine("usage: predict <model.zip> <rows.tsv> <output.txt> | predict-builtin <model.zip> <rows.tsv> <output.txt> <column>...");
     return 2;
 }
 var (modelPath, rowsPath, outputPath) = (args[1], args[2], args[3]);

@@ -210,7 +210,12 @@ public sealed partial class DebertaCatalog
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (!Enum.IsDefined(longTextStrategy))
             throw new ArgumentOutOfRangeException(nameof(longTextStrategy), longTextStrategy, "Unknown long-text strategy.");
-        var encoding = new TextEncodingSettings { MaxLength = maxLength, Strategy = longTextStrategy, Stride = maxLength / 4 };
+        var encoding = new TextEncodingSettings
+        {
+            MaxLength = maxLength,
+            Strategy = longTextStrategy,
+            Stride = TextEncodingSettings.DefaultStride(maxLength, textPairColumnName is not null),
+        };
         return new PretrainedTextModelEstimator(this, modelFolder, tokenizerFolder, new TextColumns(textColumnName, textPairColumnName), encoding, batchSize);
     }
 }

@@ -30,7 +30,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
         {
             MaxLength = options.MaxLength,
             Strategy = options.LongTextStrategy,
-            Stride = options.Stride ?? options.MaxLength / 4,
+            Stride = options.Stride ?? TextEncodingSettings.DefaultStride(options.MaxLength, options.TextPairColumnName is not null),
         };
     }
 

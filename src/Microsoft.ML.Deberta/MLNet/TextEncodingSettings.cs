@@ -27,6 +27,16 @@ internal sealed record TextEncodingSettings
     /// <summary>Sliding windows: tokens consecutive windows share.</summary>
     [JsonPropertyName("stride")] public int Stride { get; init; }
 
+    /// <summary>
+    /// The fewest text tokens a sliding window can hold: the whole budget of a single text (max − 2), or half the
+    /// budget of a pair (max − 3, rounded up), since a pair's first text may take the other half.
+    /// </summary>
+    public static int SmallestWindow(int maxLength, bool pair) =>
+        pair ? Math.Min(maxLength - 2, (maxLength - 3) - (maxLength - 3) / 2) : maxLength - 2;
+
+    /// <summary>The stride used when none is given: a quarter of the maximum length, less than the smallest window.</summary>
+    public static int DefaultStride(int maxLength, bool pair) => Math.Max(0, Math.Min(maxLength / 4, SmallestWindow(maxLength, pair) - 1));
+
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     /// <summary>Reads and checks a saved file.</summary>

@@ -11,17 +11,6 @@ internal static class TextExampleEncoder
 {
     /// <summary>Encodes every row; a row cut into sliding windows yields several examples with its index as <see cref="EncodedExample.SourceIndex"/>.</summary>
     public static IReadOnlyList<EncodedExample> Encode(DebertaTokenizerBase tokenizer, IReadOnlyList<string> texts,
-        IReadOnlyList<string>? pairs, TextEncodingSettings settings)
-    {
-        // Interim encoding until Training's ExampleEncoder lands: truncation and sliding windows through the tokenizer.
-        var options = new DebertaEncodeOptions
-        {
-            MaxLength = settings.MaxLength,
-            Truncation = DebertaTruncation.LongestFirst,
-            ReturnOverflowingTokens = settings.Strategy == LongTextStrategy.SlidingWindows,
-            Stride = settings.Strategy == LongTextStrategy.SlidingWindows ? settings.Stride : 0,
-        };
-        var encodings = tokenizer.EncodeBatch(texts, pairs, options);
-        return encodings.Select(e => new EncodedExample(e.InputIds.ToArray(), e.TokenTypeIds.ToArray(), e.SampleIndex)).ToArray();
-    }
+        IReadOnlyList<string>? pairs, TextEncodingSettings settings) =>
+        ExampleEncoder.Encode(tokenizer, texts, pairs, settings.MaxLength, settings.Strategy, settings.Stride);
 }

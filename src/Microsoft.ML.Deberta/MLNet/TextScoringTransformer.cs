@@ -53,6 +53,9 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable, IDeberta
 
     internal string PayloadKind { get; }
 
+    /// <summary>The model behind this transformer (tests and diagnostics; calls must go through <see cref="Score"/>).</summary>
+    internal IDebertaTextScorer Scorer => Volatile.Read(ref _scorer) ?? throw Disposed();
+
     string IDebertaPipelineStep.PayloadKind => PayloadKind;
 
     string IDebertaPipelineStep.StepKind => PipelineStepKinds.TextScoring;

@@ -62,7 +62,7 @@ public abstract class TextTrainerOptions
     /// <summary>What happens to a text longer than <see cref="MaxLength"/>: truncation (default), head and tail, or sliding windows (scores averaged over the windows).</summary>
     public LongTextStrategy LongTextStrategy = LongTextStrategy.Truncate;
 
-    /// <summary>Sliding windows: the number of tokens consecutive windows share; null for a quarter of <see cref="MaxLength"/>.</summary>
+    /// <summary>Sliding windows: the number of tokens consecutive windows share; null for a quarter of <see cref="MaxLength"/> (less when the windows are smaller).</summary>
     public int? Stride;
 
     /// <summary>Examples per optimizer step.</summary>

@@ -36,9 +36,11 @@ internal static class TextTrainerOptionsRules
         AtLeast(o.MaxLength, specials + (o.TextPairColumnName is null ? 1 : 2), nameof(o.MaxLength), method);
         if (!Enum.IsDefined(o.LongTextStrategy))
             throw new ArgumentOutOfRangeException(nameof(o.LongTextStrategy), o.LongTextStrategy, $"{method}: unknown long-text strategy.");
-        if (o.Stride is int stride && (stride < 0 || stride >= o.MaxLength - specials))
+        int window = TextEncodingSettings.SmallestWindow(o.MaxLength, o.TextPairColumnName is not null);
+        if (o.Stride is int stride && (stride < 0 || stride >= window))
             throw new ArgumentOutOfRangeException(nameof(o.Stride), stride,
-                $"{method}: Stride must lie in [0, {o.MaxLength - specials - 1}] (consecutive windows share fewer tokens than a window holds).");
+                $"{method}: Stride must lie in [0, {window - 1}]: consecutive windows share fewer tokens than the smallest window " +
+                $"({window} text tokens at MaxLength {o.MaxLength}{(o.TextPairColumnName is null ? "" : " for a pair")}) holds.");
         AtLeast(o.BatchSize, 1, nameof(o.BatchSize), method);
         AtLeast(o.Epochs, 1, nameof(o.Epochs), method);
         AtLeast(o.InferenceBatchSize, 1, nameof(o.InferenceBatchSize), method);
