@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace Microsoft.ML.Deberta.Tokenization;
+
+/// <summary>Reads the JSON files of a tokenizer folder, turning parse errors into exceptions that name the file.</summary>
+internal static class TokenizerJsonFile
+{
+    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip };
+
+    /// <summary>Reads a JSON file whose root must be an object.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid JSON or its root is not an object.</exception>
+    public static JsonElement ReadObject(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Tokenizer file '{path}' does not exist.", path);
+        JsonElement root;
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            using JsonDocument document = JsonDocument.Parse(stream, s_options);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Tokenizer file '{path}' is not valid JSON: {e.Message}", e);
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"Tokenizer file '{path}' must hold a JSON object, not {root.ValueKind}.");
+        return root;
+    }
+
+    /// <summary>Reads the file if it exists, otherwise returns null.</summary>
+    public static JsonElement? ReadObjectIfPresent(string path) => File.Exists(path) ? ReadObject(path) : null;
+
+    public static InvalidDataException Invalid(string path, string what) => new($"Tokenizer file '{path}': {what}");
+
+    /// <summary>Returns a boolean property, null when absent or null; throws when it has another type.</summary>
+    public static bool? GetBoolean(JsonElement obj, string name, string path)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Invalid(path, $"\"{name}\" must be true or false, not {value.ValueKind}."),
+        };
+    }
+
+    /// <summary>Returns an integer property clamped to int.MaxValue (transformers stores "no limit" as 1e30).</summary>
+    public static int? GetClampedInt(JsonElement obj, string name, string path)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || number < 0)
+            throw Invalid(path, $"\"{name}\" must be a non-negative number.");
+        return number >= int.MaxValue ? int.MaxValue : (int)number;
+    }
+}
