@@ -73,10 +73,14 @@ public sealed class FineTuningOptimizer : IDisposable
     /// parameters.
     /// </summary>
     /// <returns>The learning rate used and the global gradient norm before clipping.</returns>
+    /// <exception cref="InvalidOperationException">The gradient norm is not finite; no parameter is changed.</exception>
     public OptimizerStepResult Step()
     {
         double learningRate = _schedule.LearningRateAt(_step);
         double gradNorm = ClipGradientNorm();
+        if (!double.IsFinite(gradNorm))
+            throw new InvalidOperationException(
+                $"The gradient norm at optimizer step {_step + 1} is {gradNorm}; the step is not applied. Try a lower learning rate.");
         foreach (var group in _adamW.ParamGroups)
             group.LearningRate = learningRate;
         _adamW.step();
@@ -93,7 +97,7 @@ public sealed class FineTuningOptimizer : IDisposable
         if (grads.Count == 0) return 0;
         var total = torch.linalg.vector_norm(torch.stack(grads.Select(g => torch.linalg.vector_norm(g, 2)).ToArray()), 2);
         double norm = total.item<float>();
-        if (_maxGradNorm > 0)
+        if (_maxGradNorm > 0 && double.IsFinite(norm))
         {
             var scale = torch.clamp(_maxGradNorm / (total + 1e-6), max: 1.0);
             foreach (var g in grads) g.mul_(scale);
