@@ -50,14 +50,18 @@ internal sealed class DebertaTextScorer : IDebertaTextScorer
     /// <summary>The model (for tests and diagnostics).</summary>
     public DebertaForSequenceClassification Model => _model ?? throw new ObjectDisposedException(nameof(DebertaTextScorer));
 
-    /// <summary>Forward passes run so far (a batch of rows may need several when long texts become windows).</summary>
-    public int ForwardBatches { get; private set; }
+    /// <summary><see cref="ScoreBatch"/> calls so far (diagnostics; calls are serialised by the transformer).</summary>
+    public long BatchesScored { get; private set; }
+
+    /// <summary>Rows scored so far.</summary>
+    public long RowsScored { get; private set; }
 
     public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
     {
         var model = Model;
         var examples = TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
-        ForwardBatches += (examples.Count + BatchSize - 1) / BatchSize;
+        BatchesScored++;
+        RowsScored += texts.Count;
         return SequenceClassificationPredictor.PredictLogits(model, examples, texts.Count, BatchSize);
     }
 

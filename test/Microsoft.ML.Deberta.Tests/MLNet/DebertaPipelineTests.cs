@@ -148,11 +148,12 @@ public sealed class DebertaPipelineTests
     {
         var scorer = (DebertaTextScorer)Step(_classifier).Scorer;
         var rows = TestRows.Make(10, seed: 3);
-        int before = scorer.ForwardBatches;
+        var (batches, scored) = (scorer.BatchesScored, scorer.RowsScored);
         var scores = _classifier.Transform(_mlContext.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Score").ToArray();
-        Assert.AreEqual(3, scorer.ForwardBatches - before, "10 rows in forward passes of 4 (InferenceBatchSize)");
+        Assert.AreEqual(10, scorer.RowsScored - scored);
+        Assert.AreEqual(3, scorer.BatchesScored - batches, "10 rows scored 4 at a time (InferenceBatchSize): 4 + 4 + 2");
 
-        before = scorer.ForwardBatches;
+        (batches, scored) = (scorer.BatchesScored, scorer.RowsScored);
         using var engine = _mlContext.Model.CreatePredictionEngine<TestRow, Prediction>(_classifier, new PredictionEngineOptions { OwnsTransformer = false });
         for (int i = 0; i < rows.Count; i++)
         {
@@ -160,7 +161,8 @@ public sealed class DebertaPipelineTests
             for (int c = 0; c < single.Length; c++)
                 Assert.AreEqual(scores[i][c], single[c], 1e-5, $"row {i}: batching (padding) does not change the scores");
         }
-        Assert.AreEqual(rows.Count, scorer.ForwardBatches - before, "a PredictionEngine runs one row per forward pass");
+        Assert.AreEqual(rows.Count, scorer.BatchesScored - batches, "a PredictionEngine scores one row per call");
+        Assert.AreEqual(rows.Count, scorer.RowsScored - scored);
     }
 
     [TestMethod]
