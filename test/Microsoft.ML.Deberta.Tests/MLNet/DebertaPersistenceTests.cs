@@ -128,4 +128,32 @@ public sealed class DebertaPersistenceTests
             (model as IDisposable)?.Dispose();
         }
     }
+
+    [TestMethod]
+    public void AV3ModelWithItsSentencePieceTokenizerRoundTrips()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(TestRows.View(mlContext, 12)).Transform(TestRows.View(mlContext, 12));
+        var tokenizerFolder = Path.Combine(AppContext.BaseDirectory, "TestData", "golden", "tokenizer", "deberta-v3");
+        var tokenizer = Deberta.Tokenization.DebertaTokenizerBase.FromFolder(tokenizerFolder);
+        var config = Deberta.Configuration.DebertaConfig.FromJson($$"""
+            {
+              "model_type": "deberta-v2", "vocab_size": {{tokenizer.VocabularySize}}, "hidden_size": 32, "num_hidden_layers": 1,
+              "num_attention_heads": 2, "intermediate_size": 64, "max_position_embeddings": 512, "type_vocab_size": 0,
+              "relative_attention": true, "max_relative_positions": -1, "position_buckets": 16, "norm_rel_ebd": "layer_norm",
+              "share_att_key": true, "pos_att_type": "p2c|c2p", "position_biased_input": false, "pad_token_id": 0
+            }
+            """);
+        using var model = mlContext.Transforms.Deberta.TextClassification(new TextClassificationOptions
+        {
+            Config = config, TokenizerFolder = tokenizerFolder, MaxLength = 32, Epochs = 1, Seed = 1,
+        }).Fit(data);
+        var path = PathOf("v3.zip");
+        DebertaModelIO.Save(mlContext, model, data.Schema, path);
+        using (var zip = ZipFile.OpenRead(path))
+            Assert.IsNotNull(zip.GetEntry("Microsoft.ML.Deberta/step_000/model/spm.model"), "the SentencePiece model travels in the zip");
+        using var loaded = (TextScoringTransformer)DebertaModelIO.Load(mlContext, path, out _);
+        string[] columns = ["Score", "PredictedLabel"];
+        CollectionAssert.AreEqual(PredictionDump.Lines(model.Transform(data), columns), PredictionDump.Lines(loaded.Transform(data), columns));
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Training;
 
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
@@ -82,5 +83,57 @@ public sealed class QuickstartTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [TestMethod]
+    public void TheOtherSnippetsBuildTheirEstimators()
+    {
+        var mlContext = new MLContext(seed: 0);
+        using var fineTuned = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "seqcls");
+        string modelFolder = fineTuned.Path, fineTunedFolder = fineTuned.Path, tokenizerFolder = DebertaTestData.V1TokenizerFolder;
+        var data = mlContext.Data.LoadFromEnumerable(new[] { new Review { Text = "a,b" } });
+        IDataView validation = data;
+        using var cancellation = new CancellationTokenSource();
+        var token = cancellation.Token;
+
+        // ---- as in docs/mlnet-quickstart.md ----
+        // Premise/hypothesis pairs: [CLS] premise [SEP] hypothesis [SEP].
+        mlContext.Transforms.Deberta.TextClassification(modelFolder, textColumnName: "Premise", textPairColumnName: "Hypothesis");
+
+        // A number per text (Single label).
+        mlContext.Transforms.Deberta.TextRegression(modelFolder, labelColumnName: "Rating");
+
+        // Every setting, with its default.
+        mlContext.Transforms.Deberta.TextClassification(new TextClassificationOptions
+        {
+            ModelFolder = modelFolder,        // or Config + TokenizerFolder to train from scratch
+            TextColumnName = "Text", TextPairColumnName = null, LabelColumnName = "Label",
+            MaxLength = 256,                  // tokens per example, special tokens included
+            LongTextStrategy = LongTextStrategy.Truncate, // or HeadAndTail, or SlidingWindows (scores averaged over windows)
+            Stride = null,                    // sliding windows: tokens shared by consecutive windows (null: MaxLength / 4)
+            BatchSize = 16, Epochs = 3, LearningRate = 3e-5, WarmupRatio = 0.1, WeightDecay = 0.01, MaxGradientNorm = 1.0,
+            Seed = null,                      // null: drawn from the MLContext's seed
+            ValidationSet = validation,       // scored after every epoch (macro-F1 / RMSE); the best epoch's weights are kept
+            EarlyStoppingPatience = 2,        // epochs without improvement before stopping (0: never; needs ValidationSet)
+            Progress = new Progress<TrainingProgress>(p => Console.WriteLine($"epoch {p.Epoch} step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} ETA {p.EstimatedRemaining}")),
+            CancellationToken = token,        // Fit throws OperationCanceledException and writes nothing
+            ReinitializeHead = false,         // see below
+        });
+
+        // A fine-tuned sequence classifier as it is, no training: PredictedLabel's key values and Score's slot names are its id2label.
+        var classifier = mlContext.Transforms.Deberta.ApplyTextModel(fineTunedFolder, textColumnName: "Text").Fit(data);
+
+        // Model inputs as columns (Vector<Int64>): InputIds, AttentionMask, TokenTypeIds; fixed-size when padded.
+        var tokenize = mlContext.Transforms.Deberta.Tokenize(tokenizerFolder, textColumnName: "Text", maxLength: 128, padToMaxLength: true);
+        // ---- end ----
+
+        // The defaults the snippet states are the options' defaults.
+        var defaults = new TextClassificationOptions();
+        Assert.AreEqual((256, 16, 3, 3e-5, 0.1, 0.01, 1.0, LongTextStrategy.Truncate, 0),
+            (defaults.MaxLength, defaults.BatchSize, defaults.Epochs, defaults.LearningRate, defaults.WarmupRatio, defaults.WeightDecay,
+             defaults.MaxGradientNorm, defaults.LongTextStrategy, defaults.EarlyStoppingPatience));
+        Assert.AreEqual(3, classifier.Transform(data).GetColumn<float[]>("Score").Single().Length);
+        Assert.AreEqual(128, tokenize.Fit(data).Transform(data).GetColumn<long[]>("InputIds").Single().Length);
+        classifier.Dispose();
     }
 }
