@@ -1,0 +1,67 @@
+namespace Microsoft.ML.Deberta.Training;
+
+/// <summary>Hyperparameters of fine-tuning a sequence classification or regression head.</summary>
+public sealed class SequenceClassificationTrainingOptions
+{
+    /// <summary>Examples per optimizer step.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; set; } = 3;
+
+    /// <summary>Peak learning rate of the linear warm-up/decay schedule.</summary>
+    public double LearningRate { get; set; } = 3e-5;
+
+    /// <summary>Fraction of the steps spent warming up linearly from 0.</summary>
+    public double WarmupRatio { get; set; } = 0.1;
+
+    /// <summary>Decoupled AdamW weight decay (never applied to biases and LayerNorm weights).</summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>Global gradient-norm clipping threshold; 0 disables clipping.</summary>
+    public double MaxGradNorm { get; set; } = 1.0;
+
+    /// <summary>
+    /// Seed of the run: the first epoch shuffles with <c>new Random(Seed)</c>, the next with <c>Seed + 1</c> and so on,
+    /// and TorchSharp's global generator (dropout) is seeded with it when training starts.
+    /// </summary>
+    public int Seed { get; set; }
+
+    /// <summary>
+    /// Stop after this many epochs without a validation improvement; 0 never stops early. With a validation set the
+    /// best epoch's weights are restored at the end either way.
+    /// </summary>
+    public int EarlyStoppingPatience { get; set; }
+
+    /// <summary>The smallest change of the validation metric that counts as an improvement.</summary>
+    public double EarlyStoppingMinDelta { get; set; }
+
+    /// <summary>Optimizer steps between progress reports (besides the report at the end of every epoch).</summary>
+    public int ProgressInterval { get; set; } = 10;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    internal void Validate()
+    {
+        if (BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be at least 1.");
+        if (Epochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Training needs at least 1 epoch.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a finite number > 0.");
+        if (!(WarmupRatio >= 0 && WarmupRatio <= 1))
+            throw new ArgumentOutOfRangeException(nameof(WarmupRatio), WarmupRatio, "The warm-up ratio must lie in [0, 1].");
+        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Weight decay must be a finite number >= 0.");
+        if (!(MaxGradNorm >= 0) || !double.IsFinite(MaxGradNorm))
+            throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "The clipping norm must be a finite number >= 0 (0 disables clipping).");
+        if (EarlyStoppingPatience < 0)
+            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "The patience must be >= 0 (0 never stops early).");
+        if (!(EarlyStoppingMinDelta >= 0) || !double.IsFinite(EarlyStoppingMinDelta))
+            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "The minimum improvement must be a finite number >= 0.");
+        if (ProgressInterval < 1)
+            throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, "The progress interval must be at least 1 step.");
+    }
+
+    /// <summary>A copy, so that changes after a trainer was created do not affect it.</summary>
+    internal SequenceClassificationTrainingOptions Clone() => (SequenceClassificationTrainingOptions)MemberwiseClone();
+}

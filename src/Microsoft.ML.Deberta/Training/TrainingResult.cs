@@ -1,0 +1,7 @@
+namespace Microsoft.ML.Deberta.Training;
+
+/// <summary>The outcome of a fine-tuning run.</summary>
+/// <param name="Epochs">One summary per completed epoch.</param>
+/// <param name="BestEpoch">The epoch whose weights the model holds at the end (the last one without validation).</param>
+/// <param name="StoppedEarly">Whether early stopping ended the run before the planned epochs.</param>
+public sealed record TrainingResult(IReadOnlyList<EpochSummary> Epochs, int BestEpoch, bool StoppedEarly);
