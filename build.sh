@@ -114,7 +114,7 @@ run_tests() {
   rm -rf "$results" && mkdir -p "$results"
   local status=0
   run_dotnet_test "$test_project" -c "$configuration" --no-build "${filter[@]}" \
-    --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+    --logger "trx;LogFileName=results.trx" --logger "console;verbosity=detailed" \
     --results-directory "$results" || status=$?
   # Count from the TRX file, not from the exit code: a test host that could not load anything
   # prints "Build succeeded" and exits 0 having run nothing.

@@ -172,9 +172,6 @@ public sealed class ModelParityTests
         }
     }
 
-    private void Log(string line)
-    {
-        TestContext.WriteLine(line);
-        Console.WriteLine(line);
-    }
+    // TestContext output is what the console logger shows (once) and what the TRX file keeps.
+    private void Log(string line) => TestContext.WriteLine(line);
 }
