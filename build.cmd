@@ -29,7 +29,7 @@ if /I "%~2"=="--filter" (
 dotnet build "%REPO%\Deberta.ML.sln" -c %CONFIGURATION% -nologo -v minimal || exit /b 1
 set "RESULTS=%REPO%\artifacts\test-results"
 if exist "%RESULTS%" rmdir /s /q "%RESULTS%"
-dotnet test "%REPO%\test\Microsoft.ML.Deberta.Tests\Microsoft.ML.Deberta.Tests.csproj" -c %CONFIGURATION% --no-build %FILTER% --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "%RESULTS%"
+dotnet test "%REPO%\test\Microsoft.ML.Deberta.Tests\Microsoft.ML.Deberta.Tests.csproj" -c %CONFIGURATION% --no-build %FILTER% --logger "trx;LogFileName=results.trx" --logger "console;verbosity=detailed" --results-directory "%RESULTS%"
 set "STATUS=%ERRORLEVEL%"
 rem Count from the TRX file: a test host that ran nothing can still exit 0.
 powershell -NoProfile -Command "$x=[xml](Get-Content '%RESULTS%\results.trx'); $c=$x.TestRun.ResultSummary.Counters; $f=[int]$c.failed+[int]$c.error; Write-Output ('{0} passed, {1} failed' -f $c.passed,$f); if ($f -gt 0 -or [int]$c.passed -eq 0) { exit 1 }"

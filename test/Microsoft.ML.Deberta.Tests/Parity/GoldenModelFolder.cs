@@ -34,18 +34,13 @@ internal sealed class GoldenModelFolder : IDisposable
 
     public bool HasPytorchBin => File.Exists(System.IO.Path.Combine(Path, "pytorch_model.bin"));
 
-    /// <summary>The golden root: <c>DEBERTA_GOLDEN_ROOT</c> when set, else the repository's copy under TestData/golden.</summary>
-    public static string Root =>
-        Environment.GetEnvironmentVariable("DEBERTA_GOLDEN_ROOT") is { Length: > 0 } env
-            ? env
-            : System.IO.Path.Combine(AppContext.BaseDirectory, "TestData", "golden");
+    /// <summary>The golden root (see <see cref="GoldenData"/>).</summary>
+    public static string Root => GoldenData.Root;
 
     /// <summary>Every <c>models/*/*/</c> folder holding a config, weights and reference outputs, in a stable order.</summary>
     public static IReadOnlyList<string> FindAll()
     {
-        var models = System.IO.Path.Combine(Root, "models");
-        if (!Directory.Exists(models))
-            throw new DirectoryNotFoundException($"Golden root '{Root}' has no models/ folder.");
+        var models = GoldenData.RequireFolder("models");
         return Directory.GetDirectories(models)
             .SelectMany(Directory.GetDirectories)
             .Where(d => File.Exists(System.IO.Path.Combine(d, "config.json")) && File.Exists(System.IO.Path.Combine(d, "golden_outputs.safetensors")))

@@ -9,7 +9,7 @@ public sealed class DebertaTokenizerTests
     [TestMethod]
     public void TokenizerJsonFolderEncodesLikeVocabAndMerges()
     {
-        DebertaTokenizer fromJson = DebertaTokenizer.FromFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1-tokenizer-json"));
+        DebertaTokenizer fromJson = DebertaTokenizer.FromFolder(GoldenData.Bundled("tokenizer", "deberta-v1-tokenizer-json"));
         DebertaTokenizer fromFiles = V1Tokenizers.Plain;
         Assert.AreEqual(fromFiles.VocabularySize, fromJson.VocabularySize);
         Assert.AreEqual(fromFiles.MaskTokenId, fromJson.MaskTokenId);
@@ -69,7 +69,7 @@ public sealed class DebertaTokenizerTests
     [TestMethod]
     public void AddedTokensFromTheFolderAreSplitOutLongestFirst()
     {
-        using var folder = new TemporaryFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1"));
+        using var folder = new TemporaryFolder(GoldenData.Bundled("tokenizer", "deberta-v1"));
         folder.Write("added_tokens.json", "{\"[SEP][SEP]\": 50262}");
         folder.Write("special_tokens_map.json", "{\"mask_token\": {\"content\": \"[MASK]\", \"lstrip\": false}}");
         DebertaTokenizer tokenizer = DebertaTokenizer.FromFolder(folder.Path);
@@ -88,7 +88,7 @@ public sealed class DebertaTokenizerTests
     [TestMethod]
     public void PrefixSpaceComesFromTokenizerConfig()
     {
-        using var folder = new TemporaryFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1"));
+        using var folder = new TemporaryFolder(GoldenData.Bundled("tokenizer", "deberta-v1"));
         folder.Write("tokenizer_config.json", "{\"add_prefix_space\": true, \"model_max_length\": 512}");
         DebertaTokenizer tokenizer = DebertaTokenizer.FromFolder(folder.Path);
         Assert.IsTrue(tokenizer.AddPrefixSpace);
@@ -124,7 +124,7 @@ public sealed class DebertaTokenizerTests
         string[] merges = File.ReadAllLines(files[1]);
         Assert.AreEqual("#version: 0.2", merges[0]);
         CollectionAssert.AreEqual(
-            File.ReadAllLines(Path.Combine(TokenizerGoldenRoot.BundledTokenizer("deberta-v1"), "merges.txt")), merges);
+            File.ReadAllLines(Path.Combine(GoldenData.Bundled("tokenizer", "deberta-v1"), "merges.txt")), merges);
 
         File.Move(files[0], folder.PathOf("vocab.json"));
         File.Move(files[1], folder.PathOf("merges.txt"));
@@ -136,7 +136,7 @@ public sealed class DebertaTokenizerTests
     [TestMethod]
     public void SavePretrainedKeepsSettingsAndAddedTokens()
     {
-        using var source = new TemporaryFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1"));
+        using var source = new TemporaryFolder(GoldenData.Bundled("tokenizer", "deberta-v1"));
         source.Write("added_tokens.json", "{\"<ent>\": 50262}");
         source.Write("tokenizer_config.json", "{\"add_prefix_space\": true, \"model_max_length\": 512}");
         DebertaTokenizer original = DebertaTokenizer.FromFolder(source.Path);

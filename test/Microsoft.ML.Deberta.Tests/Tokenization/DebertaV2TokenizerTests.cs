@@ -122,7 +122,7 @@ public sealed class DebertaV2TokenizerTests
     public void FolderDetectionPicksTheTokenizerKind()
     {
         Assert.IsInstanceOfType<DebertaV2Tokenizer>(DebertaTokenizerBase.FromFolder(V2Tokenizers.Folder));
-        Assert.IsInstanceOfType<DebertaTokenizer>(DebertaTokenizerBase.FromFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1")));
-        Assert.IsInstanceOfType<DebertaTokenizer>(DebertaTokenizerBase.FromFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1-tokenizer-json")));
+        Assert.IsInstanceOfType<DebertaTokenizer>(DebertaTokenizerBase.FromFolder(GoldenData.Bundled("tokenizer", "deberta-v1")));
+        Assert.IsInstanceOfType<DebertaTokenizer>(DebertaTokenizerBase.FromFolder(GoldenData.Bundled("tokenizer", "deberta-v1-tokenizer-json")));
     }
 }

@@ -7,7 +7,7 @@ internal static class GoldenCases
 {
     public static JsonElement[] Load(string fileName)
     {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(TokenizerGoldenRoot.Bundled, "tokenizer", fileName)));
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(GoldenData.BundledRoot, "tokenizer", fileName)));
         return document.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.Clone()).ToArray();
     }
 

@@ -93,7 +93,7 @@ public sealed class TokenizerBadInputTests
     [TestMethod]
     public void MissingOrCorruptFilesNameTheFile()
     {
-        string reference = TokenizerGoldenRoot.BundledTokenizer("deberta-v1");
+        string reference = GoldenData.Bundled("tokenizer", "deberta-v1");
         Assert.ThrowsExactly<DirectoryNotFoundException>(() => DebertaTokenizer.FromFolder(Path.Combine(reference, "no-such-folder")));
         using (var empty = new TemporaryFolder())
             StringAssert.Contains(Assert.ThrowsExactly<FileNotFoundException>(() => DebertaTokenizer.FromFolder(empty.Path)).Message, "vocab.json and merges.txt");
@@ -114,7 +114,7 @@ public sealed class TokenizerBadInputTests
         ExpectInvalid(reference, "special_tokens_map.json", "{\"mask_token\": 5}", "special_tokens_map.json");
         ExpectInvalid(reference, "added_tokens.json", "{\"[X]\": -4}", "added_tokens.json");
 
-        string jsonReference = TokenizerGoldenRoot.BundledTokenizer("deberta-v1-tokenizer-json");
+        string jsonReference = GoldenData.Bundled("tokenizer", "deberta-v1-tokenizer-json");
         ExpectInvalid(jsonReference, "tokenizer.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": {", "tokenizer.json");
         ExpectInvalid(jsonReference, "tokenizer.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": [], \"merges\": []}}", "model.vocab");
         ExpectInvalid(jsonReference, "tokenizer.json", "{\"model\": {\"type\": \"Unigram\", \"vocab\": []}}", "DebertaV2Tokenizer");

@@ -19,7 +19,7 @@ public sealed class TokenizerBenchmarkTests
         Assert.AreEqual(1000, sentences.Count);
 
         // Baseline: Microsoft.ML.Tokenizers alone (ids only: no offsets, word ids, special tokens or arrays).
-        string folder = TokenizerGoldenRoot.BundledTokenizer("deberta-v1");
+        string folder = GoldenData.Bundled("tokenizer", "deberta-v1");
         BpeTokenizer bpe = BpeTokenizer.Create(new BpeOptions(Path.Combine(folder, "vocab.json"), Path.Combine(folder, "merges.txt"))
         { ByteLevel = true, PreTokenizer = RobertaPreTokenizer.Instance });
 

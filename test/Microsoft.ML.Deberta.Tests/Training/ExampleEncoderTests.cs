@@ -10,7 +10,7 @@ public sealed class ExampleEncoderTests
 {
     private static DebertaTokenizer? _tokenizer;
 
-    private static DebertaTokenizer Tokenizer => _tokenizer ??= DebertaTokenizer.FromFolder(TokenizerGoldenRoot.BundledTokenizer("deberta-v1"));
+    private static DebertaTokenizer Tokenizer => _tokenizer ??= DebertaTokenizer.FromFolder(GoldenData.Bundled("tokenizer", "deberta-v1"));
 
     private static string Long(int sentences, string topic) => string.Join(" ",
         Enumerable.Range(0, sentences).Select(i => $"Sentence {i} is about {topic}, and it goes on for a while."));

@@ -26,7 +26,7 @@ public sealed class TrainingGoldenTests
     [TestMethod]
     public void ThirtyStepsMatchTransformers()
     {
-        string folder = Path.Combine(GoldenModelFolder.Root, "training", "v1");
+        string folder = Path.Combine(GoldenData.RequireFolder("training"), "v1");
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "train_golden.json")));
         double[] losses = Numbers(json, "losses"), lrs = Numbers(json, "lrs"), norms = Numbers(json, "grad_norms");
         Assert.HasCount(30, losses);

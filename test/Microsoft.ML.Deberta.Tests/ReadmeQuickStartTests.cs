@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.ML.Deberta.Checkpoints;
+using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tokenization;
+using TorchSharp;
+
+namespace Microsoft.ML.Deberta.Tests;
+
+/// <summary>
+/// Keeps the README's quick start true: the same statements, run on a Hugging Face folder as a real checkpoint
+/// ships (float16 weights, vocab.json + merges.txt), and compared with what transformers' text-classification
+/// pipeline returned for the same texts (golden pipelines/v1_seqcls, top_k=None).
+/// </summary>
+[TestClass]
+public sealed class ReadmeQuickStartTests
+{
+    [TestMethod]
+    [TestCategory("Parity")]
+    public void QuickStartMatchesTheTextClassificationPipeline()
+    {
+        string folder = GoldenData.Bundled("pipelines", "v1_seqcls");
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "golden_pipeline.json")));
+        string[] texts = reference.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        var expected = reference.RootElement.GetProperty("outputs").GetProperty("top_k_none").EnumerateArray()
+            .Select(row => row.EnumerateArray().ToDictionary(e => e.GetProperty("label").GetString()!, e => e.GetProperty("score").GetDouble()))
+            .ToArray();
+
+        // --- README quick start (keep in sync) ---
+        var tokenizer = DebertaTokenizerBase.FromFolder(folder);
+        using var model = DebertaCheckpoint.Load<DebertaForSequenceClassification>(folder);
+
+        var encodings = tokenizer.EncodeBatch(
+            texts,
+            new DebertaEncodeOptions { MaxLength = 512, Truncation = DebertaTruncation.LongestFirst, Padding = DebertaPadding.Longest });
+        using var inputIds = torch.tensor(encodings.SelectMany(e => e.InputIds).Select(i => (long)i).ToArray(),
+                                          [encodings.Count, encodings[0].Length]);
+        using var attentionMask = torch.tensor(encodings.SelectMany(e => e.AttentionMask).Select(i => (long)i).ToArray(),
+                                               [encodings.Count, encodings[0].Length]);
+
+        using var output = model.Predict(inputIds, attentionMask);
+        using var probabilities = output.Logits.softmax(-1);
+        // --- end of quick start ---
+
+        double largest = 0;
+        for (int row = 0; row < texts.Length; row++)
+        {
+            foreach (var (label, score) in expected[row])
+            {
+                int id = model.Config.Label2Id[label];
+                double delta = Math.Abs(probabilities[row, id].item<float>() - score);
+                largest = Math.Max(largest, delta);
+                Assert.IsLessThan(1e-5, delta, $"text {row} ('{texts[row]}'), label {label}: expected {score}");
+            }
+        }
+        Console.WriteLine($"text-classification pipeline parity: {texts.Length} texts, largest |Δ| {largest:E2}");
+    }
+}
