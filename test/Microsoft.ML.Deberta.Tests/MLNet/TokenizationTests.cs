@@ -15,7 +15,7 @@ namespace Microsoft.ML.Deberta.Tests.MLNet;
 [TestClass]
 public sealed class TokenizationTests
 {
-    private static readonly string TokenizerFolder = TokenizerGoldenRoot.BundledTokenizer("deberta-v1");
+    private static readonly string TokenizerFolder = GoldenData.Bundled("tokenizer", "deberta-v1");
 
     public sealed class TextInput
     {
