@@ -23,10 +23,10 @@ internal sealed class DebertaAttention : nn.Module
     }
 
     public (Tensor Output, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
     {
         using var scope = NewDisposeScope();
-        var (context, probs) = self.Forward(hidden, blocked, relativePos, relEmbeddings, outputAttentions);
+        var (context, probs) = self.Forward(hidden, blocked, relative, outputAttentions);
         var result = output.forward(context, hidden).MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());
     }

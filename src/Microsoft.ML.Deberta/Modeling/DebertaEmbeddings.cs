@@ -52,7 +52,7 @@ internal sealed class DebertaEmbeddings : nn.Module
         if (token_type_embeddings is not null)
             embeddings = embeddings + token_type_embeddings.forward(tokenTypeIds);
         if (embed_proj is not null)
-            embeddings = embed_proj.forward(embeddings);
+            embeddings = PointwiseConvolution.Linear(embed_proj, embeddings);
         embeddings = LayerNorm.forward(embeddings);
         embeddings = embeddings * mask.unsqueeze(2).to_type(embeddings.dtype);
         embeddings = dropout.forward(embeddings);

@@ -53,17 +53,18 @@ internal sealed class DebertaEncoder : nn.Module
         var extended = mask.unsqueeze(1).unsqueeze(2);
         var blocked = (extended * extended.squeeze(-2).unsqueeze(-1)).to_type(ScalarType.Bool).logical_not();
 
-        Tensor? relativePos = null;
-        Tensor? relTable = null;
+        // The relative positions, the clamped gather indices and the rows they reach depend only on the length:
+        // built once here, shared by every layer.
+        RelativeEmbeddingRows? relative = null;
         if (rel_embeddings is not null)
         {
             long length = embeddings.shape[1];
-            relativePos = version == DebertaVersion.V1
-                ? RelativePositions.Build(length, embeddings.device)
-                : RelativePositions.BuildBucketed(length, positionBuckets, maxRelativePositions, embeddings.device);
-            relTable = rel_embeddings.weight!;
+            Tensor relTable = rel_embeddings.weight!;
             if (LayerNorm is not null)
                 relTable = LayerNorm.forward(relTable);
+            relative = version == DebertaVersion.V1
+                ? RelativeEmbeddingRows.ForV1(relTable, length, maxRelativePositions)
+                : RelativeEmbeddingRows.ForV2(relTable, length, positionBuckets, maxRelativePositions);
         }
 
         var hiddenStates = outputHiddenStates ? new List<Tensor> { embeddings.alias() } : null;
@@ -71,7 +72,7 @@ internal sealed class DebertaEncoder : nn.Module
         var hidden = embeddings;
         for (int i = 0; i < layer.Count; i++)
         {
-            var (output, probs) = layer[i].Forward(hidden, blocked, relativePos, relTable, outputAttentions);
+            var (output, probs) = layer[i].Forward(hidden, blocked, relative, outputAttentions);
             if (probs is not null) attentions!.Add(probs);
             if (i == 0 && conv is not null)
                 output = conv.Forward(embeddings, output, mask);

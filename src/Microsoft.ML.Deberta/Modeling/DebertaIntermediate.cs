@@ -24,6 +24,6 @@ internal sealed class DebertaIntermediate : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        return Activation.Apply(activation, dense.forward(hidden)).MoveToOuterDisposeScope();
+        return Activation.Apply(activation, PointwiseConvolution.Linear(dense, hidden)).MoveToOuterDisposeScope();
     }
 }

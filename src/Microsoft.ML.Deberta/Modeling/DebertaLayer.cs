@@ -23,10 +23,10 @@ internal sealed class DebertaLayer : nn.Module
     }
 
     public (Tensor Output, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
     {
         using var scope = NewDisposeScope();
-        var (attended, probs) = attention.Forward(hidden, blocked, relativePos, relEmbeddings, outputAttentions);
+        var (attended, probs) = attention.Forward(hidden, blocked, relative, outputAttentions);
         var result = output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());
     }

@@ -48,9 +48,9 @@ internal sealed class DebertaMaskedLMHead : nn.Module
         public Tensor Forward(Tensor hidden, Tensor wordEmbeddings)
         {
             using var scope = NewDisposeScope();
-            var x = LayerNorm.forward(Activation.Apply(activation, dense.forward(hidden)));
-            // A separate matmul and bias add, as transformers computes it (not a fused linear).
-            return (torch.matmul(x, wordEmbeddings.t()) + bias).MoveToOuterDisposeScope();
+            var x = LayerNorm.forward(Activation.Apply(activation, PointwiseConvolution.Linear(dense, hidden)));
+            // A separate product and bias add, as transformers computes it (matmul with the table, then + bias).
+            return (PointwiseConvolution.Linear(x, wordEmbeddings, null) + bias).MoveToOuterDisposeScope();
         }
     }
 }

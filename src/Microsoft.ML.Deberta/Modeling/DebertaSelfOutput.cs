@@ -27,7 +27,7 @@ internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        var x = dropout.forward(dense.forward(hidden));
+        var x = dropout.forward(PointwiseConvolution.Linear(dense, hidden));
         return LayerNorm.forward(x + residual).MoveToOuterDisposeScope();
     }
 }

@@ -16,12 +16,11 @@ internal abstract class DisentangledSelfAttention : nn.Module
 
     /// <param name="hidden">(B, L, D) layer input.</param>
     /// <param name="blocked">(B, 1, L, L) bool, true where query i may not attend to key j.</param>
-    /// <param name="relativePos">(1, L, L) int64 relative positions, or null without relative attention.</param>
-    /// <param name="relEmbeddings">The relative-embedding table (2·span, D), or null without relative attention.</param>
+    /// <param name="relative">The reachable rows of the relative-embedding table and where each pair reads them, or null without relative attention.</param>
     /// <param name="outputAttentions">Whether to return the attention probabilities.</param>
     /// <returns>The (B, L, H·d) context and, when asked, the (B, H, L, L) probabilities.</returns>
     public abstract (Tensor Context, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions);
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions);
 
     /// <summary>The score of a masked pair: finfo(float32).min, as transformers fills it (not −∞), so padded query rows softmax to uniform.</summary>
     protected const float MaskedScore = float.MinValue;
@@ -29,4 +28,18 @@ internal abstract class DisentangledSelfAttention : nn.Module
     /// <summary>√(d · scale factor) as a float32 scalar tensor, like transformers' <c>scaled_size_sqrt</c>.</summary>
     protected static Tensor ScaledSizeSqrt(long headSize, int scaleFactor, Device device) =>
         torch.sqrt(torch.tensor((float)headSize, ScalarType.Float32, device) * scaleFactor);
+
+    /// <summary>
+    /// A relative term for every (query, key) pair: <paramref name="states"/> (B, L, H·d), the queries or keys of all
+    /// heads, times each head's projected table rows <paramref name="rows"/> (H, R, d), and for pair (i, j) the product
+    /// with row <paramref name="index"/>[i, j]. transformers tiles the projected rows B times (<c>repeat</c>) and runs a
+    /// bmm over B·H; one grouped product over the H heads gives the same dot products without the copies.
+    /// </summary>
+    /// <returns>(B, H, L, L).</returns>
+    protected static Tensor GatherRelative(Tensor states, Tensor rows, Tensor index)
+    {
+        long batch = states.shape[0], heads = rows.shape[0], length = index.shape[0];
+        var products = PointwiseConvolution.GroupedLinear(states, rows).permute(0, 2, 1, 3);
+        return torch.gather(products, -1, index.expand(batch, heads, length, length));
+    }
 }

@@ -31,7 +31,6 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
     private readonly bool relativeAttention;
     private readonly bool c2p;
     private readonly bool p2c;
-    private readonly int maxRelativePositions;
 
     public DisentangledSelfAttentionV1(DebertaConfig config)
         : base(nameof(DisentangledSelfAttentionV1))
@@ -52,7 +51,6 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
             head_logits_proj = nn.Linear(heads, heads, hasBias: false);
             head_weights_proj = nn.Linear(heads, heads, hasBias: false);
         }
-        maxRelativePositions = config.EffectiveMaxRelativePositions;
         if (relativeAttention)
         {
             if (c2p) pos_proj = nn.Linear(config.HiddenSize, allHeadSize, hasBias: false);
@@ -68,10 +66,10 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         x.view(x.shape[0], x.shape[1], heads, -1).permute(0, 2, 1, 3);
 
     public override (Tensor Context, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
     {
         using var scope = NewDisposeScope();
-        var qkv = TransposeForScores(in_proj.forward(hidden)).chunk(3, dim: -1);
+        var qkv = TransposeForScores(PointwiseConvolution.Linear(in_proj, hidden)).chunk(3, dim: -1);
         var query = qkv[0] + TransposeForScores(q_bias.view(1, 1, -1));
         var key = qkv[1];
         var value = qkv[2] + TransposeForScores(v_bias.view(1, 1, -1));
@@ -80,9 +78,9 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         query = query / scale;
         var scores = torch.matmul(query, key.transpose(-1, -2));
 
-        if (relativeAttention && relEmbeddings is not null && relativePos is not null)
+        if (relativeAttention && relative is not null)
         {
-            var rel = DisentangledBias(query, key, relativePos, pos_dropout.forward(relEmbeddings));
+            var rel = DisentangledBias(query, key, relative);
             if (rel is not null)
                 scores = scores + rel;
         }
@@ -104,37 +102,29 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         return (context, probs.MoveToOuterDisposeScope());
     }
 
-    // c2p[i, j] = Q'_i · PK_(clamp(i − j + S)); p2c[i, j] = K_j · PQ'_(clamp(i − j + S)), with PQ' = PQ / scale.
-    private Tensor? DisentangledBias(Tensor query, Tensor key, Tensor relativePos, Tensor relEmbeddings)
+    // c2p[i, j] = Q'_i · PK_t; p2c[i, j] = K_j · PQ'_t, with PQ' = PQ / scale and t = clamp(i − j + S, 0, 2S − 1); the rows
+    // t are taken from relative.Table, which holds only the reachable ones (RelativeEmbeddingRows), at the shifted indices.
+    private Tensor? DisentangledBias(Tensor query, Tensor key, RelativeEmbeddingRows relative)
     {
-        var rel4 = relativePos.dim() switch
-        {
-            2 => relativePos.unsqueeze(0).unsqueeze(0),
-            3 => relativePos.unsqueeze(1),
-            _ => relativePos,
-        };
-        long qLen = query.shape[^2], kLen = key.shape[^2];
-        long span = Math.Min(Math.Max(qLen, kLen), maxRelativePositions);
-        var table = relEmbeddings[TensorIndex.Slice(maxRelativePositions - span, maxRelativePositions + span), TensorIndex.Colon].unsqueeze(0);
+        // (1, R, D) → (H, R, d): each head's projected rows, computed once for all sequences of the batch.
+        var table = pos_dropout.forward(relative.Table).unsqueeze(0);
 
         Tensor? score = null;
         if (c2p)
         {
-            var posKey = TransposeForScores(pos_proj!.forward(table));
-            var c2pAtt = torch.matmul(query, posKey.transpose(-1, -2));
-            var c2pPos = torch.clamp(rel4 + span, 0, span * 2 - 1);
-            c2pAtt = torch.gather(c2pAtt, -1, c2pPos.expand(query.shape[0], query.shape[1], query.shape[2], rel4.shape[^1]));
-            score = c2pAtt;
+            var posKey = TransposeForScores(PointwiseConvolution.Linear(pos_proj!, table)).squeeze(0);
+            score = GatherRelative(MergeHeads(query), posKey, relative.C2PIndex);
         }
         if (p2c)
         {
-            var posQuery = TransposeForScores(pos_q_proj!.forward(table));
+            var posQuery = TransposeForScores(PointwiseConvolution.Linear(pos_q_proj!, table)).squeeze(0);
             posQuery = posQuery / ScaledSizeSqrt(posQuery.shape[^1], scaleFactor, posQuery.device);
-            var p2cPos = torch.clamp(-rel4 + span, 0, span * 2 - 1);
-            var p2cAtt = torch.matmul(key, posQuery.transpose(-1, -2).to_type(key.dtype));
-            p2cAtt = torch.gather(p2cAtt, -1, p2cPos.expand(query.shape[0], query.shape[1], kLen, kLen)).transpose(-1, -2);
+            var p2cAtt = GatherRelative(MergeHeads(key), posQuery.to_type(key.dtype), relative.P2CIndex).transpose(-1, -2);
             score = score is null ? p2cAtt : score + p2cAtt;
         }
         return score;
     }
+
+    // (B, H, L, d) → (B, L, H·d)
+    private static Tensor MergeHeads(Tensor x) => x.permute(0, 2, 1, 3).reshape(x.shape[0], x.shape[2], -1);
 }

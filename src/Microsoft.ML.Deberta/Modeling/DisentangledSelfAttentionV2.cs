@@ -9,8 +9,9 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// DeBERTa v2/v3 attention (transformers' <c>modeling_deberta_v2.DisentangledSelfAttention</c>): separate
 /// <c>query_proj</c>/<c>key_proj</c>/<c>value_proj</c> with biases; relative embeddings projected either by those same
 /// layers (<c>share_att_key</c>, biases included) or by <c>pos_key_proj</c>/<c>pos_query_proj</c>; a fixed span of
-/// <c>position_buckets</c> (or max_relative_positions). Kᵀ is divided by the scale before the content product, and
-/// c2p and p2c are divided after their gathers. Heads are folded into the batch: (B·H, L, d), row b·H + h.
+/// <c>position_buckets</c> (or max_relative_positions), of which the encoder passes only the reachable rows. Kᵀ is
+/// divided by the scale before the content product, and c2p and p2c are divided after their gathers. Heads are folded
+/// into the batch: (B·H, L, d), row b·H + h, except in the relative products, which run per head (see GatherRelative).
 /// </summary>
 internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
 {
@@ -30,7 +31,6 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
     private readonly bool shareAttKey;
     private readonly bool c2p;
     private readonly bool p2c;
-    private readonly int span;
 
     public DisentangledSelfAttentionV2(DebertaConfig config)
         : base(nameof(DisentangledSelfAttentionV2))
@@ -46,7 +46,6 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         scaleFactor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
         relativeAttention = config.RelativeAttention;
         shareAttKey = config.ShareAttKey ?? false;
-        span = config.PositionBuckets is int buckets && buckets > 0 ? buckets : config.EffectiveMaxRelativePositions;
         if (relativeAttention && !shareAttKey)
         {
             if (c2p) pos_key_proj = nn.Linear(config.HiddenSize, allHeadSize);
@@ -65,20 +64,22 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
     }
 
     public override (Tensor Context, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, Tensor? relativePos, Tensor? relEmbeddings, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
     {
         using var scope = NewDisposeScope();
-        var query = TransposeForScores(query_proj.forward(hidden));
-        var key = TransposeForScores(key_proj.forward(hidden));
-        var value = TransposeForScores(value_proj.forward(hidden));
+        var queryStates = PointwiseConvolution.Linear(query_proj, hidden);
+        var keyStates = PointwiseConvolution.Linear(key_proj, hidden);
+        var query = TransposeForScores(queryStates);
+        var key = TransposeForScores(keyStates);
+        var value = TransposeForScores(PointwiseConvolution.Linear(value_proj, hidden));
 
         var scale = ScaledSizeSqrt(query.shape[^1], scaleFactor, hidden.device);
         var scores = torch.bmm(query, key.transpose(-1, -2) / scale.to_type(query.dtype));
         if (relativeAttention)
         {
-            if (relativePos is null || relEmbeddings is null)
-                throw new InvalidOperationException("Relative attention needs relative positions and the relative-embedding table.");
-            var rel = DisentangledBias(query, key, relativePos, pos_dropout.forward(relEmbeddings));
+            if (relative is null)
+                throw new InvalidOperationException("Relative attention needs the relative-embedding rows.");
+            var rel = DisentangledBias(queryStates, keyStates, relative);
             if (rel is not null)
                 scores = scores + rel;
         }
@@ -96,50 +97,32 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         return (context, probs.MoveToOuterDisposeScope());
     }
 
-    // scores[i, j] += Q_i · PK_t / s + K_j · PQ_t / s, t = clamp(bucket(i − j) + S, 0, 2S − 1).
-    private Tensor? DisentangledBias(Tensor query, Tensor key, Tensor relativePos, Tensor relEmbeddings)
+    // scores[i, j] += Q_i · PK_t / s + K_j · PQ_t / s, t = clamp(bucket(i − j) + S, 0, 2S − 1); the rows t are taken from
+    // relative.Table, which holds only the reachable ones (RelativeEmbeddingRows), at the indices shifted to match.
+    // queryStates and keyStates are the (B, L, H·d) projections before TransposeForScores.
+    private Tensor? DisentangledBias(Tensor queryStates, Tensor keyStates, RelativeEmbeddingRows relative)
     {
-        var rel4 = relativePos.dim() switch
-        {
-            2 => relativePos.unsqueeze(0).unsqueeze(0),
-            3 => relativePos.unsqueeze(1),
-            _ => relativePos,
-        };
-        long batchHeads = query.shape[0];
-        long repeats = batchHeads / heads;
-        var table = relEmbeddings[TensorIndex.Slice(0, span * 2), TensorIndex.Colon].unsqueeze(0);
-
-        Tensor? posQuery = null, posKey = null;
-        if (shareAttKey)
-        {
-            posQuery = TransposeForScores(query_proj.forward(table)).repeat(repeats, 1, 1);
-            posKey = TransposeForScores(key_proj.forward(table)).repeat(repeats, 1, 1);
-        }
-        else
-        {
-            if (c2p) posKey = TransposeForScores(pos_key_proj!.forward(table)).repeat(repeats, 1, 1);
-            if (p2c) posQuery = TransposeForScores(pos_query_proj!.forward(table)).repeat(repeats, 1, 1);
-        }
+        long batch = queryStates.shape[0], length = queryStates.shape[1];
+        // (1, R, D) → (H, R, d): each head's projected rows, computed once for all sequences of the batch.
+        var table = pos_dropout.forward(relative.Table).unsqueeze(0);
+        var posKey = !c2p ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? key_proj : pos_key_proj!, table));
+        var posQuery = !p2c ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? query_proj : pos_query_proj!, table));
 
         Tensor? score = null;
         if (c2p)
         {
-            var scale = ScaledSizeSqrt(posKey!.shape[^1], scaleFactor, query.device);
-            var c2pAtt = torch.bmm(query, posKey.transpose(-1, -2));
-            var c2pPos = torch.clamp(rel4 + span, 0, span * 2 - 1);
-            c2pAtt = torch.gather(c2pAtt, -1, c2pPos.squeeze(0).expand(batchHeads, query.shape[1], rel4.shape[^1]));
+            var scale = ScaledSizeSqrt(posKey!.shape[^1], scaleFactor, queryStates.device);
+            var c2pAtt = GatherRelative(queryStates, posKey, relative.C2PIndex);
             score = c2pAtt / scale.to_type(c2pAtt.dtype);
         }
         if (p2c)
         {
-            var scale = ScaledSizeSqrt(posQuery!.shape[^1], scaleFactor, query.device);
-            long kLen = key.shape[^2];
-            var p2cPos = torch.clamp(-rel4 + span, 0, span * 2 - 1);
-            var p2cAtt = torch.bmm(key, posQuery.transpose(-1, -2));
-            p2cAtt = torch.gather(p2cAtt, -1, p2cPos.squeeze(0).expand(batchHeads, kLen, kLen)).transpose(-1, -2);
+            var scale = ScaledSizeSqrt(posQuery!.shape[^1], scaleFactor, queryStates.device);
+            var p2cAtt = GatherRelative(keyStates, posQuery, relative.P2CIndex).transpose(-1, -2);
             var term = p2cAtt / scale.to_type(p2cAtt.dtype);
             score = score is null ? term : score + term;
         }
-        return score;
+        // (B, H, L, L) → (B·H, L, L), the layout of the content scores.
+        return score?.reshape(batch * heads, length, length);
     }
 }

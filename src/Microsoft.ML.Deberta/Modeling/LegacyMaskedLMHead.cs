@@ -45,7 +45,7 @@ internal sealed class LegacyMaskedLMHead : nn.Module
         {
             using var scope = NewDisposeScope();
             // transformers ties decoder.bias to this bias, so the decoder is one fused linear.
-            return nn.functional.linear(transform.forward(hidden), wordEmbeddings, bias).MoveToOuterDisposeScope();
+            return PointwiseConvolution.Linear(transform.forward(hidden), wordEmbeddings, bias).MoveToOuterDisposeScope();
         }
     }
 
@@ -70,7 +70,7 @@ internal sealed class LegacyMaskedLMHead : nn.Module
         public override Tensor forward(Tensor hidden)
         {
             using var scope = NewDisposeScope();
-            var x = Activation.Apply(activation, dense.forward(hidden));
+            var x = Activation.Apply(activation, PointwiseConvolution.Linear(dense, hidden));
             return LayerNorm.forward(x).MoveToOuterDisposeScope();
         }
     }

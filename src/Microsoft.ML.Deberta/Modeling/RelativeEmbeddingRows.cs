@@ -1,0 +1,92 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>
+/// The rows of the relative-embedding table that attention over L tokens reads, and for every (query, key) pair the
+/// row its c2p and p2c terms read. The encoder builds this once per forward pass; every layer shares it.
+/// </summary>
+/// <remarks>
+/// transformers projects the whole attention span (2S rows) in every layer, multiplies every query and key with every
+/// projected row, and then gathers one column per pair at clamp(δ(i − j) + S, 0, 2S − 1), δ being the identity (v1)
+/// or the log bucket (v2/v3). Rows outside [first, last] of those indices are computed but never gathered, and a
+/// projected row and its dot products depend on that row alone, so projecting only rows first…last and gathering at
+/// index − first gives the same values with less work. δ is monotonic and odd, so the reachable rows are a window
+/// around S: for deberta-v3 (S = 256) and L = 128 that is rows 129…383, 255 of 512; once L is long enough for the clamp
+/// to bind (v3: |i − j| ≥ 512) every row is reachable and nothing is dropped.
+/// </remarks>
+internal sealed class RelativeEmbeddingRows
+{
+    private RelativeEmbeddingRows(Tensor table, Tensor c2pIndex, Tensor p2cIndex)
+    {
+        Table = table;
+        C2PIndex = c2pIndex;
+        P2CIndex = p2cIndex;
+    }
+
+    /// <summary>(R, D): the reachable rows of the relative-embedding table, in table order.</summary>
+    public Tensor Table { get; }
+
+    /// <summary>(L, L) int64: for query i and key j, the row of <see cref="Table"/> that c2p reads (Q_i · PK_row).</summary>
+    public Tensor C2PIndex { get; }
+
+    /// <summary>
+    /// (L, L) int64: for key j (first index) and query i (second), the row of <see cref="Table"/> that p2c reads
+    /// (K_j · PQ_row); transformers gathers p2c in this key-major layout and transposes afterwards.
+    /// </summary>
+    public Tensor P2CIndex { get; }
+
+    /// <summary>
+    /// v1: the span is S = min(L, max_relative_positions) and transformers slices the 2M-row table to rows
+    /// [M − S, M + S) before indexing it at clamp(i − j + S, 0, 2S − 1).
+    /// </summary>
+    /// <param name="table">The encoder's (2M, D) relative-embedding table.</param>
+    /// <param name="length">The sequence length L (queries and keys).</param>
+    /// <param name="maxRelativePositions">M, the effective max_relative_positions.</param>
+    public static RelativeEmbeddingRows ForV1(Tensor table, long length, int maxRelativePositions)
+    {
+        using var scope = NewDisposeScope();
+        long span = Math.Min(length, maxRelativePositions);
+        var window = table[TensorIndex.Slice(maxRelativePositions - span, maxRelativePositions + span)];
+        var rows = Reachable(window, RelativePositions.Build(length, table.device), span);
+        return rows.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// v2/v3: the span is S = position_buckets (or max_relative_positions without buckets), fixed, and the whole
+    /// 2S-row table is indexed at clamp(bucket(i − j) + S, 0, 2S − 1).
+    /// </summary>
+    /// <param name="table">The encoder's (2S, D) relative-embedding table, already layer-normed when the config says so.</param>
+    /// <param name="length">The sequence length L (queries and keys).</param>
+    /// <param name="positionBuckets">position_buckets; ≤ 0 for plain i − j.</param>
+    /// <param name="maxRelativePositions">The effective max_relative_positions.</param>
+    public static RelativeEmbeddingRows ForV2(Tensor table, long length, int positionBuckets, int maxRelativePositions)
+    {
+        using var scope = NewDisposeScope();
+        long span = positionBuckets > 0 ? positionBuckets : maxRelativePositions;
+        var window = table[TensorIndex.Slice(0, span * 2)];
+        var relative = RelativePositions.BuildBucketed(length, positionBuckets, maxRelativePositions, table.device);
+        var rows = Reachable(window, relative, span);
+        return rows.MoveToOuterDisposeScope();
+    }
+
+    // The indices transformers gathers at (c2p: rel + S, p2c: −rel + S, both clamped to the 2S-row window),
+    // then only the rows they reach, with the indices shifted down by the first of them.
+    private static RelativeEmbeddingRows Reachable(Tensor window, Tensor relativePos, long span)
+    {
+        var c2p = torch.clamp(relativePos.squeeze(0) + span, 0, span * 2 - 1);
+        var p2c = torch.clamp(-relativePos.squeeze(0) + span, 0, span * 2 - 1);
+        long first = Math.Min(c2p.min().item<long>(), p2c.min().item<long>());
+        long last = Math.Max(c2p.max().item<long>(), p2c.max().item<long>());
+        return new RelativeEmbeddingRows(window[TensorIndex.Slice(first, last + 1)], c2p - first, p2c - first);
+    }
+
+    private RelativeEmbeddingRows MoveToOuterDisposeScope()
+    {
+        Table.MoveToOuterDisposeScope();
+        C2PIndex.MoveToOuterDisposeScope();
+        P2CIndex.MoveToOuterDisposeScope();
+        return this;
+    }
+}
