@@ -26,20 +26,8 @@ public sealed partial class DebertaCatalog
     public TextScoringEstimator TextClassification(string modelFolder, string textColumnName = "Text", string? textPairColumnName = null,
         string labelColumnName = "Label", int maxLength = 256, int batchSize = 16, int epochs = 3, double learningRate = 3e-5,
         IDataView? validationSet = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        TextClassification(new TextClassificationOptions
-        {
-            ModelFolder = modelFolder,
-            TextColumnName = textColumnName,
-            TextPairColumnName = textPairColumnName,
-            LabelColumnName = labelColumnName,
-            MaxLength = maxLength,
-            BatchSize = batchSize,
-            Epochs = epochs,
-            LearningRate = learningRate,
-            ValidationSet = validationSet,
-            Progress = progress,
-            CancellationToken = cancellationToken,
-        });
+        TextClassification(WithFlatArguments(new TextClassificationOptions { ModelFolder = modelFolder },
+            textColumnName, textPairColumnName, labelColumnName, maxLength, batchSize, epochs, learningRate, validationSet, progress, cancellationToken));
 
     /// <summary>
     /// Trains a new DeBERTa text classifier from scratch (random weights from the seed) with the given config and tokenizer.
@@ -63,21 +51,8 @@ public sealed partial class DebertaCatalog
         string? textPairColumnName = null, string labelColumnName = "Label", int maxLength = 128, int batchSize = 16, int epochs = 10,
         double learningRate = 5e-4, IDataView? validationSet = null, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        TextClassification(new TextClassificationOptions
-        {
-            Config = config,
-            TokenizerFolder = tokenizerFolder,
-            TextColumnName = textColumnName,
-            TextPairColumnName = textPairColumnName,
-            LabelColumnName = labelColumnName,
-            MaxLength = maxLength,
-            BatchSize = batchSize,
-            Epochs = epochs,
-            LearningRate = learningRate,
-            ValidationSet = validationSet,
-            Progress = progress,
-            CancellationToken = cancellationToken,
-        });
+        TextClassification(WithFlatArguments(new TextClassificationOptions { Config = config, TokenizerFolder = tokenizerFolder },
+            textColumnName, textPairColumnName, labelColumnName, maxLength, batchSize, epochs, learningRate, validationSet, progress, cancellationToken));
 
     /// <summary>Trains a DeBERTa text classifier; see <see cref="TextClassificationOptions"/>.</summary>
     /// <param name="options">Columns, where the model starts, encoding and the training recipe.</param>
@@ -112,20 +87,8 @@ public sealed partial class DebertaCatalog
     public TextScoringEstimator TextRegression(string modelFolder, string textColumnName = "Text", string? textPairColumnName = null,
         string labelColumnName = "Label", int maxLength = 256, int batchSize = 16, int epochs = 3, double learningRate = 3e-5,
         IDataView? validationSet = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        TextRegression(new TextRegressionOptions
-        {
-            ModelFolder = modelFolder,
-            TextColumnName = textColumnName,
-            TextPairColumnName = textPairColumnName,
-            LabelColumnName = labelColumnName,
-            MaxLength = maxLength,
-            BatchSize = batchSize,
-            Epochs = epochs,
-            LearningRate = learningRate,
-            ValidationSet = validationSet,
-            Progress = progress,
-            CancellationToken = cancellationToken,
-        });
+        TextRegression(WithFlatArguments(new TextRegressionOptions { ModelFolder = modelFolder },
+            textColumnName, textPairColumnName, labelColumnName, maxLength, batchSize, epochs, learningRate, validationSet, progress, cancellationToken));
 
     /// <summary>Trains a new DeBERTa text regressor from scratch with the given config and tokenizer (defaults as for classification from scratch).</summary>
     /// <param name="config">The model's configuration (its vocab_size must cover the tokenizer).</param>
@@ -145,21 +108,8 @@ public sealed partial class DebertaCatalog
         string? textPairColumnName = null, string labelColumnName = "Label", int maxLength = 128, int batchSize = 16, int epochs = 10,
         double learningRate = 5e-4, IDataView? validationSet = null, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        TextRegression(new TextRegressionOptions
-        {
-            Config = config,
-            TokenizerFolder = tokenizerFolder,
-            TextColumnName = textColumnName,
-            TextPairColumnName = textPairColumnName,
-            LabelColumnName = labelColumnName,
-            MaxLength = maxLength,
-            BatchSize = batchSize,
-            Epochs = epochs,
-            LearningRate = learningRate,
-            ValidationSet = validationSet,
-            Progress = progress,
-            CancellationToken = cancellationToken,
-        });
+        TextRegression(WithFlatArguments(new TextRegressionOptions { Config = config, TokenizerFolder = tokenizerFolder },
+            textColumnName, textPairColumnName, labelColumnName, maxLength, batchSize, epochs, learningRate, validationSet, progress, cancellationToken));
 
     /// <summary>Trains a DeBERTa text regressor; see <see cref="TextRegressionOptions"/>.</summary>
     /// <param name="options">Columns, where the model starts, encoding and the training recipe.</param>
@@ -172,6 +122,25 @@ public sealed partial class DebertaCatalog
         TextTrainerOptionsRules.Check(o, Method, o.ScoreColumnName);
         return new TextScoringEstimator(this, Settings(o, TextTask.Regression, new OutputColumnNames(o.ScoreColumnName), binaryLayout: false),
             new DebertaTextTrainer(o, Method));
+    }
+
+    // The flat overloads of TextClassification and TextRegression share these arguments.
+    private static TOptions WithFlatArguments<TOptions>(TOptions options, string textColumnName, string? textPairColumnName,
+        string labelColumnName, int maxLength, int batchSize, int epochs, double learningRate, IDataView? validationSet,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        where TOptions : TextTrainerOptions
+    {
+        options.TextColumnName = textColumnName;
+        options.TextPairColumnName = textPairColumnName;
+        options.LabelColumnName = labelColumnName;
+        options.MaxLength = maxLength;
+        options.BatchSize = batchSize;
+        options.Epochs = epochs;
+        options.LearningRate = learningRate;
+        options.ValidationSet = validationSet;
+        options.Progress = progress;
+        options.CancellationToken = cancellationToken;
+        return options;
     }
 
     private static TextScoringSettings Settings(TextTrainerOptions o, TextTask task, OutputColumnNames outputs, bool binaryLayout) => new()

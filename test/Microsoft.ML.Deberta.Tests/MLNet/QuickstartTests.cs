@@ -6,14 +6,14 @@ using Microsoft.ML.Deberta.Training;
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
 /// <summary>
-/// The code of docs/mlnet-quickstart.md, run as it is written there (only the paths differ): if this test stops
+/// The code of the README's ML.NET quick start, run as it is written there (only the paths differ): if this test stops
 /// compiling or passing, the quick start is wrong. The "pre-trained" folder is a tiny random DeBERTa saved as a
 /// Hugging Face checkpoint, since no pre-trained weights are available to the tests.
 /// </summary>
 [TestClass]
 public sealed class QuickstartTests
 {
-    // ---- as in docs/mlnet-quickstart.md ----
+    // ---- as in the README's ML.NET quick start ----
     public class Review
     {
         [LoadColumn(0)] public string Text { get; set; } = "";
@@ -96,7 +96,7 @@ public sealed class QuickstartTests
         using var cancellation = new CancellationTokenSource();
         var token = cancellation.Token;
 
-        // ---- as in docs/mlnet-quickstart.md ----
+        // ---- as in the README's ML.NET quick start ----
         // Premise/hypothesis pairs: [CLS] premise [SEP] hypothesis [SEP].
         mlContext.Transforms.Deberta.TextClassification(modelFolder, textColumnName: "Premise", textPairColumnName: "Hypothesis");
 
