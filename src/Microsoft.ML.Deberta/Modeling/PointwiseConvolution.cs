@@ -30,8 +30,11 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// </remarks>
 internal static class PointwiseConvolution
 {
-    /// <summary>Whether products may take the convolution route; false forces the plain products (for benchmarks and tests).</summary>
-    internal static bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Whether products may take the convolution route. Off by default (see
+    /// <see cref="DebertaComputeOptions.UseOneDnnForFloat32Products"/>, which sets it).
+    /// </summary>
+    internal static bool Enabled { get; set; }
 
     /// <summary><paramref name="layer"/>.forward(<paramref name="input"/>): (…, K) → (…, O).</summary>
     public static Tensor Linear(Linear layer, Tensor input) => Linear(input, layer.weight!, layer.bias);
