@@ -35,23 +35,15 @@ internal sealed class ScoringRowMapper(ScoringBinding binding) : IRowToRowMapper
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column)
-        {
-            int added = binding.AddedIndex(column);
-            return added >= 0 ? addedActive[added] : input.IsColumnActive(binding.InputSchema[column.Index]);
-        }
+        public override bool IsColumnActive(DataViewSchema.Column column) => binding.IsActive(column, input, addedActive);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            int added = binding.AddedIndex(column);
-            if (added < 0)
-                return input.GetGetter<TValue>(binding.InputSchema[column.Index]);
-            if (!addedActive[added])
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested when this row was created.");
-            var text = input.GetGetter<ReadOnlyMemory<char>>(binding.InputSchema[binding.TextIndex]);
-            var pair = binding.PairIndex is { } p ? input.GetGetter<ReadOnlyMemory<char>>(binding.InputSchema[p]) : null;
-            return binding.AddedGetter<TValue>(added, () => Outputs(text, pair));
-        }
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+            binding.Getter(column, input, addedActive, added =>
+            {
+                var text = input.GetGetter<ReadOnlyMemory<char>>(binding.InputSchema[binding.TextIndex]);
+                var pair = binding.PairIndex is { } p ? input.GetGetter<ReadOnlyMemory<char>>(binding.InputSchema[p]) : null;
+                return binding.AddedGetter<TValue>(added, () => Outputs(text, pair));
+            }, "row");
 
         private float[] Outputs(ValueGetter<ReadOnlyMemory<char>> text, ValueGetter<ReadOnlyMemory<char>>? pair)
         {

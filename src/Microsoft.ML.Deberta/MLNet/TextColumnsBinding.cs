@@ -63,6 +63,29 @@ internal abstract class TextColumnsBinding
         return (added, inputs);
     }
 
+    /// <summary>Whether an output column is active on a row that passes input columns through from <paramref name="input"/>.</summary>
+    public bool IsActive(DataViewSchema.Column column, DataViewRow input, bool[] addedActive)
+    {
+        int added = AddedIndex(column);
+        return added >= 0 ? addedActive[added] : input.IsColumnActive(InputSchema[column.Index]);
+    }
+
+    /// <summary>
+    /// A getter for an output column of a row that passes input columns through from <paramref name="input"/>; an added
+    /// column comes from <paramref name="addedGetter"/> when it was requested, else a clear error naming the
+    /// <paramref name="holder"/> ("row", "cursor").
+    /// </summary>
+    public ValueGetter<TValue> Getter<TValue>(DataViewSchema.Column column, DataViewRow input, bool[] addedActive,
+        Func<int, ValueGetter<TValue>> addedGetter, string holder)
+    {
+        int added = AddedIndex(column);
+        if (added < 0)
+            return input.GetGetter<TValue>(InputSchema[column.Index]);
+        if (!addedActive[added])
+            throw new InvalidOperationException($"Column '{column.Name}' was not requested when this {holder} was created.");
+        return addedGetter(added);
+    }
+
     /// <summary>Casts a getter of added column <paramref name="addedIndex"/> to the type the caller asks for, or a clear error.</summary>
     protected ValueGetter<TValue> Typed<TValue>(Delegate getter, int addedIndex)
     {

@@ -27,21 +27,10 @@ internal sealed class TokenizingCursor : DataViewRowCursor
 
     public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-    public override bool IsColumnActive(DataViewSchema.Column column)
-    {
-        int added = _binding.AddedIndex(column);
-        return added >= 0 ? _added[added] : _input.IsColumnActive(_binding.InputSchema[column.Index]);
-    }
+    public override bool IsColumnActive(DataViewSchema.Column column) => _binding.IsActive(column, _input, _added);
 
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        int added = _binding.AddedIndex(column);
-        if (added < 0)
-            return _input.GetGetter<TValue>(_binding.InputSchema[column.Index]);
-        if (!_added[added])
-            throw new InvalidOperationException($"Column '{column.Name}' was not requested when this cursor was created.");
-        return _binding.AddedGetter<TValue>(added, _encoding!);
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+        _binding.Getter(column, _input, _added, added => _binding.AddedGetter<TValue>(added, _encoding!), "cursor");
 
     protected override void Dispose(bool disposing)
     {
