@@ -22,7 +22,7 @@ public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
     private readonly DebertaModel deberta;
     private readonly ContextPooler pooler;
     private readonly Linear classifier;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the model with weights initialised from <paramref name="seed"/>.</summary>
@@ -32,7 +32,7 @@ public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
         deberta = new DebertaModel(Config, initialize: false);
         pooler = new ContextPooler(Config);
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
-        dropout = nn.Dropout(Config.EffectiveClsDropout);
+        dropout = new StableDropout(Config.EffectiveClsDropout);
         RegisterComponents();
         InitializeWeights(seed);
     }

@@ -13,7 +13,7 @@ public sealed class DebertaForTokenClassification : DebertaPreTrainedModel
 {
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
     private readonly DebertaModel deberta;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
     private readonly Linear classifier;
 #pragma warning restore IDE1006
 
@@ -22,7 +22,7 @@ public sealed class DebertaForTokenClassification : DebertaPreTrainedModel
         : base(nameof(DebertaForTokenClassification), config)
     {
         deberta = new DebertaModel(Config, initialize: false);
-        dropout = nn.Dropout(Config.HiddenDropoutProb);
+        dropout = new StableDropout(Config.HiddenDropoutProb);
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
         RegisterComponents();
         InitializeWeights(seed);

@@ -21,8 +21,8 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
     private readonly Linear? pos_q_proj;
     private readonly Linear? head_logits_proj;
     private readonly Linear? head_weights_proj;
-    private readonly Dropout pos_dropout;
-    private readonly Dropout dropout;
+    private readonly StableDropout pos_dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     private readonly int heads;
@@ -56,8 +56,8 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
             if (c2p) pos_proj = nn.Linear(config.HiddenSize, allHeadSize, hasBias: false);
             if (p2c) pos_q_proj = nn.Linear(config.HiddenSize, allHeadSize);
         }
-        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
-        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        pos_dropout = new StableDropout(config.HiddenDropoutProb);
+        dropout = new StableDropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }
 

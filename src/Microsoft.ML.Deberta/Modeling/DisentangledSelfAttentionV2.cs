@@ -21,8 +21,8 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
     private readonly Linear value_proj;
     private readonly Linear? pos_key_proj;
     private readonly Linear? pos_query_proj;
-    private readonly Dropout pos_dropout;
-    private readonly Dropout dropout;
+    private readonly StableDropout pos_dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     private readonly int heads;
@@ -51,8 +51,8 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
             if (c2p) pos_key_proj = nn.Linear(config.HiddenSize, allHeadSize);
             if (p2c) pos_query_proj = nn.Linear(config.HiddenSize, allHeadSize);
         }
-        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
-        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        pos_dropout = new StableDropout(config.HiddenDropoutProb);
+        dropout = new StableDropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }
 
