@@ -27,6 +27,12 @@ public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
 
     /// <summary>Builds the model with weights initialised from <paramref name="seed"/>.</summary>
     public DebertaForSequenceClassification(DebertaConfig config, long seed = 0)
+        : this(config, (long?)seed)
+    {
+    }
+
+    // A null seed leaves the weights as TorchSharp's modules create them: for a checkpoint load, whose weights follow.
+    internal DebertaForSequenceClassification(DebertaConfig config, long? seed)
         : base(nameof(DebertaForSequenceClassification), config)
     {
         deberta = new DebertaModel(Config, initialize: false);
@@ -34,7 +40,7 @@ public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
         dropout = new StableDropout(Config.EffectiveClsDropout);
         RegisterComponents();
-        InitializeWeights(seed);
+        if (seed is long value) InitializeWeights(value);
     }
 
     /// <inheritdoc />

@@ -19,13 +19,19 @@ public sealed class DebertaForTokenClassification : DebertaPreTrainedModel
 
     /// <summary>Builds the model with weights initialised from <paramref name="seed"/>.</summary>
     public DebertaForTokenClassification(DebertaConfig config, long seed = 0)
+        : this(config, (long?)seed)
+    {
+    }
+
+    // A null seed leaves the weights as TorchSharp's modules create them: for a checkpoint load, whose weights follow.
+    internal DebertaForTokenClassification(DebertaConfig config, long? seed)
         : base(nameof(DebertaForTokenClassification), config)
     {
         deberta = new DebertaModel(Config, initialize: false);
         dropout = new StableDropout(Config.HiddenDropoutProb);
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
         RegisterComponents();
-        InitializeWeights(seed);
+        if (seed is long value) InitializeWeights(value);
     }
 
     /// <inheritdoc />
