@@ -23,18 +23,17 @@ public sealed class CheckpointLoadMemoryTests
     [TestMethod]
     public void LoadingPeaksNearOneCopyOfTheWeights()
     {
-        if (!OperatingSystem.IsLinux())
-            Assert.Inconclusive("The peak resident set size is read from /proc/self/status, which only Linux has.");
+        PeakResidentMemory.RequireLinux();
         using var dir = new TemporaryDirectory();
         using var original = new DebertaForSequenceClassification(Config(), seed: 3);
         long weightBytes = original.ParameterCount() * sizeof(float);
         original.SavePretrained(dir.Path);
 
-        long baseline = ResetPeakResidentBytes();
+        long baseline = PeakResidentMemory.Reset();
         var clock = Stopwatch.StartNew();
         using var loaded = DebertaCheckpoint.Load<DebertaForSequenceClassification>(dir.Path);
         clock.Stop();
-        double peak = (ReadStatusBytes("VmHWM") - baseline) / (double)weightBytes;
+        double peak = (PeakResidentMemory.Peak() - baseline) / (double)weightBytes;
         Console.WriteLine($"weights {weightBytes >> 20} MiB; loading peaked at {peak:F2} x the weights above the baseline, in {clock.ElapsedMilliseconds} ms");
 
         var expected = original.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -44,20 +43,5 @@ public sealed class CheckpointLoadMemoryTests
             Assert.IsTrue(parameter.requires_grad, $"{name} stays trainable");
         }
         Assert.IsTrue(peak < 1.4, $"loading held {peak:F2} x the weights at its peak; one copy (plus small tensors) is enough");
-    }
-
-    // Linux resets VmHWM to the current resident size when "5" is written to clear_refs.
-    private static long ResetPeakResidentBytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        File.WriteAllText("/proc/self/clear_refs", "5");
-        return ReadStatusBytes("VmRSS");
-    }
-
-    private static long ReadStatusBytes(string field)
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]) * 1024;
     }
 }
