@@ -30,10 +30,13 @@ public sealed class AttentionMemoryTests
             MaxPositionEmbeddings = 512, RelativeAttention = true, PosAttType = ["c2p", "p2c"], PositionBiasedInput = false,
         };
 
+    // What the peak needs: the scores, the c2p term, and the p2c products and gather while they are added (the
+    // products are (B, H, L, R): R = 512 = L rows for v3's 256 buckets, 1023 ≈ 2L for v1 at L = 512); then less than one
+    // tensor of slack for everything else.
     [TestMethod]
-    [DataRow(true, DisplayName = "v2/v3 attention")]
-    [DataRow(false, DisplayName = "v1 attention")]
-    public void AForwardPassPeaksAtAFewScoreSizedTensors(bool v2)
+    [DataRow(true, 4, DisplayName = "v2/v3 attention")]
+    [DataRow(false, 5, DisplayName = "v1 attention")]
+    public void AForwardPassPeaksAtAFewScoreSizedTensors(bool v2, int needed)
     {
         PeakResidentMemory.RequireLinux();
         using var model = new DebertaModel(Config(v2), seed: 1);
@@ -45,6 +48,6 @@ public sealed class AttentionMemoryTests
         double scoreBytes = (double)Batch * Heads * Length * Length * sizeof(float);
         double peak = (PeakResidentMemory.Peak() - baseline) / scoreBytes;
         Console.WriteLine($"{(v2 ? "v2" : "v1")}: the forward pass peaked at {peak:F2} x one {Batch}x{Heads}x{Length}x{Length} float tensor");
-        Assert.IsTrue(peak < 5, $"the attention held {peak:F2} (B, H, L, L) tensors at its peak; the scores, one term and the probabilities suffice");
+        Assert.IsTrue(peak < needed + 1, $"the attention held {peak:F2} (B, H, L, L) tensors at its peak; {needed} suffice");
     }
 }
