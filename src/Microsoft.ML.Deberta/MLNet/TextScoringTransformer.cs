@@ -90,12 +90,16 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable, IDeberta
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => DebertaSaveScope.SaveStep(this, ctx);
 
-    /// <summary>Scores one batch under this model's lock and checks what the model returned.</summary>
+    /// <summary>
+    /// Scores one batch: prepares it (tokenizes) outside this model's lock, so that other cursors and engines can run
+    /// forward passes meanwhile, then runs the forward pass under the lock and checks what the model returned.
+    /// </summary>
     internal float[][] Score(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
     {
+        var prepared = Scorer.PrepareBatch(texts, pairs);
         float[][] outputs;
         lock (_forwardLock)
-            outputs = (_scorer ?? throw Disposed()).ScoreBatch(texts, pairs);
+            outputs = (_scorer ?? throw Disposed()).ScoreBatch(texts, pairs, prepared);
         if (outputs is null || outputs.Length != texts.Count || outputs.Any(o => o is null || o.Length != OutputSize))
             throw new InvalidOperationException(
                 $"The model returned outputs of the wrong shape for a batch of {texts.Count} rows (expected {OutputSize} values per row).");
