@@ -8,8 +8,9 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// <summary>
 /// A DeBERTa sequence classifier (or regressor) behind the ML.NET layer's seam: tokenizer, model and the encoding
 /// they were trained with. <see cref="PrepareBatch"/> encodes the rows (long texts by the model's strategy), outside
-/// the transformer's lock, and <c>ScoreBatch</c> runs batched forward passes; its payload is a Hugging Face folder (config, safetensors weights, tokenizer files)
-/// plus <c>text_encoding.json</c>, so transformers can open the saved model too.
+/// the transformer's lock, and <c>ScoreBatch</c> runs batched forward passes; its payload is a Hugging Face folder
+/// (config, safetensors weights, tokenizer files) plus <c>text_encoding.json</c> (encoding and forward-pass batch
+/// size), so transformers can open the saved model too.
 /// </summary>
 internal sealed class DebertaTextScorer : IDebertaTextScorer
 {
@@ -76,7 +77,7 @@ internal sealed class DebertaTextScorer : IDebertaTextScorer
     {
         Model.SavePretrained(folder);
         Tokenizer.SavePretrained(folder);
-        Encoding.Write(Path.Combine(folder, TextEncodingSettings.FileName));
+        (Encoding with { InferenceBatchSize = BatchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
     }
 
     public void Dispose()
