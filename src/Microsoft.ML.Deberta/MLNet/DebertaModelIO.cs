@@ -115,7 +115,7 @@ public static class DebertaModelIO
             throw new ArgumentException("The model stream must be seekable; copy it into a MemoryStream first.", nameof(stream));
         long start = stream.Position;
         using var zip = OpenZip(stream, source);
-        var manifest = PayloadManifest.ReadOrNull(zip, source);
+        var payloads = PayloadManifest.ReadAll(zip, source);
         ITransformer model;
         try
         {
@@ -127,17 +127,17 @@ public static class DebertaModelIO
             throw new InvalidDataException($"{source}: ML.NET could not read the pipeline: {e.Message}", e);
         }
         int stubs = ModelSteps.CountStubs(model);
-        if (manifest is null)
+        if (payloads.Count == 0)
             return stubs == 0 ? model : throw new InvalidDataException(
                 $"{source} has {stubs} DeBERTa step(s) but no DeBERTa payload ({PayloadManifest.EntryName} is missing): the file is incomplete or was altered.");
-        if (manifest.Steps.Count != stubs)
-            throw new InvalidDataException($"{source}: its DeBERTa payload lists {manifest.Steps.Count} step(s) but the pipeline holds {stubs}.");
+        if (payloads.Count != stubs)
+            throw new InvalidDataException($"{source}: its DeBERTa payload lists {payloads.Count} step(s) but the pipeline holds {stubs}.");
         var environment = DebertaCatalog.For(mlContext).Environment;
         var loaded = new List<ITransformer>();
         try
         {
-            foreach (var step in manifest.Steps)
-                loaded.Add(LoadStep(environment, zip, step, source, loaders));
+            foreach (var payload in payloads)
+                loaded.Add(LoadStep(environment, zip, payload, source, loaders));
             return ModelSteps.ReplaceStubs(model, loaded);
         }
         catch
@@ -167,15 +167,15 @@ public static class DebertaModelIO
         PayloadArchive.AddFolder(zip, folder, entryPrefix);
     }
 
-    private static ITransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Step step,
+    private static ITransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Located payload,
         string source, IReadOnlyList<IDebertaTextScorerLoader> loaders)
     {
-        var where = $"{source}, DeBERTa step '{step.Folder}'";
+        var where = $"{source}, DeBERTa step '{payload.Prefix.TrimEnd('/')}'";
         var folder = Directory.CreateTempSubdirectory("deberta-load-").FullName;
         try
         {
-            PayloadArchive.ExtractFolder(zip, PayloadManifest.Root + step.Folder + "/", folder, where);
-            return PipelineStepKinds.Read(step.StepKind, environment, folder, where, loaders);
+            PayloadArchive.ExtractFolder(zip, payload.Prefix, folder, where);
+            return PipelineStepKinds.Read(payload.Step.StepKind, environment, folder, where, loaders);
         }
         finally
         {

@@ -30,6 +30,9 @@ internal static class PayloadArchive
         }
     }
 
+    /// <summary>An entry's name with '/' separators (ML.NET writes '\\' on Windows).</summary>
+    public static string NameOf(ZipArchiveEntry entry) => entry.FullName.Replace('\\', '/');
+
     /// <summary>
     /// Extracts the entries under <paramref name="prefix"/> into <paramref name="folder"/>; refuses entries that would land
     /// outside it, and a prefix with no entries.
@@ -40,9 +43,10 @@ internal static class PayloadArchive
         int count = 0;
         foreach (var entry in zip.Entries)
         {
-            if (!entry.FullName.StartsWith(prefix, StringComparison.Ordinal) || entry.FullName.EndsWith('/'))
+            var name = NameOf(entry);
+            if (!name.StartsWith(prefix, StringComparison.Ordinal) || name.EndsWith('/'))
                 continue;
-            var target = Path.GetFullPath(Path.Combine(root, entry.FullName[prefix.Length..]));
+            var target = Path.GetFullPath(Path.Combine(root, name[prefix.Length..]));
             if (!target.StartsWith(root, StringComparison.Ordinal))
                 throw new InvalidDataException($"{where}: entry '{entry.FullName}' points outside its folder.");
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
