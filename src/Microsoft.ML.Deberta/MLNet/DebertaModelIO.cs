@@ -81,7 +81,17 @@ public static class DebertaModelIO
         }
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/> (or any ML.NET model) and rebuilds its DeBERTa steps.</summary>
+    /// <summary>
+    /// Loads a model saved by <see cref="Save"/> or by plain <c>mlContext.Model.Save</c> (or any ML.NET model) and
+    /// rebuilds its DeBERTa steps.
+    /// </summary>
+    /// <remarks>
+    /// Load only files from sources you trust. The pipeline is read first by ML.NET's own loader
+    /// (<c>mlContext.Model.Load</c>), which creates the components the file names and which ML.NET documents as a
+    /// security risk for untrusted files; that part is not ours to make safe. The DeBERTa payloads are then unpacked to
+    /// a temporary folder only after their entries are checked (count, sizes, expansion, repeated names), and their
+    /// weights are read as safetensors, which hold no code.
+    /// </remarks>
     /// <param name="mlContext">The context the loaded steps log to.</param>
     /// <param name="path">The .zip file.</param>
     /// <param name="inputSchema">The schema the model was saved with.</param>
@@ -96,18 +106,18 @@ public static class DebertaModelIO
 
     /// <summary>Load with an explicit set of payload loaders (tests, and models of other kinds).</summary>
     internal static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema,
-        IReadOnlyList<IDebertaTextScorerLoader> loaders)
+        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new FileNotFoundException($"Model file '{full}' does not exist.", full);
         using var stream = File.OpenRead(full);
-        return Load(mlContext, stream, $"'{full}'", out inputSchema, loaders);
+        return Load(mlContext, stream, $"'{full}'", out inputSchema, loaders, limits);
     }
 
     internal static ITransformer Load(MLContext mlContext, Stream stream, string source, out DataViewSchema inputSchema,
-        IReadOnlyList<IDebertaTextScorerLoader> loaders)
+        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(stream);
@@ -137,7 +147,7 @@ public static class DebertaModelIO
         try
         {
             foreach (var payload in payloads)
-                loaded.Add(LoadStep(environment, zip, payload, source, loaders));
+                loaded.Add(LoadStep(environment, zip, payload, source, loaders, limits ?? PayloadLimits.Default));
             return ModelSteps.ReplaceStubs(model, loaded);
         }
         catch
@@ -168,13 +178,13 @@ public static class DebertaModelIO
     }
 
     private static ITransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Located payload,
-        string source, IReadOnlyList<IDebertaTextScorerLoader> loaders)
+        string source, IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits limits)
     {
         var where = $"{source}, DeBERTa step '{payload.Prefix.TrimEnd('/')}'";
         var folder = Directory.CreateTempSubdirectory("deberta-load-").FullName;
         try
         {
-            PayloadArchive.ExtractFolder(zip, payload.Prefix, folder, where);
+            PayloadArchive.ExtractFolder(zip, payload.Prefix, folder, where, limits);
             return PipelineStepKinds.Read(payload.Step.StepKind, environment, folder, where, loaders);
         }
         finally
