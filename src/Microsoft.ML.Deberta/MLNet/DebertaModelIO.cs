@@ -9,8 +9,10 @@ namespace Microsoft.ML.Deberta;
 /// folder holding each step's configuration, weights (safetensors), tokenizer and labels.
 /// </summary>
 /// <remarks>
-/// <c>mlContext.Model.Save</c> refuses such models (it cannot store the weights), and a model loaded with plain
-/// <c>mlContext.Model.Load</c> fails on first use with a message naming <see cref="Load(MLContext, string, out DataViewSchema)"/>.
+/// Plain <c>mlContext.Model.Save</c> writes such models too (each step's files inside its own ML.NET folder, compressed);
+/// <see cref="Save"/> writes atomically and stores the weights uncompressed. Either file loads here. A model loaded with
+/// plain <c>mlContext.Model.Load</c> cannot be rebuilt by ML.NET (its loader registration is internal) and throws on first
+/// use with a message naming <see cref="Load(MLContext, string, out DataViewSchema)"/>.
 /// Models without DeBERTa steps save and load here exactly as with <c>mlContext.Model</c>.
 /// </remarks>
 public static class DebertaModelIO

@@ -13,8 +13,8 @@ namespace Microsoft.ML.Deberta;
 /// <para><see cref="Transform"/> is lazy and scores in batches as rows are read; a <c>PredictionEngine</c> scores
 /// one row at a time. Forward passes are serialised per model, so several prediction engines (one per thread)
 /// may share one transformer.</para>
-/// <para>Save with <c>DebertaModelIO.Save</c> and load with <c>DebertaModelIO.Load</c>: <c>mlContext.Model.Save</c>
-/// cannot store the model's weights. Dispose the transformer (or the chain holding it) to free the model. A
+/// <para>Save with <c>DebertaModelIO.Save</c> (or plain <c>mlContext.Model.Save</c>) and load with
+/// <c>DebertaModelIO.Load</c>: plain <c>mlContext.Model.Load</c> cannot rebuild the step. Dispose the transformer (or the chain holding it) to free the model. A
 /// <c>PredictionEngine</c> created with default options disposes its transformer when it is disposed; pass
 /// <c>PredictionEngineOptions { OwnsTransformer = false }</c> when engines share a model.</para>
 /// </remarks>
