@@ -75,7 +75,7 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
         ReadOnlySpan<char> chunk = lowered is null ? text.AsSpan(start, end - start) : lowered.AsSpan();
         if (!SplitByPunct)
         {
-            EncodeRun(chunk, start, output, fixedWordId, ref nextWordId);
+            EncodeRun(chunk, start, output, fixedWordId, ref nextWordId, tokenLimit);
             return;
         }
         int runStart = 0;
@@ -84,35 +84,41 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
             Rune.DecodeFromUtf16(chunk[i..], out Rune rune, out int units);
             if (IsPunctuation(rune))
             {
-                if (i > runStart)
-                    EncodeRun(chunk[runStart..i], start + runStart, output, fixedWordId, ref nextWordId);
-                EncodeRun(chunk.Slice(i, units), start + i, output, fixedWordId, ref nextWordId);
-                runStart = i + units;
-                if (output.Count >= tokenLimit)
+                if (i > runStart && EncodeRun(chunk[runStart..i], start + runStart, output, fixedWordId, ref nextWordId, tokenLimit))
                     return;
+                if (EncodeRun(chunk.Slice(i, units), start + i, output, fixedWordId, ref nextWordId, tokenLimit))
+                    return;
+                runStart = i + units;
             }
             i += units;
         }
         if (runStart < chunk.Length)
-            EncodeRun(chunk[runStart..], start + runStart, output, fixedWordId, ref nextWordId);
+            EncodeRun(chunk[runStart..], start + runStart, output, fixedWordId, ref nextWordId, tokenLimit);
     }
 
     /// <summary>
     /// Encodes one run with SentencePiece. A word (transformers' Metaspace pre-token) starts at the run and at every
-    /// piece beginning with "▁".
+    /// piece beginning with "▁". With a <paramref name="tokenLimit"/> (the early exit of tokenizers 0.23, emulated for
+    /// its reference data) the run stops after the word that brings the sequence to the limit, as
+    /// <c>PreTokenizedString::tokenize_with_limit</c> stops after the pre-token that does; returns whether it stopped.
     /// </summary>
-    private void EncodeRun(ReadOnlySpan<char> run, int offset, TokenizedSequence output, int? fixedWordId, ref int nextWordId)
+    private bool EncodeRun(ReadOnlySpan<char> run, int offset, TokenizedSequence output, int? fixedWordId, ref int nextWordId, int tokenLimit)
     {
         bool first = true;
         int word = -1;
         foreach (SentencePiecePiece piece in _model.Encode(run))
         {
             if (first || piece.Piece.StartsWith('\u2581'))
+            {
+                if (!first && output.Count >= tokenLimit)
+                    return true;
                 word = fixedWordId ?? nextWordId++;
+            }
             first = false;
             string? surface = piece.Id == _model.UnkId && piece.Piece != _model.IdToPiece(piece.Id) ? piece.Piece : null;
             output.Add(piece.Id, offset + piece.Start, offset + piece.End, word, surface);
         }
+        return output.Count >= tokenLimit;
     }
 
     /// <summary>BERT's punctuation: ASCII 33–47, 58–64, 91–96, 123–126, or any Unicode P* category.</summary>
