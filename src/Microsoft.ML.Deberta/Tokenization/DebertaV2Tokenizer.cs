@@ -42,6 +42,22 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
     /// <summary>Gets whether text is split into runs of non-punctuation and single punctuation characters first (<c>split_by_punct</c>).</summary>
     public bool SplitByPunct { get; }
 
+    /// <summary>
+    /// Whether tabs, newlines and runs of whitespace become spaces before SentencePiece, as the
+    /// <c>Replace(\s{2,}|[\n\r\t], " ")</c> normaliser of a transformers 5 <c>tokenizer.json</c> does.
+    /// </summary>
+    internal bool FoldsWhitespace { get; private init; }
+
+    /// <summary>Whether text is composed to NFC first (the <c>NFC</c> step of a transformers 5 <c>tokenizer.json</c>).</summary>
+    internal bool ComposesNfc { get; private init; }
+
+    /// <summary>
+    /// Whether the tokenizer came from a <c>tokenizer.json</c> and so follows the <c>tokenizers</c> library where it
+    /// differs from sentencepiece and transformers 4.x's slow tokenizer: a run of unknown characters has the token
+    /// string <c>[UNK]</c> (not its own text) and an empty second text means no pair.
+    /// </summary>
+    internal bool FastTokenizerConventions { get; private init; }
+
     /// <summary>Gets the SentencePiece model.</summary>
     public SentencePieceUnigramModel Model => _model;
 
@@ -51,7 +67,7 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
     /// <inheritdoc/>
     public override int ModelVocabularySize => _model.PieceCount;
 
-    private protected override bool EmptyPairIsAbsent => false;
+    private protected override bool EmptyPairIsAbsent => FastTokenizerConventions;
 
     private protected override string TransformersClassName => "DebertaV2Tokenizer";
 
@@ -71,11 +87,15 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
     private protected override void TokenizeText(
         string text, int start, int end, TokenizedSequence output, int? fixedWordId, ref int nextWordId, int tokenLimit)
     {
-        string? lowered = DoLowerCase ? text.Substring(start, end - start).ToLowerInvariant() : null;
-        ReadOnlySpan<char> chunk = lowered is null ? text.AsSpan(start, end - start) : lowered.AsSpan();
+        string? normalized = DoLowerCase ? text.Substring(start, end - start).ToLowerInvariant() : null;
+        if (FoldsWhitespace)
+            normalized = WhitespaceFolding.Apply(normalized ?? text.Substring(start, end - start));
+        NfcAlignment? composed = ComposesNfc ? NfcAlignment.ComposeIfNeeded(normalized ?? text.Substring(start, end - start)) : null;
+        ReadOnlySpan<char> chunk = composed is not null ? composed.Text : normalized is null ? text.AsSpan(start, end - start) : normalized.AsSpan();
+        var run = new RunTarget(output, start, composed, fixedWordId, tokenLimit);
         if (!SplitByPunct)
         {
-            EncodeRun(chunk, start, output, fixedWordId, ref nextWordId, tokenLimit);
+            EncodeRun(chunk, 0, run, ref nextWordId);
             return;
         }
         int runStart = 0;
@@ -84,41 +104,46 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
             Rune.DecodeFromUtf16(chunk[i..], out Rune rune, out int units);
             if (IsPunctuation(rune))
             {
-                if (i > runStart && EncodeRun(chunk[runStart..i], start + runStart, output, fixedWordId, ref nextWordId, tokenLimit))
+                if (i > runStart && EncodeRun(chunk[runStart..i], runStart, run, ref nextWordId))
                     return;
-                if (EncodeRun(chunk.Slice(i, units), start + i, output, fixedWordId, ref nextWordId, tokenLimit))
+                if (EncodeRun(chunk.Slice(i, units), i, run, ref nextWordId))
                     return;
                 runStart = i + units;
             }
             i += units;
         }
         if (runStart < chunk.Length)
-            EncodeRun(chunk[runStart..], start + runStart, output, fixedWordId, ref nextWordId, tokenLimit);
+            EncodeRun(chunk[runStart..], runStart, run, ref nextWordId);
     }
+
+    /// <summary>Where the pieces of a chunk go: the sequence, the chunk's start in the text, its NFC alignment if composed.</summary>
+    private readonly record struct RunTarget(TokenizedSequence Output, int ChunkStart, NfcAlignment? Composed, int? FixedWordId, int TokenLimit);
 
     /// <summary>
     /// Encodes one run with SentencePiece. A word (transformers' Metaspace pre-token) starts at the run and at every
-    /// piece beginning with "▁". With a <paramref name="tokenLimit"/> (the early exit of tokenizers 0.23, emulated for
-    /// its reference data) the run stops after the word that brings the sequence to the limit, as
+    /// piece beginning with "▁". With a token limit (the early exit of tokenizers 0.23, emulated for its reference
+    /// data) the run stops after the word that brings the sequence to the limit, as
     /// <c>PreTokenizedString::tokenize_with_limit</c> stops after the pre-token that does; returns whether it stopped.
     /// </summary>
-    private bool EncodeRun(ReadOnlySpan<char> run, int offset, TokenizedSequence output, int? fixedWordId, ref int nextWordId, int tokenLimit)
+    private bool EncodeRun(ReadOnlySpan<char> text, int runStart, in RunTarget target, ref int nextWordId)
     {
         bool first = true;
         int word = -1;
-        foreach (SentencePiecePiece piece in _model.Encode(run))
+        TokenizedSequence output = target.Output;
+        foreach (SentencePiecePiece piece in _model.Encode(text))
         {
             if (first || piece.Piece.StartsWith('\u2581'))
             {
-                if (!first && output.Count >= tokenLimit)
+                if (!first && output.Count >= target.TokenLimit)
                     return true;
-                word = fixedWordId ?? nextWordId++;
+                word = target.FixedWordId ?? nextWordId++;
             }
             first = false;
-            string? surface = piece.Id == _model.UnkId && piece.Piece != _model.IdToPiece(piece.Id) ? piece.Piece : null;
-            output.Add(piece.Id, offset + piece.Start, offset + piece.End, word, surface);
+            string? surface = !FastTokenizerConventions && piece.Id == _model.UnkId && piece.Piece != _model.IdToPiece(piece.Id) ? piece.Piece : null;
+            var (pieceStart, pieceEnd) = target.Composed?.Original(runStart + piece.Start, runStart + piece.End) ?? (runStart + piece.Start, runStart + piece.End);
+            output.Add(piece.Id, target.ChunkStart + pieceStart, target.ChunkStart + pieceEnd, word, surface);
         }
-        return output.Count >= tokenLimit;
+        return output.Count >= target.TokenLimit;
     }
 
     /// <summary>BERT's punctuation: ASCII 33–47, 58–64, 91–96, 123–126, or any Unicode P* category.</summary>
