@@ -119,7 +119,7 @@ public abstract partial class DebertaTokenizerBase
         ForEachIndex(flat.Count, true, k =>
         {
             (int sample, WindowSpec window) = flat[k];
-            result[k] = EncodingBuilder.Build(this, a[sample], b[sample], window, options.AddSpecialTokens, padTo, sample);
+            result[k] = EncodingBuilder.Build(this, a[sample], b[sample], window, options.AddSpecialTokens, padTo, sample, options.FastTokenizerOffsets);
         });
         return result;
     }

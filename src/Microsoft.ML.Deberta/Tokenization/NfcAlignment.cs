@@ -12,8 +12,9 @@ internal sealed class NfcAlignment
 {
     private readonly int[] _starts;   // composed index → original start of its segment (length Text.Length + 1)
     private readonly int[] _ends;     // composed index → original end of its segment
+    private readonly int[] _aligned;  // composed index → the original character the tokenizers library aligns it with
 
-    private NfcAlignment(string text, int[] starts, int[] ends) => (Text, _starts, _ends) = (text, starts, ends);
+    private NfcAlignment(string text, int[] starts, int[] ends, int[] aligned) => (Text, _starts, _ends, _aligned) = (text, starts, ends, aligned);
 
     /// <summary>The composed text.</summary>
     public string Text { get; }
@@ -26,6 +27,7 @@ internal sealed class NfcAlignment
         var composed = new StringBuilder(text.Length);
         var starts = new List<int>(text.Length + 1);
         var ends = new List<int>(text.Length + 1);
+        var aligned = new List<int>(text.Length + 1);
         for (int i = 0; i < text.Length;)
         {
             int end = i + (char.IsSurrogatePair(text, i) ? 2 : 1);
@@ -37,17 +39,26 @@ internal sealed class NfcAlignment
             {
                 starts.Add(i);
                 ends.Add(end);
+                aligned.Add(i + Math.Min(k, end - i - 1));
             }
             i = end;
         }
         starts.Add(text.Length);
         ends.Add(text.Length);
-        return new NfcAlignment(composed.ToString(), [.. starts], [.. ends]);
+        aligned.Add(text.Length);
+        return new NfcAlignment(composed.ToString(), [.. starts], [.. ends], [.. aligned]);
     }
 
     /// <summary>The original span of the composed span [start, end).</summary>
     public (int Start, int End) Original(int start, int end)
         => end <= start ? (_starts[start], _starts[start]) : (_starts[start], _ends[end - 1]);
+
+    /// <summary>
+    /// The original span the <c>tokenizers</c> library gives the composed span [start, end): a composed character
+    /// keeps the alignment of the first character it was made from (the marks it absorbed belong to no token).
+    /// </summary>
+    public (int Start, int End) OriginalAsFastTokenizer(int start, int end)
+        => end <= start ? (_aligned[start], _aligned[start]) : (_aligned[start], _aligned[end - 1] + 1);
 
     private static bool IsCombining(string text, int index)
         => CharUnicodeInfo.GetUnicodeCategory(text, index) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
