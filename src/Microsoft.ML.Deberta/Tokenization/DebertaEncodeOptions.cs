@@ -45,6 +45,15 @@ public sealed class DebertaEncodeOptions
     public bool ReturnOverflowingTokens { get; init; }
 
     /// <summary>
+    /// Gets whether offsets follow transformers' fast (tokenizer.json) v2/v3 tokenizer instead of sentencepiece (default
+    /// false). They differ only for the dummy-prefix <c>▁</c> piece that stands alone before a word: sentencepiece (and
+    /// the 4.x slow tokenizer) give it an empty span; the fast tokenizer gives it the span of the whitespace just before
+    /// it when the text starts with whitespace, otherwise the span of the next character. Use it to reproduce the
+    /// offsets of transformers 5 pipelines (token classification, question answering); no effect on v1.
+    /// </summary>
+    public bool FastTokenizerOffsets { get; init; }
+
+    /// <summary>
     /// Emulates the early exit of the Rust <c>tokenizers</c> library 0.23.1 and later (huggingface/tokenizers#1990,
     /// reported as #2091): when truncating, each sequence stops being tokenized after the pre-token split that
     /// brings it to <see cref="MaxLength"/> tokens, so overflow windows do not cover the rest of the text. Only the

@@ -93,14 +93,17 @@ public abstract partial class DebertaTokenizerBase
         options.Validate();
         DebertaTruncation truncation = options.ResolveTruncation();
         int maxLength = options.MaxLength ?? ModelMaxLength;
+        // tokenizers 0.23's early exit (emulated for its reference data only) stops tokenizing a sequence at max_length
+        // tokens, except the first sequence under only_second (TokenizerImpl::do_tokenize).
         int tokenLimit = options.EmulateTokenizersEarlyExit && truncation != DebertaTruncation.None ? maxLength : int.MaxValue;
+        int firstTokenLimit = truncation == DebertaTruncation.OnlySecond ? int.MaxValue : tokenLimit;
 
         var a = new TokenizedSequence[count];
         var b = new TokenizedSequence?[count];
         var windows = new List<WindowSpec>[count];
         ForEachIndex(count, SupportsConcurrentTokenization, i =>
         {
-            a[i] = TokenizeSequence(first(i), tokenLimit);
+            a[i] = TokenizeSequence(first(i), firstTokenLimit);
             b[i] = second(i) is SequenceSource s ? TokenizeSequence(s, tokenLimit) : null;
             int specials = options.AddSpecialTokens ? (b[i] is null ? 2 : 3) : 0;
             windows[i] = WindowPlanner.Plan(a[i].Count, b[i]?.Count ?? -1, options, maxLength, specials);
@@ -116,7 +119,7 @@ public abstract partial class DebertaTokenizerBase
         ForEachIndex(flat.Count, true, k =>
         {
             (int sample, WindowSpec window) = flat[k];
-            result[k] = EncodingBuilder.Build(this, a[sample], b[sample], window, options.AddSpecialTokens, padTo, sample);
+            result[k] = EncodingBuilder.Build(this, a[sample], b[sample], window, options.AddSpecialTokens, padTo, sample, options.FastTokenizerOffsets);
         });
         return result;
     }
@@ -132,12 +135,16 @@ public abstract partial class DebertaTokenizerBase
             _splitter.Split(text, chunks);
             foreach (TextChunk chunk in chunks)
             {
+                // As tokenize_with_limit: added tokens are counted but never end the loop; the pre-token that
+                // reaches the limit does.
                 if (chunk.IsAddedToken)
                     sequence.Add(chunk.Token!.Id, chunk.Start, chunk.End, nextWord++);
                 else
+                {
                     TokenizeText(text, chunk.Start, chunk.End, sequence, null, ref nextWord, tokenLimit);
-                if (sequence.Count >= tokenLimit)
-                    break;
+                    if (sequence.Count >= tokenLimit)
+                        break;
+                }
             }
             return sequence;
         }

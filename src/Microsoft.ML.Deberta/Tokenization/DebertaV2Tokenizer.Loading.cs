@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.ML.Deberta.Tokenization.SentencePiece;
 
 namespace Microsoft.ML.Deberta.Tokenization;
@@ -6,14 +7,20 @@ public sealed partial class DebertaV2Tokenizer
 {
     /// <summary>
     /// Loads a DeBERTa v2/v3 tokenizer from a Hugging Face folder: <c>spm.model</c> (or <c>tokenizer.model</c>, the
-    /// name transformers 5 saves), plus <c>tokenizer_config.json</c> (<c>do_lower_case</c>, <c>split_by_punct</c>,
-    /// <c>model_max_length</c>), <c>special_tokens_map.json</c> and <c>added_tokens.json</c> when present.
+    /// name transformers 5 saves), or else <c>tokenizer.json</c> alone (what transformers 5 writes for a v3 model),
+    /// plus <c>tokenizer_config.json</c> (<c>do_lower_case</c>, <c>split_by_punct</c>, <c>model_max_length</c>),
+    /// <c>special_tokens_map.json</c> and <c>added_tokens.json</c> when present.
     /// </summary>
+    /// <remarks>
+    /// When both exist, <c>spm.model</c> wins: it carries the model's own normaliser (the character map the model was
+    /// trained with), which a <c>tokenizer.json</c> written by transformers 5 replaces with NFC; a 4.x
+    /// <c>tokenizer.json</c> holds the same map and gives the same ids.
+    /// </remarks>
     /// <param name="directory">The folder.</param>
     /// <param name="options">Overrides of the folder's settings.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="FileNotFoundException">There is no spm.model.</exception>
-    /// <exception cref="NotSupportedException">The folder only has a tokenizer.json (its Unigram model cannot be loaded without spm.model).</exception>
+    /// <exception cref="FileNotFoundException">There is neither spm.model nor tokenizer.json.</exception>
+    /// <exception cref="NotSupportedException">tokenizer.json holds something other than a DeBERTa v2/v3 Unigram tokenizer; the message names it.</exception>
     /// <exception cref="InvalidDataException">A file is corrupt; the message names it.</exception>
     public static new DebertaV2Tokenizer FromFolder(string directory, DebertaTokenizerLoadOptions? options = null)
     {
@@ -21,14 +28,43 @@ public sealed partial class DebertaV2Tokenizer
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Tokenizer folder '{directory}' does not exist.");
         string? modelPath = new[] { "spm.model", "tokenizer.model" }.Select(n => Path.Combine(directory, n)).FirstOrDefault(File.Exists);
-        if (modelPath is null)
+        if (modelPath is not null)
+            return FromSentencePieceModel(modelPath, options, directory);
+        string tokenizerJson = Path.Combine(directory, "tokenizer.json");
+        if (File.Exists(tokenizerJson))
+            return FromTokenizerJson(tokenizerJson, options, directory);
+        throw new FileNotFoundException($"Tokenizer folder '{directory}' has neither spm.model nor tokenizer.json.", Path.Combine(directory, "spm.model"));
+    }
+
+    /// <summary>
+    /// Loads a DeBERTa v2/v3 tokenizer from a <c>tokenizer.json</c>: its Unigram vocabulary and scores, normaliser
+    /// (<c>Precompiled</c> character map, or transformers 5's whitespace folding with NFC), Metaspace pre-tokenizer,
+    /// template and added tokens, with the configuration files of <paramref name="configDirectory"/> (default: the
+    /// file's folder) when present. <c>Lowercase</c> and <c>Punctuation</c> steps in the file set
+    /// <see cref="DoLowerCase"/> and <see cref="SplitByPunct"/> unless <paramref name="options"/> say otherwise.
+    /// </summary>
+    /// <param name="tokenizerJsonPath">Path of tokenizer.json.</param>
+    /// <param name="options">Overrides of the folder's settings.</param>
+    /// <param name="configDirectory">Where tokenizer_config.json and friends are; null for the file's folder.</param>
+    /// <exception cref="NotSupportedException">The file holds a kind of tokenizer this class cannot honour (e.g. a BPE model, an unknown normaliser); the message names it.</exception>
+    public static DebertaV2Tokenizer FromTokenizerJson(string tokenizerJsonPath, DebertaTokenizerLoadOptions? options = null, string? configDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizerJsonPath);
+        JsonElement root = TokenizerJsonFile.ReadObject(tokenizerJsonPath);
+        TokenizerJsonUnigram file = TokenizerJsonUnigram.Read(tokenizerJsonPath, root);
+        configDirectory ??= Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))!;
+        TokenizerFolderConfig config = TokenizerFolderConfig.Read(configDirectory, root);
+        SpecialTokenSet specials = config.ResolveSpecialTokens(file.Model.PieceToId, file.Model.PieceCount, maskLStrip: false);
+        return new DebertaV2Tokenizer(
+            file.Model, specials,
+            options?.DoLowerCase ?? (file.DoLowerCase || (config.GetBoolean("do_lower_case") ?? false)),
+            options?.SplitByPunct ?? (file.SplitByPunct || (config.GetBoolean("split_by_punct") ?? false)),
+            options?.ModelMaxLength ?? config.ModelMaxLength ?? int.MaxValue)
         {
-            if (File.Exists(Path.Combine(directory, "tokenizer.json")))
-                throw new NotSupportedException(
-                    $"Tokenizer folder '{directory}' has a tokenizer.json but no spm.model; DeBERTa v2/v3 tokenization needs the SentencePiece model file spm.model.");
-            throw new FileNotFoundException($"Tokenizer folder '{directory}' has no spm.model.", Path.Combine(directory, "spm.model"));
-        }
-        return FromSentencePieceModel(modelPath, options, directory);
+            FoldsWhitespace = file.FoldsWhitespace,
+            ComposesNfc = file.ComposesNfc,
+            FastTokenizerConventions = true,
+        };
     }
 
     /// <summary>

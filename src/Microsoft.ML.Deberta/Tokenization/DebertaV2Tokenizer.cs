@@ -42,6 +42,22 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
     /// <summary>Gets whether text is split into runs of non-punctuation and single punctuation characters first (<c>split_by_punct</c>).</summary>
     public bool SplitByPunct { get; }
 
+    /// <summary>
+    /// Whether tabs, newlines and runs of whitespace become spaces before SentencePiece, as the
+    /// <c>Replace(\s{2,}|[\n\r\t], " ")</c> normaliser of a transformers 5 <c>tokenizer.json</c> does.
+    /// </summary>
+    internal bool FoldsWhitespace { get; private init; }
+
+    /// <summary>Whether text is composed to NFC first (the <c>NFC</c> step of a transformers 5 <c>tokenizer.json</c>).</summary>
+    internal bool ComposesNfc { get; private init; }
+
+    /// <summary>
+    /// Whether the tokenizer came from a <c>tokenizer.json</c> and so follows the <c>tokenizers</c> library where it
+    /// differs from sentencepiece and transformers 4.x's slow tokenizer: a run of unknown characters has the token
+    /// string <c>[UNK]</c> (not its own text) and an empty second text means no pair.
+    /// </summary>
+    internal bool FastTokenizerConventions { get; private init; }
+
     /// <summary>Gets the SentencePiece model.</summary>
     public SentencePieceUnigramModel Model => _model;
 
@@ -51,7 +67,7 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
     /// <inheritdoc/>
     public override int ModelVocabularySize => _model.PieceCount;
 
-    private protected override bool EmptyPairIsAbsent => false;
+    private protected override bool EmptyPairIsAbsent => FastTokenizerConventions;
 
     private protected override string TransformersClassName => "DebertaV2Tokenizer";
 
@@ -67,64 +83,6 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
 
     private protected override int TokenToIdOrMinusOne(string token)
         => _addedByContent.TryGetValue(token, out int id) ? id : _model.PieceToId(token);
-
-    private protected override void TokenizeText(
-        string text, int start, int end, TokenizedSequence output, int? fixedWordId, ref int nextWordId, int tokenLimit)
-    {
-        string? lowered = DoLowerCase ? text.Substring(start, end - start).ToLowerInvariant() : null;
-        ReadOnlySpan<char> chunk = lowered is null ? text.AsSpan(start, end - start) : lowered.AsSpan();
-        if (!SplitByPunct)
-        {
-            EncodeRun(chunk, start, output, fixedWordId, ref nextWordId);
-            return;
-        }
-        int runStart = 0;
-        for (int i = 0; i < chunk.Length;)
-        {
-            Rune.DecodeFromUtf16(chunk[i..], out Rune rune, out int units);
-            if (IsPunctuation(rune))
-            {
-                if (i > runStart)
-                    EncodeRun(chunk[runStart..i], start + runStart, output, fixedWordId, ref nextWordId);
-                EncodeRun(chunk.Slice(i, units), start + i, output, fixedWordId, ref nextWordId);
-                runStart = i + units;
-                if (output.Count >= tokenLimit)
-                    return;
-            }
-            i += units;
-        }
-        if (runStart < chunk.Length)
-            EncodeRun(chunk[runStart..], start + runStart, output, fixedWordId, ref nextWordId);
-    }
-
-    /// <summary>
-    /// Encodes one run with SentencePiece. A word (transformers' Metaspace pre-token) starts at the run and at every
-    /// piece beginning with "▁".
-    /// </summary>
-    private void EncodeRun(ReadOnlySpan<char> run, int offset, TokenizedSequence output, int? fixedWordId, ref int nextWordId)
-    {
-        bool first = true;
-        int word = -1;
-        foreach (SentencePiecePiece piece in _model.Encode(run))
-        {
-            if (first || piece.Piece.StartsWith('\u2581'))
-                word = fixedWordId ?? nextWordId++;
-            first = false;
-            string? surface = piece.Id == _model.UnkId && piece.Piece != _model.IdToPiece(piece.Id) ? piece.Piece : null;
-            output.Add(piece.Id, offset + piece.Start, offset + piece.End, word, surface);
-        }
-    }
-
-    /// <summary>BERT's punctuation: ASCII 33–47, 58–64, 91–96, 123–126, or any Unicode P* category.</summary>
-    internal static bool IsPunctuation(Rune rune)
-    {
-        int c = rune.Value;
-        if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126))
-            return true;
-        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
-            or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
-            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation;
-    }
 
     /// <summary>
     /// transformers 4.x's decoding for this tokenizer, without the optional clean-up of tokenization spaces: added

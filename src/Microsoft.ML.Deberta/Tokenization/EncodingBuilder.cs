@@ -7,7 +7,7 @@ internal static class EncodingBuilder
 {
     public static DebertaEncoding Build(
         DebertaTokenizerBase tokenizer, TokenizedSequence a, TokenizedSequence? b, WindowSpec window,
-        bool addSpecialTokens, int padTo, int sampleIndex)
+        bool addSpecialTokens, int padTo, int sampleIndex, bool fastTokenizerOffsets = false)
     {
         int specials = addSpecialTokens ? (window.HasPair ? 3 : 2) : 0;
         int length = window.ContentLength + specials;
@@ -41,7 +41,9 @@ internal static class EncodingBuilder
                 types[position] = type;
                 attention[position] = 1;
                 tokens[position] = sequence.Tokens?[i] ?? tokenizer.ConvertIdToToken(id);
-                offsets[position] = new TokenOffset(sequence.Starts[i], sequence.Ends[i]);
+                offsets[position] = fastTokenizerOffsets && sequence.FastTokenizerSpans?.TryGetValue(i, out TokenOffset fast) == true
+                    ? fast
+                    : new TokenOffset(sequence.Starts[i], sequence.Ends[i]);
                 words[position] = sequence.WordIds[i];
                 sequences[position] = type;
                 position++;

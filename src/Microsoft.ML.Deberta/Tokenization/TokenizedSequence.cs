@@ -31,7 +31,16 @@ internal sealed class TokenizedSequence
     /// </summary>
     public List<string?>? Tokens { get; private set; }
 
+    /// <summary>
+    /// Spans the fast (tokenizer.json) tokenizer gives that differ from ours, by token index: the dummy-prefix "▁"
+    /// of a chunk (see <see cref="DebertaEncodeOptions.FastTokenizerOffsets"/>). Null until the first one.
+    /// </summary>
+    public Dictionary<int, TokenOffset>? FastTokenizerSpans { get; private set; }
+
     public int Count => Ids.Count;
+
+    /// <summary>Records the fast tokenizer's span of the last token added.</summary>
+    public void SetFastTokenizerSpan(int start, int end) => (FastTokenizerSpans ??= [])[Ids.Count - 1] = new TokenOffset(start, end);
 
     public void Add(int id, int start, int end, int wordId, string? token = null)
     {

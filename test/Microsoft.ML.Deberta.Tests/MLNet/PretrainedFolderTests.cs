@@ -39,7 +39,7 @@ public sealed class PretrainedFolderTests
         })];
     }
 
-    private static string[] Names(DataViewSchema.Column column, bool slotNames)
+    internal static string[] Names(DataViewSchema.Column column, bool slotNames)
     {
         var values = default(VBuffer<ReadOnlyMemory<char>>);
         if (slotNames)
@@ -78,37 +78,6 @@ public sealed class PretrainedFolderTests
         for (int i = 0; i < expected.Length; i++)
             for (int c = 0; c < expected[i].Length; c++)
                 Assert.AreEqual(expected[i][c], actual[i][c], tolerance, $"{what}: row {i}, class {c}");
-    }
-
-    [TestMethod]
-    [TestCategory("Parity")]
-    public void ApplyTextModelScoresAsTransformersTextClassificationPipeline()
-    {
-        // A checkpoint as one ships (float16 weights, vocab.json + merges.txt, id2label negative/neutral/positive) and what
-        // transformers' text-classification pipeline returned for its texts (top_k=None, and the default top label).
-        string folder = GoldenData.Bundled("pipelines", "v1_seqcls");
-        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "golden_pipeline.json")));
-        var texts = reference.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
-        var outputs = reference.RootElement.GetProperty("outputs");
-        var expected = outputs.GetProperty("top_k_none").EnumerateArray()
-            .Select(row => row.EnumerateArray().ToDictionary(e => e.GetProperty("label").GetString()!, e => e.GetProperty("score").GetDouble())).ToArray();
-        var expectedTop = outputs.GetProperty("default").EnumerateArray().Select(e => e.GetProperty("label").GetString()!).ToArray();
-
-        var mlContext = new MLContext(seed: 1);
-        var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToList());
-        var model = mlContext.Transforms.Deberta.ApplyTextModel(folder, maxLength: 512)
-            .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedName", "PredictedLabel"))
-            .Fit(data);
-        var scored = model.Transform(data);
-        var classes = Names(scored.Schema["Score"], slotNames: true);
-        CollectionAssert.AreEqual(new[] { "negative", "neutral", "positive" }, classes, "Score's slot names are the checkpoint's id2label");
-        CollectionAssert.AreEqual(classes, Names(scored.Schema["PredictedLabel"], slotNames: false), "PredictedLabel's key values are id2label");
-        var scores = scored.GetColumn<float[]>("Score").ToArray();
-        for (int row = 0; row < texts.Length; row++)
-            for (int c = 0; c < classes.Length; c++)
-                Assert.AreEqual(expected[row][classes[c]], scores[row][c], 1e-5, $"text {row} ('{texts[row]}'), {classes[c]}");
-        CollectionAssert.AreEqual(expectedTop, scored.GetColumn<string>("PredictedName").ToArray(), "the pipeline's top label, through MapKeyToValue");
-        (model as IDisposable)?.Dispose();
     }
 
     [TestMethod]

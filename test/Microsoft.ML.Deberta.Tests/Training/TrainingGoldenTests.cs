@@ -1,107 +1,78 @@
-using System.Text.Json;
-using Microsoft.ML.Deberta.Checkpoints;
-using Microsoft.ML.Deberta.Modeling;
-using Microsoft.ML.Deberta.Tests.Parity;
-using Microsoft.ML.Deberta.Training;
-using TorchSharp;
-using static TorchSharp.torch;
+using Microsoft.ML.Deberta.Tests.Checkpoints;
 
 namespace Microsoft.ML.Deberta.Tests.Training;
 
 /// <summary>
-/// Reproduces transformers' 30-step fine-tuning run in <c>training/v1</c> (recipe in train_golden.json) through
-/// <see cref="FineTuningOptimizer"/> and the model's own loss: every step's loss, learning rate and pre-clipping
-/// gradient norm, and the final parameters the reference stored.
+/// Replays every <c>training/&lt;run&gt;/</c> folder of the golden root (transformers' fine-tuning runs: recipe and
+/// per-step loss, learning rate and pre-clipping gradient norm in train_golden.json, inputs and final parameters in
+/// train_golden.safetensors) through <see cref="Microsoft.ML.Deberta.Training.FineTuningOptimizer"/>, whatever the runs
+/// are called and whichever model type (v1 or v2/v3) their config.json names.
 /// </summary>
 [TestClass]
 [TestCategory("Parity")]
 public sealed class TrainingGoldenTests
 {
-    // The stored parameters are weights the recipe decays; over 30 steps weight decay moves them by only ~4e-5, so
-    // 1e-4 could not tell whether decay is applied. We agree to ~5e-8; 2e-6 leaves room for other CPUs' rounding.
-    private const double FinalParameterTolerance = 2e-6;
-
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void ThirtyStepsMatchTransformers()
+    public void EveryTrainingRunMatchesTransformers()
     {
-        string folder = Path.Combine(GoldenData.RequireFolder("training"), "v1");
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "train_golden.json")));
-        double[] losses = Numbers(json, "losses"), lrs = Numbers(json, "lrs"), norms = Numbers(json, "grad_norms");
-        Assert.HasCount(30, losses);
-        Assert.HasCount(30, lrs);
-        Assert.HasCount(30, norms);
-
-        var reference = SafeTensorsFile.Read(Path.Combine(folder, "train_golden.safetensors"));
-        try
-        {
-            using var model = DebertaCheckpoint.Load<DebertaForSequenceClassification>(folder);
-            Assert.AreEqual(0.0, model.Config.HiddenDropoutProb, "the recipe trains without dropout");
-            Assert.AreEqual(0.0, model.Config.AttentionProbsDropoutProb, "the recipe trains without dropout");
-            model.train();
-
-            // LambdaLR: linear warm-up over 3 steps, then linear decay to 0 at step 30.
-            var schedule = new LinearWarmupDecaySchedule(1e-3, warmupSteps: 3, totalSteps: 30);
-            using var optimizer = new FineTuningOptimizer(model.named_parameters(), schedule,
-                weightDecay: 0.01, maxGradNorm: 1.0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8);
-
-            var ids = reference["input.input_ids"];
-            var mask = reference["input.attention_mask"];
-            var labels = reference["input.labels"];
-            double maxLossDelta = 0, maxNormRel = 0;
-            var failures = new List<string>();
-            for (int step = 0; step < 30; step++)
-            {
-                using var scope = NewDisposeScope();
-                long start = step % 2 == 0 ? 0 : 4;
-                optimizer.ZeroGrad();
-                var output = model.Forward(ids.narrow(0, start, 4), mask.narrow(0, start, 4), labels: labels.narrow(0, start, 4));
-                output.Loss!.backward();
-                double loss = output.Loss.item<float>();
-                var result = optimizer.Step();
-
-                double lossDelta = Math.Abs(loss - losses[step]);
-                maxLossDelta = Math.Max(maxLossDelta, lossDelta);
-                if (lossDelta > 1e-4 * Math.Max(1, Math.Abs(losses[step])))
-                    failures.Add($"step {step}: loss {loss:R} vs {losses[step]:R}");
-                if (result.LearningRate != lrs[step])
-                    failures.Add($"step {step}: learning rate {result.LearningRate:R} vs {lrs[step]:R}");
-                double normRel = Math.Abs(result.GradientNorm - norms[step]) / norms[step];
-                maxNormRel = Math.Max(maxNormRel, normRel);
-                if (normRel > 1e-4)
-                    failures.Add($"step {step}: gradient norm {result.GradientNorm:R} vs {norms[step]:R}");
-            }
-            Assert.AreEqual(30, optimizer.StepsTaken);
-
-            var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-            double maxParamDelta = 0;
-            var finalKeys = reference.Keys.Where(k => k.StartsWith("final.", StringComparison.Ordinal)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-            Assert.IsNotEmpty(finalKeys, "train_golden.safetensors stores no final.* parameters");
-            foreach (var key in finalKeys)
-            {
-                using var scope = NewDisposeScope();
-                string name = key["final.".Length..];
-                Assert.IsTrue(parameters.TryGetValue(name, out var ours), $"no parameter '{name}'");
-                var expected = reference[key].to_type(ScalarType.Float64);
-                var diff = (ours!.detach().to_type(ScalarType.Float64) - expected).abs();
-                double delta = diff.max().item<double>();
-                double relative = (diff / expected.abs().clamp_min(1.0)).max().item<double>();
-                maxParamDelta = Math.Max(maxParamDelta, delta);
-                if (relative > FinalParameterTolerance)
-                    failures.Add($"{name}: max |Δ| {delta:E3} exceeds {FinalParameterTolerance:E0}·max(1,|ref|)");
-            }
-
-            TestContext.WriteLine($"max loss |Δ| {maxLossDelta:E3}; learning rates: {(failures.Any(f => f.Contains("learning rate")) ? "DIFFER" : "all 30 exactly equal")}; " +
-                $"max grad-norm rel Δ {maxNormRel:E3}; max final-parameter |Δ| {maxParamDelta:E3} over {finalKeys.Count} tensors");
-            Assert.IsEmpty(failures, string.Join("\n", failures));
-        }
-        finally
-        {
-            foreach (var t in reference.Values) t.Dispose();
-        }
+        var runs = ReplayAll(GoldenData.RequireFolder("training"));
+        AssertAllMatch(runs);
     }
 
-    private static double[] Numbers(JsonDocument json, string name) =>
-        json.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    /// <summary>No run is found by name: a root whose training/ holds a copy of the bundled run under another name is walked.</summary>
+    [TestMethod]
+    public void RunsAreFoundByWalkingTheFolderNotByName()
+    {
+        using var root = new TemporaryDirectory();
+        string copy = Path.Combine(root.Path, "training", "other");
+        Directory.CreateDirectory(copy);
+        foreach (string file in Directory.GetFiles(GoldenData.Bundled("training", "v1")))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+
+        var runs = ReplayAll(Path.Combine(root.Path, "training"));
+        CollectionAssert.AreEqual(new[] { "other" }, runs.Select(r => r.Name).ToArray());
+        AssertAllMatch(runs);
+    }
+
+    [TestMethod]
+    public void ATrainingFolderWithoutRunsComparesNothingAndFails()
+    {
+        using var root = new TemporaryDirectory();
+        Directory.CreateDirectory(Path.Combine(root.Path, "training"));
+        Assert.IsEmpty(ReplayAll(Path.Combine(root.Path, "training")));
+        Assert.ThrowsExactly<AssertFailedException>(() => AssertAllMatch([]));
+    }
+
+    [TestMethod]
+    public void ARunFolderMissingAFileIsReportedByName()
+    {
+        using var root = new TemporaryDirectory();
+        string run = Path.Combine(root.Path, "training", "partial");
+        Directory.CreateDirectory(run);
+        File.Copy(GoldenData.Bundled("training", "v1", "config.json"), Path.Combine(run, "config.json"));
+        var replayed = ReplayAll(Path.Combine(root.Path, "training")).Single();
+        StringAssert.Contains(replayed.Failures.Single(), "missing model.safetensors, train_golden.json, train_golden.safetensors");
+    }
+
+    private List<GoldenTrainingRun> ReplayAll(string trainingFolder)
+    {
+        var runs = new List<GoldenTrainingRun>();
+        foreach (string folder in Directory.GetDirectories(trainingFolder).Order(StringComparer.Ordinal))
+        {
+            var run = GoldenTrainingRun.Replay(folder);
+            if (run.Failures.Count == 0 || run.Steps > 0)
+                TestContext.WriteLine(run.Summary);
+            runs.Add(run);
+        }
+        return runs;
+    }
+
+    private static void AssertAllMatch(List<GoldenTrainingRun> runs)
+    {
+        Assert.IsNotEmpty(runs, "the golden training/ folder holds no run folder; nothing was compared");
+        var failures = runs.SelectMany(r => r.Failures).ToList();
+        Assert.IsEmpty(failures, string.Join("\n", failures));
+    }
 }
