@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tests.Parity;
 using Microsoft.ML.Deberta.Tokenization;
 using TorchSharp;
 
@@ -87,9 +88,9 @@ public sealed class PretrainedFolderTests
         // A checkpoint as one ships (float16 weights, vocab.json + merges.txt, id2label negative/neutral/positive) and what
         // transformers' text-classification pipeline returned for its texts (top_k=None, and the default top label).
         string folder = GoldenData.Bundled("pipelines", "v1_seqcls");
-        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "golden_pipeline.json")));
-        var texts = reference.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
-        var outputs = reference.RootElement.GetProperty("outputs");
+        using var reference = GoldenPipelineFolder.Open(folder);
+        var texts = reference.Texts;
+        var outputs = reference.Outputs;
         var expected = outputs.GetProperty("top_k_none").EnumerateArray()
             .Select(row => row.EnumerateArray().ToDictionary(e => e.GetProperty("label").GetString()!, e => e.GetProperty("score").GetDouble())).ToArray();
         var expectedTop = outputs.GetProperty("default").EnumerateArray().Select(e => e.GetProperty("label").GetString()!).ToArray();
