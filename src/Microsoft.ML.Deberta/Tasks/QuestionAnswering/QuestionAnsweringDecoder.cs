@@ -70,8 +70,8 @@ public sealed class QuestionAnsweringDecoder
     /// <param name="question">The question the windows were encoded from.</param>
     /// <param name="context">The context the windows were encoded from.</param>
     /// <param name="windows">The windows (<see cref="Encode(string, string, QuestionAnsweringOptions?)"/>), padded or not.</param>
-    /// <param name="startLogits">Per window, one start logit per token.</param>
-    /// <param name="endLogits">Per window, one end logit per token.</param>
+    /// <param name="startLogits">Per window, one start logit per token (trailing pads may be left out).</param>
+    /// <param name="endLogits">Per window, one end logit per token (trailing pads may be left out).</param>
     /// <param name="options">Answer length, top-k, null answer, word alignment; the pipeline's defaults when null.</param>
     /// <returns>At most <see cref="QuestionAnsweringOptions.TopK"/> answers, best first.</returns>
     /// <exception cref="ArgumentException">Counts or lengths do not match, or a setting is out of range.</exception>
@@ -138,10 +138,9 @@ public sealed class QuestionAnsweringDecoder
                 nameof(startLogits));
         for (int w = 0; w < windows.Count; w++)
         {
-            int length = windows[w].Length;
-            if (startLogits[w]?.Length != length || endLogits[w]?.Length != length)
+            if (!WindowLogits.Fits(windows[w], startLogits[w], 1) || !WindowLogits.Fits(windows[w], endLogits[w], 1))
                 throw new ArgumentException(
-                    $"Window {w} has {length} tokens but {startLogits[w]?.Length ?? 0} start and {endLogits[w]?.Length ?? 0} end logits: give one logit per token.",
+                    $"Window {w} has {windows[w].Length} tokens but {startLogits[w]?.Length ?? 0} start and {endLogits[w]?.Length ?? 0} end logits: give one logit per token (pads may be left out).",
                     nameof(startLogits));
         }
     }

@@ -53,7 +53,7 @@ internal static class SpanSelector
     {
         var masked = new float[allowed.Length];
         for (int i = 0; i < masked.Length; i++)
-            masked[i] = allowed[i] ? logits[i] : MaskedLogit;
+            masked[i] = allowed[i] && i < logits.Length ? logits[i] : MaskedLogit; // pads may have no logit: they are masked anyway
         Softmax.Compute(masked, masked);
         return masked;
     }

@@ -68,7 +68,7 @@ public sealed class TokenClassificationDecoder
     /// <summary>Decodes the entities of one text from the logits of its windows.</summary>
     /// <param name="text">The text the windows were encoded from.</param>
     /// <param name="windows">Its encodings: one, or the stride windows in order.</param>
-    /// <param name="logits">Per window, Length × <see cref="LabelCount"/> logits, row-major.</param>
+    /// <param name="logits">Per window, Length × <see cref="LabelCount"/> logits, row-major (the rows of trailing pads may be left out).</param>
     /// <param name="options">Aggregation and ignored labels; the pipeline's defaults when null.</param>
     /// <exception cref="ArgumentException">The counts or lengths do not match, or aggregation none is asked for several windows.</exception>
     public IReadOnlyList<EntitySpan> Decode(
@@ -118,9 +118,9 @@ public sealed class TokenClassificationDecoder
                 nameof(options));
         for (int w = 0; w < windows.Count; w++)
         {
-            if (logits[w] is null || logits[w].Length != windows[w].Length * LabelCount)
+            if (!WindowLogits.Fits(windows[w], logits[w], LabelCount))
                 throw new ArgumentException(
-                    $"Window {w} has {windows[w].Length} tokens, so its logits need {windows[w].Length} × {LabelCount} = {windows[w].Length * LabelCount} values, not {logits[w]?.Length ?? 0}: is this the model with these {LabelCount} labels?",
+                    $"Window {w} has {windows[w].Length} tokens, so its logits need {windows[w].Length} × {LabelCount} = {windows[w].Length * LabelCount} values (or as many for its tokens before the padding), not {logits[w]?.Length ?? 0}: is this the model with these {LabelCount} labels?",
                     nameof(logits));
         }
     }

@@ -12,7 +12,7 @@ public static class WordPredictionDecoder
 {
     /// <summary>Predicts a label for every word.</summary>
     /// <param name="windows">The windows of one pre-split text (<see cref="DebertaTokenizerBase.EncodeWords(IReadOnlyList{string}, DebertaEncodeOptions?)"/>).</param>
-    /// <param name="logits">Per window, Length × <paramref name="labelCount"/> logits, row-major.</param>
+    /// <param name="logits">Per window, Length × <paramref name="labelCount"/> logits, row-major (the rows of trailing pads may be left out).</param>
     /// <param name="labelCount">Number of labels.</param>
     /// <param name="wordCount">Number of words of the text.</param>
     /// <exception cref="ArgumentException">Counts or lengths do not match, or a word has no token in any window (it was truncated away).</exception>
@@ -28,7 +28,7 @@ public static class WordPredictionDecoder
         for (int w = 0; w < windows.Count; w++)
         {
             DebertaEncoding window = windows[w];
-            if (logits[w] is null || logits[w].Length != window.Length * labelCount)
+            if (!WindowLogits.Fits(window, logits[w], labelCount))
                 throw new ArgumentException($"Window {w} has {window.Length} tokens, so its logits need {window.Length * labelCount} values, not {logits[w]?.Length ?? 0}.", nameof(logits));
             int first = Enumerable.Range(0, window.Length).FirstOrDefault(i => window.WordIds[i] is not null, -1);
             int last = Enumerable.Range(0, window.Length).LastOrDefault(i => window.WordIds[i] is not null, -1);
