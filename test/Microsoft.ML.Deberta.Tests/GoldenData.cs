@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Microsoft.ML.Deberta.Tests;
 
 /// <summary>
@@ -47,4 +49,22 @@ internal static class GoldenData
             Assert.Inconclusive($"Nothing to compare: {reason} ({RootVariable} is set).");
         Assert.Fail($"Nothing to compare: {reason}. The repository's reference data is incomplete.");
     }
+
+    /// <summary>The <c>tokenizers</c> library version that wrote the references (the root's versions.json), if recorded.</summary>
+    public static Version? TokenizersVersion(string root)
+    {
+        string path = Path.Combine(root, "versions.json");
+        if (!File.Exists(path))
+            return null;
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.TryGetProperty("versions", out JsonElement versions)
+            && versions.TryGetProperty("tokenizers", out JsonElement value)
+            && Version.TryParse(value.GetString(), out Version? version) ? version : null;
+    }
+
+    /// <summary>
+    /// Whether the root's references were written by <c>tokenizers</c> ≥ 0.23.1, whose truncation stops tokenizing a
+    /// sequence once it has max_length tokens, so its overflow windows end early (see the Tokenization README).
+    /// </summary>
+    public static bool WrittenWithTokenizersEarlyExit(string root) => TokenizersVersion(root) is Version v && v >= new Version(0, 23, 1);
 }

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tests.Parity;
 using Microsoft.ML.Deberta.Tokenization;
 using TorchSharp;
 
@@ -20,9 +20,9 @@ public sealed class ReadmeQuickStartTests
     public void QuickStartMatchesTheTextClassificationPipeline()
     {
         string folder = GoldenData.Bundled("pipelines", "v1_seqcls");
-        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "golden_pipeline.json")));
-        string[] texts = reference.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
-        var expected = reference.RootElement.GetProperty("outputs").GetProperty("top_k_none").EnumerateArray()
+        using var reference = GoldenPipelineFolder.Open(folder);
+        string[] texts = reference.Texts;
+        var expected = reference.Outputs.GetProperty("top_k_none").EnumerateArray()
             .Select(row => row.EnumerateArray().ToDictionary(e => e.GetProperty("label").GetString()!, e => e.GetProperty("score").GetDouble()))
             .ToArray();
 

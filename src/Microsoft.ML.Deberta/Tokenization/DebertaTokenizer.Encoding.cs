@@ -106,21 +106,7 @@ public sealed partial class DebertaTokenizer
     /// UTF-8 decode with U+FFFD for invalid sequences; special tokens as their text; no space clean-up.
     /// </summary>
     private protected override string DecodeCore(IReadOnlyList<int> ids, bool skipSpecialTokens)
-    {
-        var bytes = new List<byte>(ids.Count * 4);
-        foreach (int id in ids)
-        {
-            if (skipSpecialTokens && IsSpecialTokenId(id))
-                continue;
-            string token = IdToTokenOrNull(id)!;
-            if (token.All(c => ByteLevelAlphabet.CharToByte(c) >= 0))
-                foreach (char c in token)
-                    bytes.Add((byte)ByteLevelAlphabet.CharToByte(c));
-            else
-                bytes.AddRange(Encoding.UTF8.GetBytes(token));
-        }
-        return Encoding.UTF8.GetString(bytes.ToArray());
-    }
+        => ByteLevelDecode(ids.Where(id => !skipSpecialTokens || !IsSpecialTokenId(id)).Select(id => IdToTokenOrNull(id)!));
 
     /// <summary>
     /// Writes <c>vocab.json</c> (sorted keys, indent 2, non-ASCII kept, trailing newline) and <c>merges.txt</c>

@@ -45,38 +45,18 @@ public static class SequenceClassificationPredictor
         int numLabels = model.Config.NumLabels;
         var sums = new double[sourceCount * numLabels];
         var windows = new int[sourceCount];
-        var order = Enumerable.Range(0, examples.Count).ToArray();
-        if (sortByLength)
-            order = order.OrderBy(i => examples[i].InputIds.Length).ToArray(); // stable: equal lengths keep their order
-        long padId = model.Config.PadTokenId ?? 0;
-        var device = ModelDevice(model);
-
-        bool wasTraining = model.training;
-        if (wasTraining) model.eval();
-        try
+        BatchedInference.Run(model, examples, batchSize, sortByLength, cancellationToken, (indices, batch) =>
         {
-            using var noGrad = torch.no_grad();
-            for (int start = 0; start < order.Length; start += batchSize)
+            var output = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+            var logits = output.Logits.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+            for (int r = 0; r < indices.Length; r++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = torch.NewDisposeScope();
-                var indices = order.AsSpan(start, Math.Min(batchSize, order.Length - start));
-                var batch = PaddedBatch.Build(examples, indices, padId, device);
-                var output = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-                var logits = output.Logits.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
-                for (int r = 0; r < indices.Length; r++)
-                {
-                    int source = examples[indices[r]].SourceIndex;
-                    windows[source]++;
-                    for (int c = 0; c < numLabels; c++)
-                        sums[source * numLabels + c] += logits[r * numLabels + c];
-                }
+                int source = examples[indices[r]].SourceIndex;
+                windows[source]++;
+                for (int c = 0; c < numLabels; c++)
+                    sums[source * numLabels + c] += logits[r * numLabels + c];
             }
-        }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        });
 
         var result = new float[sourceCount][];
         for (int s = 0; s < sourceCount; s++)

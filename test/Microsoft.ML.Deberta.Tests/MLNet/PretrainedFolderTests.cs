@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tests.Parity;
 using Microsoft.ML.Deberta.Tokenization;
 using TorchSharp;
 

@@ -57,7 +57,7 @@ internal sealed partial class TokenizerCasesRunner
             return;
         }
         // References written by tokenizers >= 0.23.1 through its Python binding carry that version's early exit.
-        Version? tokenizers = TokenizersVersion(root);
+        Version? tokenizers = GoldenData.TokenizersVersion(root);
         _emulateEarlyExit = meta.TryGetProperty("fast", out JsonElement fast) && fast.ValueKind == JsonValueKind.True
             && tokenizers is not null && tokenizers >= new Version(0, 23, 1);
         if (_emulateEarlyExit)
@@ -239,17 +239,5 @@ internal sealed partial class TokenizerCasesRunner
             case "decoded_skip_special": _compare.Value(at, value.GetString(), _tokenizer.Decode(actual.InputIds, skipSpecialTokens: true)); break;
             default: _compare.Fail($"{at}: unknown field."); break;
         }
-    }
-
-    /// <summary>The <c>tokenizers</c> library version that wrote the references (the root's versions.json), if recorded.</summary>
-    private static Version? TokenizersVersion(string root)
-    {
-        string path = Path.Combine(root, "versions.json");
-        if (!File.Exists(path))
-            return null;
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.TryGetProperty("versions", out JsonElement versions)
-            && versions.TryGetProperty("tokenizers", out JsonElement value)
-            && Version.TryParse(value.GetString(), out Version? version) ? version : null;
     }
 }
