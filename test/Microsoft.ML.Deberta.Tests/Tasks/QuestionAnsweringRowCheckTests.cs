@@ -75,7 +75,7 @@ public sealed class QuestionAnsweringRowCheckTests
     [TestMethod]
     public void AnEmptyQuestionNamesTheRow()
     {
-        var e = Assert.ThrowsExactly<ArgumentException>(() => Build(null, Good with { Question = "  " }));
-        StringAssert.Contains(e.Message, "Row 0 (id 'q1'): The question is empty");
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Build(null, Good, Good with { Question = "  " }));
+        StringAssert.Contains(e.Message, "Row 1 (id 'q1') has an empty question");
     }
 }

@@ -46,6 +46,8 @@ public sealed class QuestionAnsweringFeatureBuilder
                 throw new ArgumentException($"{Name(row, r)} has no {(row.Question is null ? "question" : "context")}: give both texts.", nameof(rows));
             if (row.Context.Length == 0)
                 throw new ArgumentException($"{Name(row, r)} has an empty context: give the text the answer is to be found in, or drop the row.", nameof(rows));
+            if (row.Question.TrimStart().Length == 0)
+                throw new ArgumentException($"{Name(row, r)} has an empty question: ask something about the context, or drop the row.", nameof(rows));
             if (AnswerTextCheck.Problem(row) is not string problem)
                 continue;
             if (!options.SkipMismatchedAnswers)
