@@ -73,6 +73,14 @@ public sealed class QuestionAnsweringRowCheckTests
     }
 
     [TestMethod]
+    public void AStrideAsLongAsTheContextRoomNamesTheRow()
+    {
+        // Windows of 10 leave 10 − 3 ("Who won?") − 3 = 4 context tokens: a stride of 4 would never move on.
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Build(new QuestionAnsweringTrainingOptions { MaxSeqLength = 10, DocStride = 4 }, Good));
+        StringAssert.Contains(e.Message, "Row 0 (id 'q1'): Stride 4 must be smaller than the 4 tokens");
+    }
+
+    [TestMethod]
     public void AnEmptyQuestionNamesTheRow()
     {
         var e = Assert.ThrowsExactly<ArgumentException>(() => Build(null, Good, Good with { Question = "  " }));
