@@ -138,4 +138,31 @@ public sealed class QuestionAnsweringFeatureTests
         // i 12, ▁b 11, ▁is 9 ≥ 9, s 5 < 9 → 11.
         Assert.AreEqual((10, 11), (set.Features[0].StartPosition, set.Features[0].EndPosition));
     }
+
+    [TestMethod]
+    public void LabelledTokensCoverTheAnswerInTheDecodersOffsets()
+    {
+        // Whatever the window, the labelled start token begins at or before the answer and the end token ends at or
+        // after it, in the offsets the decoder answers with (fast convention for v3, whose small test vocabulary needs
+        // wider windows: 20 − 6 − 3 = 11 context tokens, 6 shared, so every answer of up to 7 tokens is whole in one).
+        string[] answers = ["one", "two three", "five six", "seven", "nine", "ten"];
+        var wide = new QuestionAnsweringTrainingOptions { MaxSeqLength = 20, DocStride = 6 };
+        foreach ((DebertaTokenizerBase tokenizer, QuestionAnsweringTrainingOptions options) in new[] { (V1Tokenizers.Plain, Narrow), ((DebertaTokenizerBase)V2Tokenizers.V3, wide) })
+            foreach (string answer in answers)
+            {
+                var row = Answer(answer);
+                int labelled = 0;
+                foreach (var feature in new QuestionAnsweringFeatureBuilder(tokenizer).Build([row], options).Features.Where(f => f.ContainsAnswer))
+                {
+                    var offsets = tokenizer is DebertaV2Tokenizer
+                        ? Microsoft.ML.Deberta.Tasks.FastTokenizerOffsets.Convert(feature.Window, "Who?", Context)
+                        : [.. feature.Window.Offsets];
+                    Assert.IsTrue(offsets[feature.StartPosition].Start <= row.AnswerStart
+                        && offsets[feature.EndPosition].End >= row.AnswerStart + answer.Length
+                        && feature.StartPosition <= feature.EndPosition, $"{tokenizer.GetType().Name} '{answer}'");
+                    labelled++;
+                }
+                Assert.IsGreaterThan(0, labelled, $"{tokenizer.GetType().Name}: some window holds '{answer}'");
+            }
+    }
 }
