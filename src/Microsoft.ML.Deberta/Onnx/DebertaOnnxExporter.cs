@@ -25,7 +25,8 @@ public static class DebertaOnnxExporter
     private const long MaxProtobufBytes = int.MaxValue;
 
     /// <summary>Exports <paramref name="model"/> to an ONNX file at <paramref name="path"/> (overwritten).</summary>
-    /// <param name="model">A model in eval state. Supported: <see cref="DebertaForSequenceClassification"/>.</param>
+    /// <param name="model">A model in eval state: <see cref="DebertaModel"/>, <see cref="DebertaForSequenceClassification"/>,
+    /// <see cref="DebertaForTokenClassification"/> or <see cref="DebertaForQuestionAnswering"/>.</param>
     /// <param name="path">The .onnx file to write; its folder must exist.</param>
     /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
     /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here; the message names it.</exception>
@@ -54,9 +55,8 @@ public static class DebertaOnnxExporter
         var config = model.Config;
         if (config.TalkingHead == true)
             throw new NotSupportedException("ONNX export does not support talking_head attention (config field 'talking_head' is true).");
-        if (model is not DebertaForSequenceClassification)
-            throw new NotSupportedException(
-                $"ONNX export supports DebertaForSequenceClassification so far; {model.GetType().Name} ({model.HuggingFaceClassName}) is not exported yet.");
+        if (!HeadGraph.Supports(model))
+            throw HeadGraph.UnsupportedHead(model);
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -74,10 +74,11 @@ public static class DebertaOnnxExporter
         if (usesTokenTypes)
             graph.Graph.Input.Add(Value("token_type_ids", TensorProto.Types.DataType.Int64, "batch", "sequence"));
 
-        var hidden = BackboneGraph.Build(layers, config, DebertaPreTrainedModel.BackbonePrefix, "input_ids", "attention_mask",
+        // A bare DebertaModel's state-dict keys have no "deberta." prefix; the heads' backbone keys do.
+        string backbonePrefix = model is DebertaModel ? "" : DebertaPreTrainedModel.BackbonePrefix;
+        var hidden = BackboneGraph.Build(layers, config, backbonePrefix, "input_ids", "attention_mask",
             usesTokenTypes ? "token_type_ids" : null);
-        HeadGraph.SequenceClassification(layers, config, hidden, "logits");
-        graph.Graph.Output.Add(Value("logits", TensorProto.Types.DataType.Float, "batch", config.NumLabels));
+        HeadGraph.Build(layers, model, hidden);
 
         var proto = new ModelProto
         {
