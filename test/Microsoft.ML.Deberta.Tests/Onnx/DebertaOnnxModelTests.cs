@@ -19,11 +19,7 @@ public sealed class DebertaOnnxModelTests
     [TestCategory("Parity")]
     public void ScorerReproducesTorchLogitsFromOurExportAndFromTorchExport()
     {
-        var root = GoldenData.RequireFolder("onnx");
-        var folders = Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "golden_outputs.safetensors"))).Order(StringComparer.Ordinal).ToList();
-        if (folders.Count == 0)
-            GoldenData.NothingToCompare("the golden root's onnx/ folder holds no model folders");
-        foreach (var folder in folders)
+        foreach (var folder in GoldenOnnxFolders.FindAll())
         {
             using var scope = NewDisposeScope();
             var golden = SafeTensorsFile.Read(Path.Combine(folder, "golden_outputs.safetensors"));

@@ -26,8 +26,7 @@ public sealed class OnnxExportConsistencyTests
     [TestMethod]
     public void GoldenCheckpointsAgreeWithTorchSharpAtSeveralShapes()
     {
-        var root = GoldenData.RequireFolder("onnx");
-        foreach (var folder in Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "config.json"))).Order(StringComparer.Ordinal))
+        foreach (var folder in GoldenOnnxFolders.FindAll())
         {
             using var scope = NewDisposeScope();
             var model = DebertaCheckpoint.Load(folder);

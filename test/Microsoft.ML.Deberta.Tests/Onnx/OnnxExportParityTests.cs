@@ -21,39 +21,32 @@ public sealed class OnnxExportParityTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void OurExportMatchesTorchLogits()
-    {
-        var failures = new List<string>();
-        foreach (var folder in Folders())
+    public void OurExportMatchesTorchLogits() =>
+        CompareEachFolder("", folder =>
         {
-            using var scope = NewDisposeScope();
-            var golden = SafeTensorsFile.Read(Path.Combine(folder, "golden_outputs.safetensors"));
             var model = DebertaCheckpoint.Load(folder);
             model.eval();
-            using var session = new InferenceSession(DebertaOnnxExporter.ExportToBytes(model));
-            var (logits, _) = OnnxRuntimeRun.Run(session, Inputs(golden), "logits");
-            float delta = OnnxRuntimeRun.MaxAbsDifference(logits, golden["logits_torch"]);
-            TestContext.WriteLine($"onnx {Path.GetFileName(folder)}: max |Δlogits| {delta:G3}");
-            if (!(delta <= Tolerance))
-                failures.Add($"{Path.GetFileName(folder)}: max |Δlogits| {delta:G3} > {Tolerance:G3}");
-        }
-        Assert.IsEmpty(failures, string.Join("; ", failures));
-    }
+            return new InferenceSession(DebertaOnnxExporter.ExportToBytes(model));
+        });
 
     [TestMethod]
-    public void TorchExportedGraphReproducesItsStoredLogits()
+    public void TorchExportedGraphReproducesItsStoredLogits() =>
+        CompareEachFolder(" (torch.onnx.export)", folder => new InferenceSession(Path.Combine(folder, "model.onnx")));
+
+    // Opens each folder's graph, runs it on the stored inputs and compares the logits with torch's.
+    private void CompareEachFolder(string label, Func<string, InferenceSession> open)
     {
         var failures = new List<string>();
-        foreach (var folder in Folders())
+        foreach (var folder in GoldenOnnxFolders.FindAll())
         {
             using var scope = NewDisposeScope();
             var golden = SafeTensorsFile.Read(Path.Combine(folder, "golden_outputs.safetensors"));
-            using var session = new InferenceSession(Path.Combine(folder, "model.onnx"));
+            using var session = open(folder);
             var (logits, _) = OnnxRuntimeRun.Run(session, Inputs(golden), "logits");
             float delta = OnnxRuntimeRun.MaxAbsDifference(logits, golden["logits_torch"]);
-            TestContext.WriteLine($"onnx {Path.GetFileName(folder)} (torch.onnx.export): max |Δlogits| {delta:G3}");
+            TestContext.WriteLine($"onnx {Path.GetFileName(folder)}{label}: max |Δlogits| {delta:G3}");
             if (!(delta <= Tolerance))
-                failures.Add($"{Path.GetFileName(folder)} (torch export): max |Δlogits| {delta:G3}");
+                failures.Add($"{Path.GetFileName(folder)}{label}: max |Δlogits| {delta:G3} > {Tolerance:G3}");
         }
         Assert.IsEmpty(failures, string.Join("; ", failures));
     }
@@ -62,17 +55,4 @@ public sealed class OnnxExportParityTests
     internal static Dictionary<string, Tensor> Inputs(Dictionary<string, Tensor> golden) =>
         golden.Where(kv => kv.Key.StartsWith("input.", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key["input.".Length..], kv => kv.Value);
-
-    // Every onnx/<name>/ folder with a checkpoint and reference outputs, in a stable order.
-    private static IReadOnlyList<string> Folders()
-    {
-        var root = GoldenData.RequireFolder("onnx");
-        var folders = Directory.GetDirectories(root)
-            .Where(d => File.Exists(Path.Combine(d, "config.json")) && File.Exists(Path.Combine(d, "golden_outputs.safetensors")))
-            .OrderBy(d => d, StringComparer.Ordinal)
-            .ToList();
-        if (folders.Count == 0)
-            GoldenData.NothingToCompare($"the golden root's onnx/ folder holds no model folders");
-        return folders;
-    }
 }
