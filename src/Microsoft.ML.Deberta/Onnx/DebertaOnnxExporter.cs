@@ -26,7 +26,7 @@ public static class DebertaOnnxExporter
 
     /// <summary>Exports <paramref name="model"/> to an ONNX file at <paramref name="path"/> (overwritten).</summary>
     /// <param name="model">A model in eval state: <see cref="DebertaModel"/>, <see cref="DebertaForSequenceClassification"/>,
-    /// <see cref="DebertaForTokenClassification"/> or <see cref="DebertaForQuestionAnswering"/>.</param>
+    /// <see cref="DebertaForTokenClassification"/>, <see cref="DebertaForQuestionAnswering"/> or <see cref="DebertaForMaskedLM"/>.</param>
     /// <param name="path">The .onnx file to write; its folder must exist.</param>
     /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
     /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here; the message names it.</exception>
@@ -55,8 +55,6 @@ public static class DebertaOnnxExporter
         var config = model.Config;
         if (config.TalkingHead == true)
             throw new NotSupportedException("ONNX export does not support talking_head attention (config field 'talking_head' is true).");
-        if (!HeadGraph.Supports(model))
-            throw HeadGraph.UnsupportedHead(model);
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

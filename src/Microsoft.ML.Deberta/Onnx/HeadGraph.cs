@@ -36,22 +36,25 @@ internal static class HeadGraph
                 Output(g, g.Op("Squeeze", [both[1], g.Vector(-1)]), "end_logits", "batch", "sequence");
                 break;
             }
+            case DebertaForMaskedLM:
+            {
+                // legacy: BERT-style cls.predictions.transform.{dense,LayerNorm}; otherwise lm_predictions.lm_head.*.
+                // Both decode with the tied word-embedding table plus the head's own bias.
+                string head = config.Legacy ? "cls.predictions" : "lm_predictions.lm_head";
+                string transform = config.Legacy ? head + ".transform" : head;
+                var x = layers.Activation(config.HiddenAct, layers.Linear(hidden, transform + ".dense"));
+                x = layers.LayerNorm(x, transform + ".LayerNorm", config.LayerNormEps);
+                var logits = layers.LinearWith(x, DebertaPreTrainedModel.BackbonePrefix + "embeddings.word_embeddings.weight", head + ".bias");
+                Output(g, logits, "logits", "batch", "sequence", config.VocabSize);
+                break;
+            }
             case DebertaModel:
                 Output(g, g.Op("Identity", [hidden]), "last_hidden_state", "batch", "sequence", config.HiddenSize);
                 break;
             default:
-                throw UnsupportedHead(model);
+                throw new NotSupportedException($"ONNX export has no graph for {model.GetType().Name} ({model.HuggingFaceClassName}).");
         }
     }
-
-    /// <summary>The error for a head <see cref="Build"/> has no graph for, naming the ones it has.</summary>
-    public static NotSupportedException UnsupportedHead(DebertaPreTrainedModel model) =>
-        new($"ONNX export does not support {model.GetType().Name} ({model.HuggingFaceClassName}) yet; supported: " +
-            "DebertaModel, DebertaForSequenceClassification, DebertaForTokenClassification, DebertaForQuestionAnswering.");
-
-    /// <summary>Whether <see cref="Build"/> knows <paramref name="model"/>'s head, checked before any work.</summary>
-    public static bool Supports(DebertaPreTrainedModel model) =>
-        model is DebertaForSequenceClassification or DebertaForTokenClassification or DebertaForQuestionAnswering or DebertaModel;
 
     // Renames the last node's output to the public name and declares it as a float graph output.
     private static void Output(OnnxGraphBuilder g, string value, string name, params object[] dims)

@@ -25,13 +25,21 @@ internal sealed class OnnxLayers
     /// <summary>The initializer holding state-dict entry <paramref name="key"/> as it is.</summary>
     public string Weight(string key) => Graph.Weight(key, Require(key));
 
+    /// <summary>x · Wᵀ + b for a (out, in) table <paramref name="weightKey"/> and a separate bias entry (a tied decoder).</summary>
+    public string LinearWith(string x, string weightKey, string biasKey)
+    {
+        using var transposed = Require(weightKey).t();
+        var product = Graph.Op("MatMul", [x, Graph.Weight(weightKey + ".T", transposed)]);
+        return Graph.Op("Add", [product, Weight(biasKey)]);
+    }
+
     /// <summary>x · Wᵀ + b, with Wᵀ stored transposed so the graph runs a plain MatMul; the bias only when the layer has one.</summary>
     public string Linear(string x, string prefix)
     {
-        var weight = Require(prefix + ".weight");
-        using var transposed = weight.t();
-        var product = Graph.Op("MatMul", [x, Graph.Weight(prefix + ".weight.T", transposed)]);
-        return Has(prefix + ".bias") ? Graph.Op("Add", [product, Weight(prefix + ".bias")]) : product;
+        if (Has(prefix + ".bias"))
+            return LinearWith(x, prefix + ".weight", prefix + ".bias");
+        using var transposed = Require(prefix + ".weight").t();
+        return Graph.Op("MatMul", [x, Graph.Weight(prefix + ".weight.T", transposed)]);
     }
 
     /// <summary>Layer normalisation over the last axis (v1's DebertaLayerNorm computes the same thing in fp32).</summary>

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Deberta.Tests.Onnx;
 /// The exported graph, run by ONNX Runtime, against our TorchSharp model (itself parity-tested against transformers)
 /// at several batch sizes and sequence lengths — including lengths past the relative-position span and past
 /// max_position_embeddings where the config allows it — for every head and for config settings the golden
-/// checkpoints do not use: token types, absolute positions, embed_proj, the conv layer, unshared position
+/// checkpoints do not use: both masked-LM heads (legacy and lm_predictions), token types, absolute positions, embed_proj, the conv layer, unshared position
 /// projections, buckets off, a single relative term, gelu_new/relu/tanh activations.
 /// </summary>
 [TestClass]
@@ -60,6 +60,7 @@ public sealed class OnnxExportConsistencyTests
         config.MaxRelativePositions = 12;
         config.PosAttType = ["c2p"];
         config.NormRelEbd = "none";
+        config.Legacy = false;
         config.HiddenAct = ActivationFunction.Relu;
         AssertEveryHeadAgrees("v2 no buckets, c2p", config, [(2, 6), (3, 50)]);
     }
@@ -98,6 +99,7 @@ public sealed class OnnxExportConsistencyTests
             AssertAgrees(name + " seqcls", new DebertaForSequenceClassification(config, seed: 3), shapes);
             AssertAgrees(name + " tokencls", new DebertaForTokenClassification(config, seed: 4), shapes);
             AssertAgrees(name + " model", new DebertaModel(config, seed: 5), shapes);
+            AssertAgrees(name + (config.Legacy ? " mlm (cls.predictions)" : " mlm (lm_predictions)"), new DebertaForMaskedLM(config, seed: 7), shapes);
         }
         var qa = config.Clone();
         qa.SetLabels(["start", "end"]);
@@ -149,6 +151,9 @@ public sealed class OnnxExportConsistencyTests
                 var qa = m.Predict(ids, mask, typeIds);
                 yield return ("start_logits", qa.StartLogits);
                 yield return ("end_logits", qa.EndLogits);
+                break;
+            case DebertaForMaskedLM m:
+                yield return ("logits", m.Predict(ids, mask, typeIds).Logits);
                 break;
             case DebertaModel m:
                 yield return ("last_hidden_state", m.Predict(ids, mask, typeIds).LastHiddenState);
