@@ -1,0 +1,113 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using Microsoft.ML.Deberta.Onnx.Proto;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Onnx;
+
+/// <summary>
+/// Appends nodes, constants and initializers to an ONNX graph, handing out unique value names, so the DeBERTa graph
+/// code reads as a sequence of ops. Every op it emits is in the default (ai.onnx) domain.
+/// </summary>
+internal sealed class OnnxGraphBuilder
+{
+    private readonly GraphProto graph = new() { Name = "deberta" };
+    private readonly HashSet<string> initializerNames = new(StringComparer.Ordinal);
+    private int counter;
+
+    public GraphProto Graph => graph;
+
+    /// <summary>Adds one node with a single output and returns the output's name.</summary>
+    public string Op(string opType, string[] inputs, params AttributeProto[] attributes) =>
+        OpMany(opType, inputs, 1, attributes)[0];
+
+    /// <summary>Adds one node with <paramref name="outputCount"/> outputs and returns their names.</summary>
+    public string[] OpMany(string opType, string[] inputs, int outputCount, params AttributeProto[] attributes)
+    {
+        int id = counter++;
+        var node = new NodeProto { OpType = opType, Name = $"{opType}_{id}" };
+        node.Input.AddRange(inputs);
+        var outputs = Enumerable.Range(0, outputCount).Select(k => $"{opType.ToLowerInvariant()}_{id}_{k}").ToArray();
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        graph.Node.Add(node);
+        return outputs;
+    }
+
+    /// <summary>Renames the output of the last node, for graph outputs that must carry a public name.</summary>
+    public void NameLastOutput(string name) => graph.Node[^1].Output[0] = name;
+
+    public static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
+    /// <summary>A float32 scalar constant (an initializer, so ORT folds it).</summary>
+    public string Scalar(float value) => AddInitializer(FloatTensor($"const_f{counter++}", [], [value]));
+
+    /// <summary>An int64 constant of the given shape (a scalar when <paramref name="dims"/> is empty).</summary>
+    public string Int64s(long[] dims, params long[] values)
+    {
+        var tensor = new TensorProto { Name = $"const_i{counter++}", DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dims);
+        tensor.Int64Data.AddRange(values);
+        return AddInitializer(tensor);
+    }
+
+    /// <summary>A 1-D int64 constant, the usual form of shapes, axes and slice bounds.</summary>
+    public string Vector(params long[] values) => Int64s([values.Length], values);
+
+    /// <summary>
+    /// A float32 weight as an initializer named <paramref name="name"/>, its values copied from the TorchSharp tensor
+    /// (cast to float32 on the CPU first, so half-precision models export as fp32 graphs).
+    /// </summary>
+    public string Weight(string name, Tensor tensor)
+    {
+        if (initializerNames.Contains(name))
+            return name;
+        using var scope = NewDisposeScope();
+        using var cpu = tensor.detach().to(ScalarType.Float32, CPU).contiguous();
+        var values = cpu.data<float>().ToArray();
+        return AddInitializer(FloatTensor(name, cpu.shape, values));
+    }
+
+    private static TensorProto FloatTensor(string name, long[] dims, float[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
+        return tensor;
+    }
+
+    private string AddInitializer(TensorProto tensor)
+    {
+        initializerNames.Add(tensor.Name);
+        graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    /// <summary>Declares a graph input or output: a tensor of <paramref name="elementType"/> with named (dynamic) or fixed dims.</summary>
+    public static ValueInfoProto Value(string name, TensorProto.Types.DataType elementType, params object[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var dim in dims)
+        {
+            shape.Dim.Add(dim is string symbol
+                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim) });
+        }
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape } },
+        };
+    }
+}
