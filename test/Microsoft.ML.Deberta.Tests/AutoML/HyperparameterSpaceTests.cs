@@ -11,19 +11,19 @@ public sealed class HyperparameterSpaceTests
     private sealed class MinAboveMax
     {
         [Range(5, 1)]
-        public int Epochs;
+        public int Epochs = 1;
     }
 
     private sealed class LogFromZero
     {
         [Range(0.0, 1e-3, 1e-4, true)]
-        public double LearningRate;
+        public double LearningRate = 1e-4;
     }
 
     private sealed class Flags
     {
         [BooleanChoice(true)]
-        public bool UseSomething;
+        public bool UseSomething = true;
 
         [Choice(new object[] { "only" })]
         public string Fixed = "";

@@ -92,7 +92,7 @@ internal sealed class ExperimentLoop(TextAutoMLExperiment experiment)
                 ? "No trial ran: the tuner proposed nothing or the budget was spent before the first trial."
                 : $"All {_trials.Count} trial(s) failed; first errors: {string.Join(" | ", errors)}");
         }
-        return new ExperimentResult(best.Model!, best.Result, best.Evaluation!, _trials, _warnings, metric, _clock.Elapsed);
+        return new ExperimentResult(best.Model!, best.Result, best.Evaluation!, _trials, _warnings, metric, _clock.Elapsed, e.Task, e.LabelColumn);
     }
 
     private TextTrialRunner.Settings Settings(TextAutoMLMetric metric)

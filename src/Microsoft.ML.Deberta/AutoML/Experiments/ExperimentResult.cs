@@ -3,9 +3,15 @@ namespace Microsoft.ML.Deberta.AutoML;
 /// <summary>What <see cref="TextAutoMLExperiment.RunAsync"/> returns: the best model, its metrics, and every trial.</summary>
 public sealed class ExperimentResult : IDisposable
 {
+    private readonly TextAutoMLTask _task;
+    private readonly string _labelColumn;
+
     internal ExperimentResult(ITransformer bestModel, TrialResult bestTrial, ValidationEvaluation bestEvaluation,
-        IReadOnlyList<TrialResult> trials, IReadOnlyList<string> warnings, TextAutoMLMetric metric, TimeSpan elapsed)
+        IReadOnlyList<TrialResult> trials, IReadOnlyList<string> warnings, TextAutoMLMetric metric, TimeSpan elapsed,
+        TextAutoMLTask task, string labelColumn)
     {
+        _task = task;
+        _labelColumn = labelColumn;
         BestModel = bestModel;
         BestTrial = bestTrial;
         BestEvaluation = bestEvaluation;
@@ -15,7 +21,7 @@ public sealed class ExperimentResult : IDisposable
         Elapsed = elapsed;
     }
 
-    /// <summary>The best trial's fitted pipeline (label preparation, DeBERTa step, predicted-label mapping): save it with <c>mlContext.Model.Save</c>.</summary>
+    /// <summary>The best trial's fitted pipeline (label preparation, DeBERTa step, predicted-label mapping): save it with <see cref="DebertaModelIO"/>.Save.</summary>
     public ITransformer BestModel { get; }
 
     /// <summary>The best trial's row.</summary>
@@ -35,6 +41,19 @@ public sealed class ExperimentResult : IDisposable
 
     /// <summary>Wall-clock time of the run.</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>
+    /// The best model's metrics on other rows with the training data's columns (a test set): every metric of the task,
+    /// and the confusion matrix or residuals. Rows whose class the training data never had are left out.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data lacks a column the model needs.</exception>
+    public ValidationEvaluation Evaluate(IDataView data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Schema.GetColumnOrNull(_labelColumn) is null)
+            throw new ArgumentException($"The data has no label column '{_labelColumn}' to evaluate against.", nameof(data));
+        return MetricCalculator.Evaluate(BestModel.Transform(data), _task, _labelColumn, "Score", BestEvaluation.ClassNames);
+    }
 
     /// <summary>Frees the best model's native memory.</summary>
     public void Dispose() => (BestModel as IDisposable)?.Dispose();

@@ -15,7 +15,7 @@ namespace Microsoft.ML.Deberta.AutoML;
 ///     .SetSearchSpace(DebertaSearchSpaces.FromScratch(), tokenizerFolder: "tokenizer")
 ///     .SetTrainingTimeInSeconds(180);
 /// using var result = await experiment.RunAsync();
-/// mlContext.Model.Save(result.BestModel, data.Schema, "model.zip");
+/// DebertaModelIO.Save(mlContext, result.BestModel, data.Schema, "model.zip");
 /// </code></example>
 public sealed class TextAutoMLExperiment
 {
