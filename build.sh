@@ -169,9 +169,10 @@ run_sample() {
   ROOT_EXTRA_DIRS=()
   while [ $# -gt 0 ]; do
     case "$1" in
-      --output|--dataset|--test-dataset|--validation-dataset|--tokenizer)
+      --output|--checkpoint|--dataset|--test-dataset|--validation-dataset|--tokenizer)
         [ $# -ge 2 ] || die "$1 needs a value"
-        if [ "$1" = --output ]; then mkdir -p "$2"; has_output=1; fi
+        if [ "$1" = --output ] || [ "$1" = --checkpoint ]; then mkdir -p "$2"; fi
+        [ "$1" != --output ] || has_output=1
         path="$(readlink -m "$2")"
         mount_for_root "$path"
         args+=("$1" "$path"); shift 2 ;;

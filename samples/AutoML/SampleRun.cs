@@ -45,6 +45,7 @@ internal sealed class SampleRun(SampleArguments a, MLContext mlContext)
             .SetTrainingTimeInSeconds(a.TrainTimeSeconds);
         experiment = a.ValidationDataset is null ? experiment.SetDataset(train, 0.2) : experiment.SetDataset(train, layout.Load(mlContext, a.ValidationDataset));
         if (a.MaxTrials is int max) experiment.SetMaxTrials(max);
+        if (a.Checkpoint is not null) experiment.SetCheckpoint(a.Checkpoint);
         var console = new ExperimentConsole(metric, a.TrainTimeSeconds);
         experiment.SetMonitor(console);
 

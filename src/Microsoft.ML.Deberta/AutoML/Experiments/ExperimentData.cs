@@ -11,8 +11,9 @@ namespace Microsoft.ML.Deberta.AutoML;
 /// </summary>
 internal sealed class ExperimentData
 {
-    private ExperimentData(ITransformer labelPreparation, IDataView train, IDataView validation, IReadOnlyList<string>? classNames)
+    private ExperimentData(ITransformer labelPreparation, IDataView train, IDataView validation, IDataView rawValidation, IReadOnlyList<string>? classNames)
     {
+        RawValidation = rawValidation;
         LabelPreparation = labelPreparation;
         Train = train;
         Validation = validation;
@@ -27,6 +28,9 @@ internal sealed class ExperimentData
 
     /// <summary>Validation rows, label prepared.</summary>
     public IDataView Validation { get; }
+
+    /// <summary>Validation rows as given (for a whole model, label preparation included).</summary>
+    public IDataView RawValidation { get; }
 
     /// <summary>Class names in key order; null for regression.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
@@ -56,7 +60,7 @@ internal sealed class ExperimentData
         var preparedTrain = fitted.Transform(train);
         var preparedValidation = fitted.Transform(validation);
         if (task == TextAutoMLTask.Regression)
-            return new ExperimentData(fitted, preparedTrain, preparedValidation, null);
+            return new ExperimentData(fitted, preparedTrain, preparedValidation, validation, null);
 
         var names = LabelKeyValues.FromColumn(preparedTrain.Schema[labelColumn])?.Names
             ?? [.. Enumerable.Range(1, (int)((KeyDataViewType)preparedTrain.Schema[labelColumn].Type).Count).Select(i => i.ToString())];
@@ -67,7 +71,7 @@ internal sealed class ExperimentData
         if (names.Count < 2)
             throw new ArgumentException($"The label '{labelColumn}' has only {names.Count} value(s) in the training data ({string.Join(", ", names)}); a classifier needs at least 2.", nameof(labelColumn));
         CheckValidationLabelsSeen(preparedValidation, labelColumn, validation);
-        return new ExperimentData(fitted, preparedTrain, preparedValidation, names);
+        return new ExperimentData(fitted, preparedTrain, preparedValidation, validation, names);
     }
 
     private static void Check(DataViewSchema schema, string what, TextAutoMLTask task, string label, string text, string? pair)

@@ -32,6 +32,7 @@ public sealed class TextAutoMLExperiment
     internal Func<HyperparameterSpace, int, ITuner> TunerFactory = (space, seed) => new CostFrugalTuner(space, seed);
     internal int Seed;
     internal IProgress<ExperimentEvent>? Monitor;
+    internal ExperimentCheckpoint? Checkpoint;
 
     /// <summary>Creates an experiment; its seed is <paramref name="seed"/> (every trial trains with it, every tuner draws from it).</summary>
     public TextAutoMLExperiment(MLContext mlContext, int seed = 0)
@@ -122,6 +123,19 @@ public sealed class TextAutoMLExperiment
     public TextAutoMLExperiment SetMonitor(IProgress<ExperimentEvent> monitor)
     {
         Monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps the experiment in <paramref name="folder"/>: every trial as it happens (in <paramref name="store"/>, by default
+    /// a <see cref="SqliteTrialStore"/> at <c>trials.db</c>) and the best model (<c>best-model.zip</c>). Running again with
+    /// the same folder resumes: completed and failed trials are read back and replayed into the tuner, not rerun; a trial
+    /// a killed run left unfinished is run again. A store written with another search space or settings is refused.
+    /// </summary>
+    public TextAutoMLExperiment SetCheckpoint(string folder, ITrialStore? store = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        Checkpoint = new ExperimentCheckpoint(folder, store ?? new SqliteTrialStore(Path.Combine(folder, "trials.db")));
         return this;
     }
 

@@ -13,9 +13,9 @@ public static class DebertaSearchSpaces
     }
 
     /// <summary>
-    /// Training from scratch: learning rate log [1e-4, 3e-3] (init 1e-3; 3e-5 teaches a random model nothing), max
-    /// length {64, 128} (init 64), epochs [1, 8] (init 2), and the given sizes of <see cref="ScratchModelSizes"/>
-    /// (all three by default; the first is the start).
+    /// Training from scratch: learning rate log [3e-4, 1e-2] (init 3e-3; 3e-5 teaches a random model nothing), max
+    /// length {64, 128} (init 64), epochs [2, 10] (init 4: a random model learns little in fewer), and the given sizes
+    /// of <see cref="ScratchModelSizes"/> (all three by default; the first is the start).
     /// </summary>
     /// <exception cref="ArgumentException">A name is not a from-scratch size.</exception>
     public static HyperparameterSpace FromScratch(params string[] sizes)
@@ -26,9 +26,9 @@ public static class DebertaSearchSpaces
             if (!ScratchModelSizes.IsSize(size))
                 throw new ArgumentException($"'{size}' is not a from-scratch size; use {string.Join(", ", ScratchModelSizes.All)}.", nameof(sizes));
         return HyperparameterSpace.FromOptions<DebertaSearchOptions>()
-            .With(new NumericDimension(nameof(DebertaSearchOptions.LearningRate), 1e-4, 3e-3, 1e-3, logScale: true))
+            .With(new NumericDimension(nameof(DebertaSearchOptions.LearningRate), 3e-4, 1e-2, 3e-3, logScale: true))
             .With(new ChoiceDimension(nameof(DebertaSearchOptions.MaxLength), [64, 128], 64))
-            .With(new NumericDimension(nameof(DebertaSearchOptions.Epochs), 1, 8, 2, isInteger: true))
+            .With(new NumericDimension(nameof(DebertaSearchOptions.Epochs), 2, 10, 4, isInteger: true))
             .With(new ChoiceDimension(nameof(DebertaSearchOptions.Model), sizes));
     }
 }

@@ -24,12 +24,14 @@ internal sealed class TextTrialRunner(MLContext mlContext, ExperimentData data, 
     /// <param name="parameter">The hyperparameters.</param>
     /// <param name="stop">Ends training early and keeps the best epoch (the time budget).</param>
     /// <param name="onProgress">Receives the trainer's progress reports.</param>
+    /// <param name="onEpoch">Receives each finished epoch.</param>
     /// <param name="cancellationToken">Cancels the trial: throws <see cref="OperationCanceledException"/>.</param>
-    public Outcome Run(int id, Parameter parameter, CancellationToken stop, Action<TrainingProgress> onProgress, CancellationToken cancellationToken)
+    public Outcome Run(int id, Parameter parameter, CancellationToken stop, Action<TrainingProgress> onProgress, Action<TrialEpoch> onEpoch,
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         using var memory = new PeakMemoryProbe();
-        var recorder = new TrialEpochRecorder(onProgress, clock);
+        var recorder = new TrialEpochRecorder(onProgress, onEpoch, clock);
         ITransformer? fitted = null;
         try
         {

@@ -6,7 +6,8 @@ namespace Microsoft.ML.Deberta.AutoML;
 /// Turns the trainer's progress reports into per-epoch rows: the epoch's mean training loss (reports weighted by their
 /// steps) and the validation metric of the report that closes the epoch; forwards every report.
 /// </summary>
-internal sealed class TrialEpochRecorder(Action<TrainingProgress> forward, System.Diagnostics.Stopwatch clock) : IProgress<TrainingProgress>
+internal sealed class TrialEpochRecorder(Action<TrainingProgress> forward, Action<TrialEpoch> onEpoch, System.Diagnostics.Stopwatch clock)
+    : IProgress<TrainingProgress>
 {
     private readonly List<TrialEpoch> _epochs = [];
     private int _lastStep, _epochStartStep;
@@ -30,6 +31,7 @@ internal sealed class TrialEpochRecorder(Action<TrainingProgress> forward, Syste
                 FirstEpochPartial = true;
             _epochs.Add(new TrialEpoch(value.Epoch, epochSteps > 0 ? _lossSum / epochSteps : double.NaN,
                 value.ValidationMetricName, value.ValidationMetric, clock.Elapsed));
+            onEpoch(_epochs[^1]);
             _epochStartStep = value.Step;
             _lossSum = 0;
         }
