@@ -65,6 +65,11 @@ internal sealed class SampleRun(SampleArguments a, MLContext mlContext)
         var modelPath = Path.GetFullPath(Path.Combine(a.Output, "model.zip"));
         DebertaModelIO.Save(mlContext, result.BestModel, train.Schema, modelPath);
         Console.WriteLine($"Saved the best model (trial {result.BestTrial.Id}) to {modelPath}.");
+        var reportPath = Path.GetFullPath(Path.Combine(a.Output, "report.html"));
+        ExperimentReport.Write(result, reportPath, $"DeBERTa AutoML: {Path.GetFileName(datasetPath)}");
+        Console.WriteLine($"Wrote the report (leaderboard, learning curves, plots) to {reportPath}.");
+        var project = ConsumptionCodeGenerator.Write(result, Path.Combine(a.Output, "Code"), new GeneratedCodeOptions { ModelName = "DebertaModel" });
+        Console.WriteLine($"Wrote the consumption and training code (Model Builder style) to {Path.GetFullPath(project)}.");
 
         var examples = a.IsDefaultRun ? ExampleSentences : [.. all.GetColumn<string>(text).Take(3)];
         new SavedModelScorer(mlContext, layout, text, pair).Print(modelPath, examples, a.Output);

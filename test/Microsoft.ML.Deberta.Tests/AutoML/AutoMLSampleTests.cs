@@ -34,6 +34,8 @@ public sealed partial class AutoMLSampleTests
         Assert.IsTrue(accuracy is >= 0 and <= 1);
         StringAssert.Contains(run.Output, "held-out test accuracy: ");
         Assert.IsTrue(File.Exists(Path.Combine(output, "model.zip")));
+        StringAssert.Contains(File.ReadAllText(Path.Combine(output, "report.html")), "id=\"leaderboard\"");
+        Assert.IsTrue(File.Exists(Path.Combine(output, "Code", "DebertaModel.consumption.cs")));
         Assert.AreEqual(3, ScoredExample().Matches(run.Output).Count, "three example sentences scored from the saved zip");
     }
 

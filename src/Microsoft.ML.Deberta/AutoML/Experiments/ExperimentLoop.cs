@@ -71,7 +71,7 @@ internal sealed class ExperimentLoop(TextAutoMLExperiment experiment)
                     $"The checkpoint's best trial {_bestRow.Id} has no saved model (best-model.zip is missing); use a new checkpoint folder.");
                 _bestEvaluation = MetricCalculator.Evaluate(_bestModel.Transform(data.RawValidation), e.Task, e.LabelColumn, "Score", data.ClassNames);
             }
-            return new ExperimentResult(_bestModel, _bestRow, _bestEvaluation!, _trials, _warnings, metric, _clock.Elapsed, e.Task, e.LabelColumn);
+            return new ExperimentResult(_bestModel, _bestRow, _bestEvaluation!, _trials, _warnings, metric, _clock.Elapsed, settings, e.Train.Schema);
         }
         catch
         {

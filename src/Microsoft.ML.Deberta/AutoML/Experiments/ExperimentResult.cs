@@ -3,15 +3,13 @@ namespace Microsoft.ML.Deberta.AutoML;
 /// <summary>What <see cref="TextAutoMLExperiment.RunAsync"/> returns: the best model, its metrics, and every trial.</summary>
 public sealed class ExperimentResult : IDisposable
 {
-    private readonly TextAutoMLTask _task;
-    private readonly string _labelColumn;
 
     internal ExperimentResult(ITransformer bestModel, TrialResult bestTrial, ValidationEvaluation bestEvaluation,
         IReadOnlyList<TrialResult> trials, IReadOnlyList<string> warnings, TextAutoMLMetric metric, TimeSpan elapsed,
-        TextAutoMLTask task, string labelColumn)
+        TextTrialRunner.Settings settings, DataViewSchema inputSchema)
     {
-        _task = task;
-        _labelColumn = labelColumn;
+        Settings = settings;
+        InputSchema = inputSchema;
         BestModel = bestModel;
         BestTrial = bestTrial;
         BestEvaluation = bestEvaluation;
@@ -36,6 +34,12 @@ public sealed class ExperimentResult : IDisposable
     /// <summary>Things the user should know (e.g. a budget that did not allow one full epoch).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>What every trial shared (task, columns, tokenizer), for the generated code.</summary>
+    internal TextTrialRunner.Settings Settings { get; }
+
+    /// <summary>The schema of the data the model takes (the training data's).</summary>
+    public DataViewSchema InputSchema { get; }
+
     /// <summary>The optimised metric.</summary>
     public TextAutoMLMetric Metric { get; }
 
@@ -50,9 +54,9 @@ public sealed class ExperimentResult : IDisposable
     public ValidationEvaluation Evaluate(IDataView data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.Schema.GetColumnOrNull(_labelColumn) is null)
-            throw new ArgumentException($"The data has no label column '{_labelColumn}' to evaluate against.", nameof(data));
-        return MetricCalculator.Evaluate(BestModel.Transform(data), _task, _labelColumn, "Score", BestEvaluation.ClassNames);
+        if (data.Schema.GetColumnOrNull(Settings.LabelColumn) is null)
+            throw new ArgumentException($"The data has no label column '{Settings.LabelColumn}' to evaluate against.", nameof(data));
+        return MetricCalculator.Evaluate(BestModel.Transform(data), Settings.Task, Settings.LabelColumn, "Score", BestEvaluation.ClassNames);
     }
 
     /// <summary>Frees the best model's native memory.</summary>
