@@ -65,7 +65,7 @@ internal sealed class ExperimentConsole(TextAutoMLMetric metric, double budgetSe
             ExperimentEventKind.TrainingProgress when e.Training!.ValidationMetric is double m =>
                 $"trial {e.TrialId} epoch {e.Training.Epoch}/{e.Training.Epochs}: validation {e.Training.ValidationMetricName} {ParameterText.Metric(m)}",
             ExperimentEventKind.TrialCompleted => $"trial {e.TrialId} completed: {metric} {ParameterText.Metric(e.Trial!.Metric)} in {e.Trial.Duration.TotalSeconds:0.0} s" +
-                (e.Trial.StoppedByBudget ? " (stopped by the time budget)" : ""),
+                (e.Trial.StoppedByBudget ? " (stopped by the time budget)" : e.Trial.StoppedEarly ? " (stopped early: successive halving)" : ""),
             ExperimentEventKind.TrialFailed => $"trial {e.TrialId} failed: {e.Trial!.Error}",
             ExperimentEventKind.TrialRestored => $"trial {e.TrialId} restored from the trial store: {metric} {ParameterText.Metric(e.Trial!.Metric)}",
             ExperimentEventKind.NewBest => $"trial {e.TrialId} is the best so far",

@@ -26,6 +26,7 @@ internal sealed class SampleArguments
           --tuner <cfo|random|grid>    search strategy (default: cfo)
           --metric <name>              e.g. accuracy, macro-f1, auc, log-loss, rmse (default: accuracy / rmse)
           --output <folder>            where model.zip goes (default: ./AutoML-output)
+          --pruning <true|false>       stop poor trials early by successive halving over epochs (default: true)
           --checkpoint <folder>        keep every trial in <folder>/trials.db (SQLite); rerun to resume a killed sweep
           --seed <n>                   seed of the split, the tuner and the training (default: 1)
         """;
@@ -47,6 +48,7 @@ internal sealed class SampleArguments
     public TextAutoMLMetric? Metric { get; private set; }
     public string Output { get; private set; } = "AutoML-output";
     public string? Checkpoint { get; private set; }
+    public bool Pruning { get; private set; } = true;
     public int Seed { get; private set; } = 1;
     public bool ShowHelp { get; private set; }
 
@@ -88,6 +90,7 @@ internal sealed class SampleArguments
                 case "--metric": a.Metric = ParseMetric(Value()); break;
                 case "--output": a.Output = Value(); break;
                 case "--checkpoint": a.Checkpoint = Value(); break;
+                case "--pruning": a.Pruning = bool.TryParse(Value(), out var pr) ? pr : throw new ArgumentException("--pruning takes true or false."); break;
                 case "--seed": a.Seed = int.TryParse(Value(), CultureInfo.InvariantCulture, out var s) ? s : throw new ArgumentException("--seed takes an integer."); break;
                 default: throw new ArgumentException($"Unknown flag '{flag}'. Run with --help for the flags.");
             }

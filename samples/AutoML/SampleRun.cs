@@ -46,6 +46,7 @@ internal sealed class SampleRun(SampleArguments a, MLContext mlContext)
         experiment = a.ValidationDataset is null ? experiment.SetDataset(train, 0.2) : experiment.SetDataset(train, layout.Load(mlContext, a.ValidationDataset));
         if (a.MaxTrials is int max) experiment.SetMaxTrials(max);
         if (a.Checkpoint is not null) experiment.SetCheckpoint(a.Checkpoint);
+        if (a.Pruning) experiment.SetPruner(new SuccessiveHalvingPruner(reductionFactor: 3, minEpochs: 1));
         var console = new ExperimentConsole(metric, a.TrainTimeSeconds);
         experiment.SetMonitor(console);
 

@@ -88,6 +88,8 @@ internal sealed class ExperimentLoop(TextAutoMLExperiment experiment)
                 "run (another tuner or seed). Use another checkpoint folder.");
         _trials.Add(old);
         tuner.Update(old.Id, parameter, old.Loss, old.Duration.TotalSeconds);
+        foreach (var epoch in old.Epochs)
+            experiment.Pruner?.ShouldStop(old.Id, epoch, replay: true);
         Report(new(ExperimentEventKind.TrialRestored, old.Id, _clock.Elapsed, parameter, old));
         if (old.Status == TrialStatus.Completed && (_bestRow is null || old.Loss < _bestRow.Loss))
         {
@@ -103,11 +105,17 @@ internal sealed class ExperimentLoop(TextAutoMLExperiment experiment)
         store?.TrialStarted(id, parameter);
         Report(new(ExperimentEventKind.TrialStarted, id, _clock.Elapsed, parameter));
         TextTrialRunner.Outcome outcome;
+        using var prune = new CancellationTokenSource();
         try
         {
-            outcome = runner.Run(id, parameter, budget,
+            outcome = runner.Run(id, parameter, budget, prune.Token,
                 p => Report(new(ExperimentEventKind.TrainingProgress, id, _clock.Elapsed, parameter, Training: p)),
-                epoch => store?.EpochCompleted(id, epoch), cancellationToken);
+                epoch =>
+                {
+                    store?.EpochCompleted(id, epoch);
+                    if (experiment.Pruner?.ShouldStop(id, epoch) == true)
+                        prune.Cancel();
+                }, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

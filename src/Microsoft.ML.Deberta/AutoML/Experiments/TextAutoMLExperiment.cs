@@ -33,6 +33,7 @@ public sealed class TextAutoMLExperiment
     internal int Seed;
     internal IProgress<ExperimentEvent>? Monitor;
     internal ExperimentCheckpoint? Checkpoint;
+    internal ITrialPruner? Pruner;
 
     /// <summary>Creates an experiment; its seed is <paramref name="seed"/> (every trial trains with it, every tuner draws from it).</summary>
     public TextAutoMLExperiment(MLContext mlContext, int seed = 0)
@@ -116,6 +117,16 @@ public sealed class TextAutoMLExperiment
     public TextAutoMLExperiment SetTuner(Func<HyperparameterSpace, int, ITuner> factory)
     {
         TunerFactory = factory ?? throw new ArgumentNullException(nameof(factory));
+        return this;
+    }
+
+    /// <summary>
+    /// Stops poor trials early: after each epoch the pruner compares the trial with the others at that epoch
+    /// (<see cref="SuccessiveHalvingPruner"/>: ASHA over epochs). A pruned trial keeps its best epoch. Off by default.
+    /// </summary>
+    public TextAutoMLExperiment SetPruner(ITrialPruner pruner)
+    {
+        Pruner = pruner ?? throw new ArgumentNullException(nameof(pruner));
         return this;
     }
 

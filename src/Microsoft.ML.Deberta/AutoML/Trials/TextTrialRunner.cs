@@ -22,13 +22,16 @@ internal sealed class TextTrialRunner(MLContext mlContext, ExperimentData data, 
     /// <summary>Runs the trial. Exceptions other than the caller's cancellation become a failed row.</summary>
     /// <param name="id">The trial id.</param>
     /// <param name="parameter">The hyperparameters.</param>
-    /// <param name="stop">Ends training early and keeps the best epoch (the time budget).</param>
+    /// <param name="budget">The time budget: ends training early, keeping the best epoch.</param>
+    /// <param name="prune">Also ends training early (the pruner); the row says which of the two stopped it.</param>
     /// <param name="onProgress">Receives the trainer's progress reports.</param>
     /// <param name="onEpoch">Receives each finished epoch.</param>
     /// <param name="cancellationToken">Cancels the trial: throws <see cref="OperationCanceledException"/>.</param>
-    public Outcome Run(int id, Parameter parameter, CancellationToken stop, Action<TrainingProgress> onProgress, Action<TrialEpoch> onEpoch,
-        CancellationToken cancellationToken)
+    public Outcome Run(int id, Parameter parameter, CancellationToken budget, CancellationToken prune, Action<TrainingProgress> onProgress,
+        Action<TrialEpoch> onEpoch, CancellationToken cancellationToken)
     {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(budget, prune);
+        var stop = stopping.Token;
         var clock = Stopwatch.StartNew();
         using var memory = new PeakMemoryProbe();
         var recorder = new TrialEpochRecorder(onProgress, onEpoch, clock);
@@ -44,7 +47,8 @@ internal sealed class TextTrialRunner(MLContext mlContext, ExperimentData data, 
             {
                 Id = id, Parameter = parameter, Status = TrialStatus.Completed, Metric = metric,
                 Loss = MetricRules.Loss(settings.Metric, metric), Metrics = evaluation.Metrics, Epochs = recorder.Epochs,
-                Duration = clock.Elapsed, PeakMemoryBytes = memory.PeakBytes, StoppedByBudget = stop.IsCancellationRequested,
+                Duration = clock.Elapsed, PeakMemoryBytes = memory.PeakBytes, StoppedByBudget = budget.IsCancellationRequested,
+                StoppedEarly = prune.IsCancellationRequested && !budget.IsCancellationRequested,
             };
             return new Outcome(result, model, evaluation, recorder.FirstEpochPartial);
         }

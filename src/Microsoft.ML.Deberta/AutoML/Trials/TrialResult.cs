@@ -33,6 +33,9 @@ public sealed record TrialResult
     /// <summary>The time budget ended the trial's training early; its model holds the best epoch reached.</summary>
     public bool StoppedByBudget { get; init; }
 
+    /// <summary>The pruner (successive halving) stopped the trial after an epoch; its model holds the best epoch reached.</summary>
+    public bool StoppedEarly { get; init; }
+
     /// <summary>Why the trial failed: the exception's type and message; null otherwise.</summary>
     public string? Error { get; init; }
 }
