@@ -34,6 +34,12 @@ public sealed class FakeTextScorer : IDebertaTextScorer
     /// <summary>Sleep inside each call, to widen the window in which unserialised calls would overlap.</summary>
     public TimeSpan CallDelay { get; set; }
 
+    /// <summary>Runs at the start of each ScoreBatch call with the call's 1-based number (tests throw from it to fail a batch).</summary>
+    public Action<int>? OnScoreBatch { get; set; }
+
+    /// <summary>Runs in each PrepareBatch call (tests use it to see where preparation runs relative to forward passes).</summary>
+    public Action? OnPrepareBatch { get; set; }
+
     /// <summary>Runs at the start of SavePayload (tests use it to fail or cancel a save midway).</summary>
     public Action? OnSavePayload { get; set; }
 
@@ -71,6 +77,7 @@ public sealed class FakeTextScorer : IDebertaTextScorer
         try
         {
             BatchSizes.Enqueue(texts.Count);
+            OnScoreBatch?.Invoke(BatchSizes.Count);
             if (CallDelay > TimeSpan.Zero)
                 Thread.Sleep(CallDelay);
             return texts.Select((t, i) => Score(t, pairs?[i])).ToArray();
@@ -79,6 +86,13 @@ public sealed class FakeTextScorer : IDebertaTextScorer
         {
             Interlocked.Decrement(ref _active);
         }
+    }
+
+    /// <summary>The preparation step (a real model tokenizes here); called outside the model's lock.</summary>
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
+    {
+        OnPrepareBatch?.Invoke();
+        return null;
     }
 
     public void SavePayload(string folder)

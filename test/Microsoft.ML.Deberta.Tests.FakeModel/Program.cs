@@ -9,7 +9,7 @@ using Microsoft.ML.Deberta.Tests.FakeModel;
 //   predict <model.zip> <rows.tsv> <output.txt>
 // loads the model with DebertaModelIO (fake payload loader), scores the rows, and writes
 //   one line per row (Score bits, PredictedLabelValue), then "engine:<line>" for a PredictionEngine on row 1,
-//   then "plain-load:<message>" for what using the same file loaded with plain mlContext.Model.Load throws.
+//   then "plain-load:<exception type>:<message>" for what using the same file loaded with plain mlContext.Model.Load throws.
 //   predict-builtin <model.zip> <rows.tsv> <output.txt> <column>...
 // does the same with the library's own loaders (real DeBERTa steps) and the given output columns, and no
 // PredictionEngine line.
@@ -44,7 +44,7 @@ try
 }
 catch (Exception e)
 {
-    output.Add("plain-load:" + e.Message.ReplaceLineEndings(" "));
+    output.Add("plain-load:" + e.GetType().Name + ":" + e.Message.ReplaceLineEndings(" "));
 }
 File.WriteAllLines(outputPath, output);
 return 0;

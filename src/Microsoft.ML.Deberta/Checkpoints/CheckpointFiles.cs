@@ -49,6 +49,26 @@ public static class CheckpointFiles
     }
 
     /// <summary>
+    /// The state-dict keys of the weights <see cref="ReadStateDict"/> would read, from the files' headers (or the
+    /// shard index) alone, without reading tensor data.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder holds no weight file.</exception>
+    /// <exception cref="InvalidDataException">A header or index is corrupt.</exception>
+    internal static IReadOnlyList<string> ReadKeys(string folder)
+    {
+        var files = ListWeightFiles(folder);
+        if (files.Count == 0)
+            throw new FileNotFoundException(DescribeMissingWeights(folder));
+        var path = Path.Combine(folder, files[0]);
+        return files[0] switch
+        {
+            SafeTensorsFileName => [.. SafeTensorsFile.ReadHeader(path).Select(e => e.Name)],
+            PyTorchFileName => PyTorchBinFile.ReadKeys(path),
+            _ => [.. ShardedCheckpointIndex.Read(path).WeightMap.Keys],
+        };
+    }
+
+    /// <summary>
     /// Lists the weight files of an HF checkpoint folder that <see cref="ReadStateDict"/> understands, in its order of
     /// preference: the first is the one it reads.
     /// </summary>

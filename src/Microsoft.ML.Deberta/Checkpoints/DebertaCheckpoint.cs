@@ -116,37 +116,46 @@ public static class DebertaCheckpoint
     {
         options ??= new CheckpointLoadOptions();
         var config = ReadConfig(folder);
-        var stateDict = CheckpointFiles.ReadStateDict(folder);
-        DebertaPreTrainedModel? model = null;
+        // The headers alone: whether there are weights, and which masked-LM head they hold, before any data is read.
+        var keys = StateDictLoader.Sort(CheckpointFiles.ReadKeys(folder));
+        bool? legacy = null;
+        if (modelType == typeof(DebertaForMaskedLM))
+        {
+            // Use the head the checkpoint holds; transformers' default (a fresh legacy head) would discard real weights.
+            if (keys.HasHeadKeyStartingWith("lm_predictions.lm_head."))
+                config.Legacy = false;
+            else if (keys.HasHeadKeyStartingWith("cls.predictions."))
+                config.Legacy = true;
+        }
+        options.Configure?.Invoke(config);
+        config.Validate();
+        if (modelType == typeof(DebertaForMaskedLM))
+            legacy = config.Legacy;
+
+        // The model is built without the seeded initialisation and gives up its weights before the file's are read:
+        // the parameters take over the tensors read, so one copy of the weights exists at a time. Only the head
+        // parameters the checkpoint lacks are initialised, from the seed, as a new model's would be.
+        var model = Create(modelType, config);
+        Dictionary<string, Tensor>? stateDict = null;
         try
         {
-            bool? legacy = null;
-            if (modelType == typeof(DebertaForMaskedLM))
-            {
-                // Use the head the checkpoint holds; transformers' default (a fresh legacy head) would discard real weights.
-                var keys = StateDictLoader.Sort(stateDict.Keys);
-                if (keys.HasHeadKeyStartingWith("lm_predictions.lm_head."))
-                    config.Legacy = false;
-                else if (keys.HasHeadKeyStartingWith("cls.predictions."))
-                    config.Legacy = true;
-            }
-            options.Configure?.Invoke(config);
-            config.Validate();
-            if (modelType == typeof(DebertaForMaskedLM))
-                legacy = config.Legacy;
-
-            model = Create(modelType, config, options.Seed);
-            var report = StateDictLoader.Load(model, stateDict, folder, legacy);
+            StateDictLoader.ReleaseWeights(model);
+            stateDict = CheckpointFiles.ReadStateDict(folder);
+            var report = StateDictLoader.Load(model, stateDict, folder, legacy, adopt: true);
+            var fresh = report.NewlyInitializedKeys.ToHashSet(StringComparer.Ordinal);
+            if (fresh.Count > 0)
+                model.InitializeWeights(options.Seed, fresh.Contains);
             return (model, report);
         }
         catch
         {
-            model?.Dispose();
+            model.Dispose();
             throw;
         }
         finally
         {
-            foreach (var tensor in stateDict.Values)
+            // The parameters hold their own references to the tensors they took over.
+            foreach (var tensor in stateDict?.Values ?? Enumerable.Empty<Tensor>())
                 tensor.Dispose();
         }
     }
@@ -162,13 +171,14 @@ public static class DebertaCheckpoint
         return DebertaConfig.Load(file);
     }
 
-    private static DebertaPreTrainedModel Create(Type modelType, DebertaConfig config, long seed)
+    // Without the seeded initialisation: the checkpoint's weights follow.
+    private static DebertaPreTrainedModel Create(Type modelType, DebertaConfig config)
     {
-        if (modelType == typeof(DebertaModel)) return new DebertaModel(config, seed);
-        if (modelType == typeof(DebertaForMaskedLM)) return new DebertaForMaskedLM(config, seed);
-        if (modelType == typeof(DebertaForSequenceClassification)) return new DebertaForSequenceClassification(config, seed);
-        if (modelType == typeof(DebertaForTokenClassification)) return new DebertaForTokenClassification(config, seed);
-        if (modelType == typeof(DebertaForQuestionAnswering)) return new DebertaForQuestionAnswering(config, seed);
+        if (modelType == typeof(DebertaModel)) return new DebertaModel(config, initialize: false);
+        if (modelType == typeof(DebertaForMaskedLM)) return new DebertaForMaskedLM(config, seed: null);
+        if (modelType == typeof(DebertaForSequenceClassification)) return new DebertaForSequenceClassification(config, seed: null);
+        if (modelType == typeof(DebertaForTokenClassification)) return new DebertaForTokenClassification(config, seed: null);
+        if (modelType == typeof(DebertaForQuestionAnswering)) return new DebertaForQuestionAnswering(config, seed: null);
         throw new NotSupportedException($"{modelType.Name} is not a DeBERTa model class this loader can build.");
     }
 

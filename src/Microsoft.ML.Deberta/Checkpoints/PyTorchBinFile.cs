@@ -13,12 +13,19 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// <remarks>
 /// The pickle is interpreted by a reader that knows only what state dicts use and never executes code, so a file
 /// naming any other Python global is refused. Everything the pickle claims — storages present, their sizes, every
-/// tensor's offset, shape and strides inside its storage — is checked before any tensor data is read.
+/// tensor's offset, shape and strides inside its storage — is checked before any tensor data is read. Storages must be
+/// stored uncompressed, as <c>torch.save</c> writes them, so their sizes are bounded by the file's real length; and
+/// what the tensors add up to is bounded by it too (a stride-0 view may repeat an element, as the <c>position_ids</c> of
+/// older checkpoints do, but not into more bytes than the file could plausibly describe).
 /// </remarks>
 public static class PyTorchBinFile
 {
     // data.pkl of a state dict is a few kB per hundred tensors; anything near this is not a state dict.
     private const long MaxPickleBytes = 256L << 20;
+
+    // Tied weights (the MLM decoder over the word embeddings) make the tensors add up to more than the file holds,
+    // at most about twice; four times the file leaves room for that and stops a view repeating one element 2^40 times.
+    private const long MaxTensorBytesPerFileByte = 4;
 
     /// <summary>Reads every tensor of a <c>torch.save</c> state dict, in the dtype it is stored in.</summary>
     /// <param name="path">The file to read.</param>
@@ -33,9 +40,9 @@ public static class PyTorchBinFile
     /// </exception>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        using var archive = OpenArchive(path);
+        using var archive = OpenArchive(path, out long fileLength);
         var (prefix, tensors) = ReadPickle(archive, path);
-        var storages = CheckStorages(archive, prefix, tensors, path);
+        var storages = CheckStorages(archive, prefix, tensors, path, fileLength);
         var result = new Dictionary<string, Tensor>(tensors.Count, StringComparer.Ordinal);
         try
         {
@@ -53,18 +60,19 @@ public static class PyTorchBinFile
     /// <summary>Reads only the state-dict keys of a file (its pickle), checked against the archive's storages.</summary>
     internal static IReadOnlyList<string> ReadKeys(string path)
     {
-        using var archive = OpenArchive(path);
+        using var archive = OpenArchive(path, out long fileLength);
         var (prefix, tensors) = ReadPickle(archive, path);
-        CheckStorages(archive, prefix, tensors, path);
+        CheckStorages(archive, prefix, tensors, path, fileLength);
         return [.. tensors.Select(t => t.Name)];
     }
 
-    private static ZipArchive OpenArchive(string path)
+    private static ZipArchive OpenArchive(string path, out long fileLength)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"PyTorch checkpoint '{path}' does not exist.", path);
         var stream = File.OpenRead(path);
+        fileLength = stream.Length;
         try
         {
             Span<byte> magic = stackalloc byte[4];
@@ -117,9 +125,10 @@ public static class PyTorchBinFile
 
     // Checks every storage the pickle refers to against the archive, and every tensor against its storage.
     private static List<(ZipArchiveEntry Entry, List<PickledTensor> Views)> CheckStorages(
-        ZipArchive archive, string prefix, List<PickledTensor> tensors, string path)
+        ZipArchive archive, string prefix, List<PickledTensor> tensors, string path, long fileLength)
     {
         var result = new List<(ZipArchiveEntry, List<PickledTensor>)>();
+        long storageBytes = 0, tensorBytes = 0;
         foreach (var group in tensors.GroupBy(t => t.StorageKey, StringComparer.Ordinal))
         {
             var views = group.ToList();
@@ -130,6 +139,15 @@ public static class PyTorchBinFile
                     $"'{path}' describes storage '{storage.StorageKey}' inconsistently (tensors '{storage.Name}' and '{views.First(v => v.DType != storage.DType || v.StorageElementCount != storage.StorageElementCount).Name}').");
             var entry = archive.GetEntry(entryName)
                 ?? throw new InvalidDataException($"'{path}' is missing '{entryName}', the storage of tensor '{storage.Name}'.");
+            // The zip's sizes are written by the file's author: only a stored entry's size is bounded by the real file.
+            if (entry.CompressedLength != entry.Length)
+                throw new InvalidDataException(
+                    $"'{path}': storage '{entryName}' of tensor '{storage.Name}' is compressed ({entry.CompressedLength} bytes for {entry.Length}); " +
+                    "torch.save stores tensor data uncompressed. Re-save the checkpoint with torch.save or save_pretrained.");
+            storageBytes += entry.Length;
+            if (storageBytes > fileLength)
+                throw new InvalidDataException(
+                    $"'{path}': its storages claim {storageBytes} bytes by '{entryName}' (tensor '{storage.Name}'), more than the whole file's {fileLength} bytes.");
             long elementSize = storage.DType.ElementSize();
             long expected = storage.StorageElementCount > long.MaxValue / elementSize ? -1 : storage.StorageElementCount * elementSize;
             if (entry.Length != expected)
@@ -151,6 +169,13 @@ public static class PyTorchBinFile
                     throw new InvalidDataException(
                         $"'{path}': tensor '{view.Name}' (offset {view.StorageOffset}, size [{string.Join(", ", view.Size)}], stride [{string.Join(", ", view.Stride)}]) " +
                         $"reaches storage element {extent}, but its storage '{entryName}' holds only {storage.StorageElementCount}.");
+                // The extent check passed, so the element count fits in a long; a stride-0 view can still be enormous.
+                long bytes = view.ElementCount > long.MaxValue / elementSize ? long.MaxValue : view.ElementCount * elementSize;
+                tensorBytes = bytes > long.MaxValue - tensorBytes ? long.MaxValue : tensorBytes + bytes;
+                if (bytes > fileLength || tensorBytes / MaxTensorBytesPerFileByte > fileLength)
+                    throw new InvalidDataException(
+                        $"'{path}': tensor '{view.Name}' (size [{string.Join(", ", view.Size)}], stride [{string.Join(", ", view.Stride)}]) " +
+                        $"would take {bytes} bytes, and the tensors so far {tensorBytes}: more than a {fileLength}-byte file can describe.");
             }
             result.Add((entry, views));
         }

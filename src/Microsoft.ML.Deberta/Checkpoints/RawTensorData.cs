@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Deberta.Checkpoints;
@@ -31,6 +32,36 @@ internal static class RawTensorData
             using var part = flat.narrow(0, start, Math.Min(perChunk, elementCount - start));
             stream.ReadExactly(part.bytes);
         }
+    }
+
+    /// <summary>
+    /// Reads a tensor of the given shape from the next bytes of the stream without trusting the shape: the bytes are
+    /// collected in pieces of at most <paramref name="chunkBytes"/>, each allocated when the previous one is full, and
+    /// the tensor is created only once all of them have arrived.
+    /// </summary>
+    /// <exception cref="EndOfStreamException">The stream ends before the tensor is complete.</exception>
+    public static Tensor ReadBounded(long[] shape, ScalarType dtype, Stream stream, long chunkBytes)
+    {
+        long elementSize = dtype.ElementSize();
+        long total = shape.Aggregate(1L, (a, b) => checked(a * b)) * elementSize;
+        long perChunk = Math.Max(1, chunkBytes / elementSize) * elementSize;
+        var chunks = new List<byte[]>();
+        for (long read = 0; read < total; read += perChunk)
+        {
+            var chunk = new byte[Math.Min(perChunk, total - read)];
+            stream.ReadExactly(chunk);
+            chunks.Add(chunk);
+        }
+        var tensor = torch.empty(shape, dtype);
+        using var flat = tensor.view(-1);
+        long start = 0;
+        foreach (var chunk in chunks)
+        {
+            using var part = flat.narrow(0, start, chunk.Length / elementSize);
+            chunk.CopyTo(part.bytes);
+            start += chunk.Length / elementSize;
+        }
+        return tensor;
     }
 
     /// <summary>Writes the bytes of a contiguous CPU tensor to the stream.</summary>

@@ -23,6 +23,10 @@ public static class SafeTensorsFile
     private const long MaxHeaderBytes = 100_000_000;
     private const string MetadataKey = "__metadata__";
 
+    // A non-seekable stream cannot vouch for the header's sizes: its tensors are read in pieces of at most this many
+    // bytes, each allocated only when the previous one is full, so a lying header costs at most one piece.
+    private const long BoundedChunkBytes = 16L << 20;
+
     /// <summary>Reads every tensor of a safetensors file, in the dtype it is stored in.</summary>
     /// <param name="path">The file to read.</param>
     /// <returns>Tensors by name, on the CPU. The caller owns them.</returns>
@@ -37,12 +41,15 @@ public static class SafeTensorsFile
     /// <summary>Reads every tensor of a safetensors stream, in the dtype it is stored in.</summary>
     /// <param name="stream">
     /// A readable stream positioned at the start of the safetensors data. A seekable stream must end where the
-    /// safetensors data ends; a non-seekable one is read up to the end of the last tensor.
+    /// safetensors data ends; a non-seekable one is read up to the end of the last tensor, in bounded pieces, so a
+    /// header claiming more than the stream holds fails when the data runs out, having allocated little more than arrived.
     /// </param>
     /// <param name="sourceName">A name for error messages (usually the file path).</param>
     /// <returns>Tensors by name, on the CPU. The caller owns them.</returns>
     /// <exception cref="InvalidDataException">The data is truncated or its header does not describe its contents.</exception>
-    public static Dictionary<string, Tensor> Read(Stream stream, string sourceName)
+    public static Dictionary<string, Tensor> Read(Stream stream, string sourceName) => Read(stream, sourceName, BoundedChunkBytes);
+
+    internal static Dictionary<string, Tensor> Read(Stream stream, string sourceName, long boundedChunkBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var (entries, _) = ParseHeader(stream, sourceName);
@@ -53,11 +60,19 @@ public static class SafeTensorsFile
             // sequentially: no seeking, and every byte is read exactly once.
             foreach (var entry in entries)
             {
-                var tensor = torch.empty(entry.Shape, entry.DType);
-                result.Add(entry.Name, tensor);
                 try
                 {
-                    RawTensorData.Fill(tensor, stream);
+                    if (stream.CanSeek || entry.End - entry.Begin <= boundedChunkBytes)
+                    {
+                        // A seekable stream's length was checked against every offset, so the claim is backed by data.
+                        var tensor = torch.empty(entry.Shape, entry.DType);
+                        result.Add(entry.Name, tensor);
+                        RawTensorData.Fill(tensor, stream);
+                    }
+                    else
+                    {
+                        result.Add(entry.Name, RawTensorData.ReadBounded(entry.Shape, entry.DType, stream, boundedChunkBytes));
+                    }
                 }
                 catch (EndOfStreamException e)
                 {

@@ -46,12 +46,34 @@ internal static class StateDictLoader
         }
     }
 
+    /// <summary>
+    /// Frees the weights a model was built with: every parameter keeps its shape but becomes a view of one zero
+    /// (stride 0), until <see cref="Load"/> with <c>adopt</c> gives it the checkpoint's tensor or fresh storage.
+    /// </summary>
+    /// <remarks>Loading then holds one copy of the weights, the file's, instead of the model's and the file's.</remarks>
+    public static void ReleaseWeights(DebertaPreTrainedModel model)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var parameter in model.parameters())
+        {
+            using var zero = torch.zeros(Array.Empty<long>(), parameter.dtype, parameter.device);
+            using var placeholder = zero.expand(parameter.shape);
+            parameter.set_(placeholder);
+        }
+    }
+
     /// <summary>Loads <paramref name="stateDict"/> into <paramref name="model"/> or throws without touching it.</summary>
-    /// <param name="model">The freshly built model; its head is already initialised from the seed.</param>
+    /// <param name="model">The model; its head parameters the state dict lacks keep their values.</param>
     /// <param name="stateDict">Checkpoint tensors by checkpoint key.</param>
     /// <param name="source">Where the tensors came from, for messages.</param>
     /// <param name="usedLegacyHead">For a masked-LM model, which head it has.</param>
-    public static CheckpointLoadReport Load(DebertaPreTrainedModel model, IReadOnlyDictionary<string, Tensor> stateDict, string source, bool? usedLegacyHead)
+    /// <param name="adopt">
+    /// Whether the parameters take over the state dict's tensors (converted to their dtype where it differs) instead of
+    /// copying them, and the parameters it lacks get fresh, uninitialised storage: for a model whose weights were
+    /// released (<see cref="ReleaseWeights"/>) and a state dict nobody else uses.
+    /// </param>
+    public static CheckpointLoadReport Load(
+        DebertaPreTrainedModel model, IReadOnlyDictionary<string, Tensor> stateDict, string source, bool? usedLegacyHead, bool adopt = false)
     {
         var sorted = Sort(stateDict.Keys);
         var parameters = model.named_parameters().ToList();
@@ -99,9 +121,25 @@ internal static class StateDictLoader
 
         using (torch.no_grad())
         {
-            // copy_ converts float16/bfloat16/float64 to the parameter's float32 exactly as torch's upcast does.
+            // copy_ and to() convert float16/bfloat16/float64 to the parameter's float32 exactly as torch's upcast does.
             foreach (var (target, tensor) in copies)
-                target.copy_(tensor);
+            {
+                if (!adopt)
+                {
+                    target.copy_(tensor);
+                    continue;
+                }
+                using var converted = tensor.to(target.dtype, target.device);
+                target.set_(converted);
+            }
+            if (adopt)
+            {
+                foreach (var (name, parameter) in parameters.Where(p => newHead.Contains(p.name)))
+                {
+                    using var storage = torch.empty(parameter.shape, parameter.dtype, parameter.device);
+                    parameter.set_(storage);
+                }
+            }
         }
 
         var ignored = new List<string>();

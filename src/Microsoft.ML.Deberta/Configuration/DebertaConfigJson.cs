@@ -210,7 +210,13 @@ internal static class DebertaConfigJson
             if (numLabels is int n && n != id2label.Count)
                 throw new DebertaConfigException("num_labels",
                     $"num_labels is {n} but id2label names {id2label.Count} labels.");
-            label2id ??= id2label.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal);
+            // As transformers derives it (dict(zip(values, keys))): a name id2label repeats keeps its last id.
+            if (label2id is null)
+            {
+                label2id = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var (id, name) in id2label.OrderBy(kv => kv.Key))
+                    label2id[name] = id;
+            }
             c.SetLabelMaps(id2label, label2id);
         }
         else if (numLabels is int n)

@@ -9,8 +9,10 @@ namespace Microsoft.ML.Deberta;
 /// folder holding each step's configuration, weights (safetensors), tokenizer and labels.
 /// </summary>
 /// <remarks>
-/// <c>mlContext.Model.Save</c> refuses such models (it cannot store the weights), and a model loaded with plain
-/// <c>mlContext.Model.Load</c> fails on first use with a message naming <see cref="Load(MLContext, string, out DataViewSchema)"/>.
+/// Plain <c>mlContext.Model.Save</c> writes such models too (each step's files inside its own ML.NET folder, compressed);
+/// <see cref="Save"/> writes atomically and stores the weights uncompressed. Either file loads here. A model loaded with
+/// plain <c>mlContext.Model.Load</c> cannot be rebuilt by ML.NET (its loader registration is internal) and throws on first
+/// use with a message naming <see cref="Load(MLContext, string, out DataViewSchema)"/>.
 /// Models without DeBERTa steps save and load here exactly as with <c>mlContext.Model</c>.
 /// </remarks>
 public static class DebertaModelIO
@@ -81,7 +83,17 @@ public static class DebertaModelIO
         }
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/> (or any ML.NET model) and rebuilds its DeBERTa steps.</summary>
+    /// <summary>
+    /// Loads a model saved by <see cref="Save"/> or by plain <c>mlContext.Model.Save</c> (or any ML.NET model) and
+    /// rebuilds its DeBERTa steps.
+    /// </summary>
+    /// <remarks>
+    /// Load only files from sources you trust. The pipeline is read first by ML.NET's own loader
+    /// (<c>mlContext.Model.Load</c>), which creates the components the file names and which ML.NET documents as a
+    /// security risk for untrusted files; that part is not ours to make safe. The DeBERTa payloads are then unpacked to
+    /// a temporary folder only after their entries are checked (count, sizes, expansion, repeated names), and their
+    /// weights are read as safetensors, which hold no code.
+    /// </remarks>
     /// <param name="mlContext">The context the loaded steps log to.</param>
     /// <param name="path">The .zip file.</param>
     /// <param name="inputSchema">The schema the model was saved with.</param>
@@ -96,18 +108,18 @@ public static class DebertaModelIO
 
     /// <summary>Load with an explicit set of payload loaders (tests, and models of other kinds).</summary>
     internal static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema,
-        IReadOnlyList<IDebertaTextScorerLoader> loaders)
+        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new FileNotFoundException($"Model file '{full}' does not exist.", full);
         using var stream = File.OpenRead(full);
-        return Load(mlContext, stream, $"'{full}'", out inputSchema, loaders);
+        return Load(mlContext, stream, $"'{full}'", out inputSchema, loaders, limits);
     }
 
     internal static ITransformer Load(MLContext mlContext, Stream stream, string source, out DataViewSchema inputSchema,
-        IReadOnlyList<IDebertaTextScorerLoader> loaders)
+        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(stream);
@@ -115,7 +127,7 @@ public static class DebertaModelIO
             throw new ArgumentException("The model stream must be seekable; copy it into a MemoryStream first.", nameof(stream));
         long start = stream.Position;
         using var zip = OpenZip(stream, source);
-        var manifest = PayloadManifest.ReadOrNull(zip, source);
+        var payloads = PayloadManifest.ReadAll(zip, source);
         ITransformer model;
         try
         {
@@ -127,17 +139,17 @@ public static class DebertaModelIO
             throw new InvalidDataException($"{source}: ML.NET could not read the pipeline: {e.Message}", e);
         }
         int stubs = ModelSteps.CountStubs(model);
-        if (manifest is null)
+        if (payloads.Count == 0)
             return stubs == 0 ? model : throw new InvalidDataException(
                 $"{source} has {stubs} DeBERTa step(s) but no DeBERTa payload ({PayloadManifest.EntryName} is missing): the file is incomplete or was altered.");
-        if (manifest.Steps.Count != stubs)
-            throw new InvalidDataException($"{source}: its DeBERTa payload lists {manifest.Steps.Count} step(s) but the pipeline holds {stubs}.");
+        if (payloads.Count != stubs)
+            throw new InvalidDataException($"{source}: its DeBERTa payload lists {payloads.Count} step(s) but the pipeline holds {stubs}.");
         var environment = DebertaCatalog.For(mlContext).Environment;
         var loaded = new List<ITransformer>();
         try
         {
-            foreach (var step in manifest.Steps)
-                loaded.Add(LoadStep(environment, zip, step, source, loaders));
+            foreach (var payload in payloads)
+                loaded.Add(LoadStep(environment, zip, payload, source, loaders, limits ?? PayloadLimits.Default));
             return ModelSteps.ReplaceStubs(model, loaded);
         }
         catch
@@ -167,15 +179,15 @@ public static class DebertaModelIO
         PayloadArchive.AddFolder(zip, folder, entryPrefix);
     }
 
-    private static ITransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Step step,
-        string source, IReadOnlyList<IDebertaTextScorerLoader> loaders)
+    private static ITransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Located payload,
+        string source, IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits limits)
     {
-        var where = $"{source}, DeBERTa step '{step.Folder}'";
+        var where = $"{source}, DeBERTa step '{payload.Prefix.TrimEnd('/')}'";
         var folder = Directory.CreateTempSubdirectory("deberta-load-").FullName;
         try
         {
-            PayloadArchive.ExtractFolder(zip, PayloadManifest.Root + step.Folder + "/", folder, where);
-            return PipelineStepKinds.Read(step.StepKind, environment, folder, where, loaders);
+            PayloadArchive.ExtractFolder(zip, payload.Prefix, folder, where, limits);
+            return PipelineStepKinds.Read(payload.Step.StepKind, environment, folder, where, loaders);
         }
         finally
         {

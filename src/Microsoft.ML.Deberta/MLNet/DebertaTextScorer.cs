@@ -7,9 +7,10 @@ namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// A DeBERTa sequence classifier (or regressor) behind the ML.NET layer's seam: tokenizer, model and the encoding
-/// they were trained with. <see cref="ScoreBatch"/> encodes the rows (long texts by the model's strategy) and runs
-/// batched forward passes; its payload is a Hugging Face folder (config, safetensors weights, tokenizer files)
-/// plus <c>text_encoding.json</c>, so transformers can open the saved model too.
+/// they were trained with. <see cref="PrepareBatch"/> encodes the rows (long texts by the model's strategy), outside
+/// the transformer's lock, and <c>ScoreBatch</c> runs batched forward passes; its payload is a Hugging Face folder
+/// (config, safetensors weights, tokenizer files) plus <c>text_encoding.json</c> (encoding and forward-pass batch
+/// size), so transformers can open the saved model too.
 /// </summary>
 internal sealed class DebertaTextScorer : IDebertaTextScorer
 {
@@ -50,16 +51,23 @@ internal sealed class DebertaTextScorer : IDebertaTextScorer
     /// <summary>The model (for tests and diagnostics).</summary>
     public DebertaForSequenceClassification Model => _model ?? throw new ObjectDisposedException(nameof(DebertaTextScorer));
 
-    /// <summary><see cref="ScoreBatch"/> calls so far (diagnostics; calls are serialised by the transformer).</summary>
+    /// <summary>Forward-pass calls (<c>ScoreBatch</c>) so far (diagnostics; calls are serialised by the transformer).</summary>
     public long BatchesScored { get; private set; }
 
     /// <summary>Rows scored so far.</summary>
     public long RowsScored { get; private set; }
 
-    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
+    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
+        ScoreBatch(texts, pairs, PrepareBatch(texts, pairs));
+
+    /// <summary>Tokenizes the rows (the tokenizer is thread-safe; the model is not touched).</summary>
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
+        TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+
+    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
     {
         var model = Model;
-        var examples = TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+        var examples = prepared as IReadOnlyList<EncodedExample> ?? TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
         BatchesScored++;
         RowsScored += texts.Count;
         return SequenceClassificationPredictor.PredictLogits(model, examples, texts.Count, BatchSize);
@@ -69,7 +77,7 @@ internal sealed class DebertaTextScorer : IDebertaTextScorer
     {
         Model.SavePretrained(folder);
         Tokenizer.SavePretrained(folder);
-        Encoding.Write(Path.Combine(folder, TextEncodingSettings.FileName));
+        (Encoding with { InferenceBatchSize = BatchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
     }
 
     public void Dispose()

@@ -5,7 +5,7 @@ using Microsoft.ML.Deberta.Modeling;
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>Reads back what <see cref="DebertaTextScorer.SavePayload"/> wrote: a Hugging Face folder plus <c>text_encoding.json</c>.</summary>
-internal sealed class DebertaTextScorerLoader(int batchSize = 32) : IDebertaTextScorerLoader
+internal sealed class DebertaTextScorerLoader : IDebertaTextScorerLoader
 {
     public string PayloadKind => DebertaTextScorer.Kind;
 
@@ -37,6 +37,7 @@ internal sealed class DebertaTextScorerLoader(int batchSize = 32) : IDebertaText
         {
             throw new InvalidDataException($"The saved model cannot be read: {e.Message}", e);
         }
-        return new DebertaTextScorer(tokenizer, model, encoding, batchSize);
+        int batchSize = encoding.InferenceBatchSize ?? TextEncodingSettings.DefaultInferenceBatchSize;
+        return new DebertaTextScorer(tokenizer, model, encoding with { InferenceBatchSize = null }, batchSize);
     }
 }

@@ -30,33 +30,78 @@ internal static class PayloadArchive
         }
     }
 
+    /// <summary>An entry's name with '/' separators (ML.NET writes '\\' on Windows).</summary>
+    public static string NameOf(ZipArchiveEntry entry) => entry.FullName.Replace('\\', '/');
+
     /// <summary>
-    /// Extracts the entries under <paramref name="prefix"/> into <paramref name="folder"/>; refuses entries that would land
-    /// outside it, and a prefix with no entries.
+    /// Extracts the entries under <paramref name="prefix"/> into <paramref name="folder"/>. Before writing anything it
+    /// refuses a prefix with no entries, entries that would land outside the folder, a name that repeats, and payloads
+    /// over <paramref name="limits"/> (count, size per entry and in all, expansion); while writing, an entry that
+    /// inflates past the size its header declares.
     /// </summary>
-    public static void ExtractFolder(ZipArchive zip, string prefix, string folder, string where)
+    public static void ExtractFolder(ZipArchive zip, string prefix, string folder, string where, PayloadLimits limits)
     {
         var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
-        int count = 0;
+        var entries = new List<(ZipArchiveEntry Entry, string Name, string Target)>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // one file per name on any file system
+        long total = 0;
         foreach (var entry in zip.Entries)
         {
-            if (!entry.FullName.StartsWith(prefix, StringComparison.Ordinal) || entry.FullName.EndsWith('/'))
+            var name = NameOf(entry);
+            if (!name.StartsWith(prefix, StringComparison.Ordinal) || name.EndsWith('/'))
                 continue;
-            var target = Path.GetFullPath(Path.Combine(root, entry.FullName[prefix.Length..]));
+            var target = Path.GetFullPath(Path.Combine(root, name[prefix.Length..]));
             if (!target.StartsWith(root, StringComparison.Ordinal))
-                throw new InvalidDataException($"{where}: entry '{entry.FullName}' points outside its folder.");
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            try
-            {
-                entry.ExtractToFile(target);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{where}: entry '{entry.FullName}' is corrupt: {e.Message}", e);
-            }
-            count++;
+                throw new InvalidDataException($"{where}: entry '{name}' points outside its folder.");
+            if (!names.Add(name))
+                throw new InvalidDataException($"{where}: entry '{name}' appears more than once; the file is corrupt or was altered.");
+            CheckSize(entry, name, where, limits);
+            total += entry.Length;
+            entries.Add((entry, name, target));
         }
-        if (count == 0)
+        if (entries.Count == 0)
             throw new InvalidDataException($"{where}: the payload folder is missing from the zip.");
+        if (entries.Count > limits.MaxEntries)
+            throw new InvalidDataException($"{where}: the payload has {entries.Count} files, more than the {limits.MaxEntries} allowed.");
+        if (total > limits.MaxTotalBytes)
+            throw new InvalidDataException($"{where}: the payload unpacks to {total} bytes, more than the {limits.MaxTotalBytes} bytes allowed.");
+        foreach (var (entry, name, target) in entries)
+            Extract(entry, name, target, where);
+    }
+
+    private static void CheckSize(ZipArchiveEntry entry, string name, string where, PayloadLimits limits)
+    {
+        if (entry.Length > limits.MaxEntryBytes)
+            throw new InvalidDataException($"{where}: entry '{name}' unpacks to {entry.Length} bytes, more than the {limits.MaxEntryBytes} allowed for one file.");
+        if (entry.Length > limits.ExpansionCheckedFrom && entry.Length > limits.MaxExpansion * Math.Max(1, entry.CompressedLength))
+            throw new InvalidDataException(
+                $"{where}: entry '{name}' expands {entry.Length / (double)Math.Max(1, entry.CompressedLength):F0}-fold " +
+                $"({entry.CompressedLength} to {entry.Length} bytes), more than model files do (at most {limits.MaxExpansion}); " +
+                "the file is corrupt or was crafted to fill the disk.");
+    }
+
+    // Copies at most the declared length: a header that understates the content cannot make the file grow past it.
+    private static void Extract(ZipArchiveEntry entry, string name, string target, string where)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            using var source = entry.Open();
+            using var destination = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+            var buffer = new byte[81920];
+            long left = entry.Length;
+            int read;
+            while ((read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left + 1))) > 0)
+            {
+                if (read > left)
+                    throw new InvalidDataException($"{where}: entry '{name}' holds more data than the {entry.Length} bytes its header declares.");
+                destination.Write(buffer, 0, read);
+                left -= read;
+            }
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(where, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{where}: entry '{name}' is corrupt: {e.Message}", e);
+        }
     }
 }

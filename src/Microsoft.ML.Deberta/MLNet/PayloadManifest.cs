@@ -8,7 +8,8 @@ namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// <c>Microsoft.ML.Deberta/manifest.json</c> in a saved .zip: the payload format version, the library that wrote it,
-/// and one folder per DeBERTa step in the order of the stubs in the ML.NET pipeline.
+/// and one folder per DeBERTa step in the order of the stubs in the ML.NET pipeline. A plain <c>mlContext.Model.Save</c>
+/// writes one such manifest, for one step, inside each step's ML.NET folder (<see cref="StepPayloadEntries"/>).
 /// </summary>
 internal sealed record PayloadManifest
 {
@@ -39,33 +40,54 @@ internal sealed record PayloadManifest
     public void Write(ZipArchive zip)
     {
         using var stream = zip.CreateEntry(EntryName, CompressionLevel.Optimal).Open();
-        JsonSerializer.Serialize(stream, this, Json);
+        stream.Write(ToBytes());
     }
 
-    /// <summary>Reads the manifest, or null when the zip has none (a plain ML.NET model).</summary>
-    /// <exception cref="InvalidDataException">Unreadable, or written by a newer format.</exception>
-    public static PayloadManifest? ReadOrNull(ZipArchive zip, string source)
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>A step's payload folder in a zip: the entry-name prefix of its files, and what the manifest says of it.</summary>
+    public sealed record Located(string Prefix, Step Step);
+
+    /// <summary>
+    /// Every step's payload, in the order the manifests list them: the .zip-wide manifest <c>DebertaModelIO.Save</c>
+    /// writes, and the one-step manifests a plain <c>mlContext.Model.Save</c> writes into each step's ML.NET folder
+    /// (found in entry order, the order ML.NET saved the steps). Empty for a model without DeBERTa steps.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A manifest is unreadable, or written by a newer format.</exception>
+    public static List<Located> ReadAll(ZipArchive zip, string source)
     {
-        var entry = zip.GetEntry(EntryName);
-        if (entry is null)
-            return null;
+        var located = new List<Located>();
+        foreach (var entry in zip.Entries)
+        {
+            var name = PayloadArchive.NameOf(entry);
+            if (name != EntryName && !name.EndsWith("/" + EntryName, StringComparison.Ordinal))
+                continue;
+            var root = name[..^"manifest.json".Length];
+            foreach (var step in Read(entry, source).Steps)
+                located.Add(new Located(root + step.Folder + "/", step));
+        }
+        return located;
+    }
+
+    private static PayloadManifest Read(ZipArchiveEntry entry, string source)
+    {
         PayloadManifest manifest;
         try
         {
             using var stream = entry.Open();
             manifest = JsonSerializer.Deserialize<PayloadManifest>(stream, Json)
-                ?? throw new InvalidDataException($"'{source}': {EntryName} is empty.");
+                ?? throw new InvalidDataException($"'{source}': {entry.FullName} is empty.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"'{source}': {EntryName} is not valid: {e.Message}", e);
+            throw new InvalidDataException($"'{source}': {entry.FullName} is not valid: {e.Message}", e);
         }
         if (manifest.FormatVersion > CurrentFormatVersion)
             throw new InvalidDataException(
                 $"'{source}' was saved by Microsoft.ML.Deberta {manifest.LibraryVersion} in payload format {manifest.FormatVersion}; " +
                 $"this version ({CurrentLibraryVersion}) reads formats up to {CurrentFormatVersion}. Update the Microsoft.ML.Deberta package.");
         if (manifest.Steps is null || manifest.Steps.Any(s => s is null || string.IsNullOrEmpty(s.Folder) || s.Folder.Contains("..") || string.IsNullOrEmpty(s.StepKind)))
-            throw new InvalidDataException($"'{source}': {EntryName} lists an invalid step.");
+            throw new InvalidDataException($"'{source}': {entry.FullName} lists an invalid step.");
         return manifest;
     }
 }

@@ -46,9 +46,14 @@ internal sealed class PretrainedTextModelEstimator : IEstimator<TextScoringTrans
         if (config.PositionBiasedInput && encoding.MaxLength > config.MaxPositionEmbeddings)
             throw new ArgumentException($"{Method}: maxLength {encoding.MaxLength} exceeds the model's max_position_embeddings {config.MaxPositionEmbeddings}.", "maxLength");
         var names = new OutputColumnNames();
-        _predictions = regression ? PredictionColumns.Regression(names)
-            : PredictionColumns.Multiclass(names, config.NumLabels, LabelKeyValues.FromText(TextDataViewType.Instance,
-                [.. Enumerable.Range(0, config.NumLabels).Select(i => config.Id2Label.GetValueOrDefault(i, $"LABEL_{i}"))]));
+        if (regression)
+        {
+            _predictions = PredictionColumns.Regression(names);
+            return;
+        }
+        var classNames = CheckpointClassNames.Of(config);
+        CheckpointClassNames.RequireDistinct(classNames, Method, _folder);
+        _predictions = PredictionColumns.Multiclass(names, config.NumLabels, LabelKeyValues.FromText(TextDataViewType.Instance, classNames));
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -7,8 +7,9 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// What a DeBERTa step looks like inside the ML.NET part of a saved .zip: a <c>CustomMapping</c> transformer with
 /// contract <see cref="ContractName"/>, which ML.NET can save and load on its own (it records this assembly and finds
 /// <see cref="SavedStepStubFactory"/> again). The weights travel beside it in the zip; <c>DebertaModelIO.Load</c>
-/// swaps each stub for the real transformer. Loaded by plain <c>mlContext.Model.Load</c>, the stub fails on first use
-/// with a message that names that call: its one input column is named after it and never exists.
+/// swaps each stub for the real transformer. ML.NET's loader registration (<c>LoadableClass</c>, <c>ModelLoadContext</c>)
+/// is internal, so plain <c>mlContext.Model.Load</c> cannot rebuild the step; the stub it returns throws our
+/// <see cref="InvalidOperationException"/> naming <c>DebertaModelIO.Load</c> on first use (<see cref="SavedStepMarkerTypeAttribute"/>).
 /// </summary>
 internal static class SavedStepStub
 {
@@ -18,23 +19,37 @@ internal static class SavedStepStub
         "This model holds DeBERTa steps whose weights only DebertaModelIO.Load restores: load it with " +
         "Microsoft.ML.Deberta.DebertaModelIO.Load(mlContext, path, out var inputSchema) instead of mlContext.Model.Load";
 
+    [ThreadStatic]
+    private static bool _creating;
+
     private static readonly Lazy<ITransformer> Instance = new(Create);
 
     /// <summary>A stub transformer to forward <see cref="ICanSaveModel.Save"/> to.</summary>
     public static ICanSaveModel Saver => Instance.Value;
 
+    /// <summary>True while this class builds its own stub: the only time the stub's input schema may be made.</summary>
+    public static bool Creating => _creating;
+
     /// <summary>True for a stub that ML.NET loaded from a zip.</summary>
     public static bool IsStub(ITransformer transformer) => transformer is CustomMappingTransformer<SavedStepStubInput, SavedStepStubOutput>;
 
-    /// <summary>The mapping; never runs, because the input column cannot exist. It still says what to do if it ever does.</summary>
+    /// <summary>The mapping; never runs, because the stub's input schema cannot be made. It still says what to do if it ever does.</summary>
     public static void Map(SavedStepStubInput input, SavedStepStubOutput output) => throw new InvalidOperationException(LoadInstruction + ".");
 
     private static ITransformer Create()
     {
         // A private context: the stub's environment only serves its own Save, which writes two strings.
         var mlContext = new MLContext(seed: 0);
-        var oneRow = mlContext.Data.LoadFromEnumerable([new SavedStepStubInput()]);
-        return mlContext.Transforms.CustomMapping<SavedStepStubInput, SavedStepStubOutput>(Map, ContractName).Fit(oneRow);
+        _creating = true;
+        try
+        {
+            var none = mlContext.Data.LoadFromEnumerable(new List<SavedStepStubInput>());
+            return mlContext.Transforms.CustomMapping<SavedStepStubInput, SavedStepStubOutput>(Map, ContractName).Fit(none);
+        }
+        finally
+        {
+            _creating = false;
+        }
     }
 }
 
@@ -42,7 +57,8 @@ internal static class SavedStepStub
 internal sealed class SavedStepStubInput
 {
     [ColumnName(SavedStepStub.LoadInstruction)]
-    public bool NotLoaded { get; set; }
+    [SavedStepMarkerType]
+    public SavedStepMarker? NotLoaded { get; set; }
 }
 
 /// <summary>The stub's output: a marker column.</summary>
@@ -55,5 +71,9 @@ internal sealed class SavedStepStubOutput
 [CustomMappingFactoryAttribute(SavedStepStub.ContractName)]
 internal sealed class SavedStepStubFactory : CustomMappingFactory<SavedStepStubInput, SavedStepStubOutput>
 {
-    public override Action<SavedStepStubInput, SavedStepStubOutput> GetMapping() => SavedStepStub.Map;
+    public override Action<SavedStepStubInput, SavedStepStubOutput> GetMapping()
+    {
+        SavedStepMarkerTypeAttribute.Known();
+        return SavedStepStub.Map;
+    }
 }

@@ -51,10 +51,14 @@ internal static class ScoreAnnotations
     public static void AddKeyValues(DataViewSchema.Annotations.Builder builder, LabelKeyValues values) =>
         builder.Add(KeyValues, values.VectorType, values.ValuesGetter());
 
-    /// <summary>Adds SlotNames (class names as text, read by the multiclass evaluator) and TrainingLabelValues.</summary>
+    /// <summary>
+    /// Adds TrainingLabelValues, and SlotNames (class names, read by the multiclass evaluator) when the label's values
+    /// are text: ML.NET's own multiclass trainers attach SlotNames only then (<c>CanWrapSlotNames</c>).
+    /// </summary>
     public static void AddClassNames(DataViewSchema.Annotations.Builder builder, LabelKeyValues values)
     {
-        builder.Add(SlotNames, new VectorDataViewType(TextDataViewType.Instance, values.Count), values.NamesGetter());
+        if (values.ItemType is TextDataViewType)
+            builder.Add(SlotNames, new VectorDataViewType(TextDataViewType.Instance, values.Count), values.NamesGetter());
         builder.Add(TrainingLabelValues, values.VectorType, values.ValuesGetter());
     }
 

@@ -28,6 +28,16 @@ internal sealed record TextEncodingSettings
     [JsonPropertyName("stride")] public int Stride { get; init; }
 
     /// <summary>
+    /// Examples per forward pass when scoring (<c>InferenceBatchSize</c>): written with a saved model so that it scores
+    /// in passes of the size it was configured with; null while training and in files from before it was saved.
+    /// </summary>
+    [JsonPropertyName("inference_batch_size"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? InferenceBatchSize { get; init; }
+
+    /// <summary>The forward-pass batch of models saved before <see cref="InferenceBatchSize"/> was (the default then).</summary>
+    public const int DefaultInferenceBatchSize = 32;
+
+    /// <summary>
     /// The fewest text tokens a sliding window can hold: the whole budget of a single text (max − 2), or half the
     /// budget of a pair (max − 3, rounded up), since a pair's first text may take the other half.
     /// </summary>
@@ -59,8 +69,10 @@ internal sealed record TextEncodingSettings
         if (settings.FormatVersion > CurrentFormatVersion)
             throw new InvalidDataException($"'{FileName}' has format {settings.FormatVersion}, newer than this version of " +
                 $"Microsoft.ML.Deberta reads ({CurrentFormatVersion}); update the package.");
-        if (settings.MaxLength < 3 || settings.Stride < 0 || settings.Stride >= settings.MaxLength || !Enum.IsDefined(settings.Strategy))
-            throw new InvalidDataException($"'{FileName}' holds values out of range (max_length {settings.MaxLength}, stride {settings.Stride}).");
+        if (settings.MaxLength < 3 || settings.Stride < 0 || settings.Stride >= settings.MaxLength || !Enum.IsDefined(settings.Strategy)
+            || settings.InferenceBatchSize < 1)
+            throw new InvalidDataException($"'{FileName}' holds values out of range (max_length {settings.MaxLength}, stride {settings.Stride}, " +
+                $"inference_batch_size {settings.InferenceBatchSize}).");
         return settings;
     }
 }

@@ -13,8 +13,8 @@ namespace Microsoft.ML.Deberta;
 /// <para><see cref="Transform"/> is lazy and scores in batches as rows are read; a <c>PredictionEngine</c> scores
 /// one row at a time. Forward passes are serialised per model, so several prediction engines (one per thread)
 /// may share one transformer.</para>
-/// <para>Save with <c>DebertaModelIO.Save</c> and load with <c>DebertaModelIO.Load</c>: <c>mlContext.Model.Save</c>
-/// cannot store the model's weights. Dispose the transformer (or the chain holding it) to free the model. A
+/// <para>Save with <c>DebertaModelIO.Save</c> (or plain <c>mlContext.Model.Save</c>) and load with
+/// <c>DebertaModelIO.Load</c>: plain <c>mlContext.Model.Load</c> cannot rebuild the step. Dispose the transformer (or the chain holding it) to free the model. A
 /// <c>PredictionEngine</c> created with default options disposes its transformer when it is disposed; pass
 /// <c>PredictionEngineOptions { OwnsTransformer = false }</c> when engines share a model.</para>
 /// </remarks>
@@ -90,12 +90,16 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable, IDeberta
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => DebertaSaveScope.SaveStep(this, ctx);
 
-    /// <summary>Scores one batch under this model's lock and checks what the model returned.</summary>
+    /// <summary>
+    /// Scores one batch: prepares it (tokenizes) outside this model's lock, so that other cursors and engines can run
+    /// forward passes meanwhile, then runs the forward pass under the lock and checks what the model returned.
+    /// </summary>
     internal float[][] Score(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
     {
+        var prepared = Scorer.PrepareBatch(texts, pairs);
         float[][] outputs;
         lock (_forwardLock)
-            outputs = (_scorer ?? throw Disposed()).ScoreBatch(texts, pairs);
+            outputs = (_scorer ?? throw Disposed()).ScoreBatch(texts, pairs, prepared);
         if (outputs is null || outputs.Length != texts.Count || outputs.Any(o => o is null || o.Length != OutputSize))
             throw new InvalidOperationException(
                 $"The model returned outputs of the wrong shape for a batch of {texts.Count} rows (expected {OutputSize} values per row).");

@@ -42,10 +42,30 @@ internal sealed class TokenizationBinding : TextColumnsBinding
                 pair(ref value);
                 second = value.ToString();
             }
-            encoding = Owner.Encode(first, second);
+            encoding = Encode(first, second, input.Position);
             position = input.Position;
             return encoding;
         };
+    }
+
+    // OnlyFirst/OnlySecond may cut one text only; like transformers, a row whose other text alone is over the budget is an
+    // error, here one that names the row and the way out rather than the tokenizer's bare message.
+    private DebertaEncoding Encode(string first, string? second, long position)
+    {
+        try
+        {
+            return Owner.Encode(first, second);
+        }
+        catch (ArgumentException e) when (Owner.Settings.Truncation is DebertaTruncation.OnlyFirst or DebertaTruncation.OnlySecond)
+        {
+            var settings = Owner.Settings;
+            var (cut, whole) = settings.Truncation == DebertaTruncation.OnlyFirst
+                ? (settings.TextColumn, settings.PairColumn) : (settings.PairColumn, settings.TextColumn);
+            throw new InvalidOperationException(
+                $"Row {position + 1}: Truncation {settings.Truncation} may shorten only column '{cut}', but the text in column '{whole}' " +
+                $"leaves no room for it within MaxLength {settings.MaxLength} (transformers refuses such a row too). Use Truncation " +
+                $"LongestFirst, a larger MaxLength, or shorten that text. ({e.Message})", e);
+        }
     }
 
     /// <summary>A getter for added column <paramref name="addedIndex"/>, or a clear error when the caller asks for the wrong type.</summary>

@@ -7,7 +7,8 @@ namespace Microsoft.ML.Deberta;
 /// <summary>
 /// Tokenizes one text column (or a pair) with a DeBERTa tokenizer and adds the model inputs as <c>Vector&lt;Int64&gt;</c>
 /// columns: input ids, attention mask and token type ids (fixed-size when padded to the maximum length). Lazy, immutable,
-/// thread-safe; works in a <c>PredictionEngine</c>. Saved by <c>DebertaModelIO.Save</c> with its tokenizer files.
+/// thread-safe; works in a <c>PredictionEngine</c>. Saved (by <c>DebertaModelIO.Save</c> or <c>mlContext.Model.Save</c>)
+/// with its tokenizer files; loaded by <c>DebertaModelIO.Load</c>.
 /// </summary>
 public sealed class TokenizationTransformer : ITransformer, IDebertaPipelineStep
 {

@@ -87,7 +87,7 @@ internal sealed partial class TrainingStart
             var kind = HeadKind(architecture);
             if (kind == SequenceClassification && !options.ReinitializeHead)
             {
-                order = KeptHeadOrder(config, method, task, classCount, classNames);
+                order = KeptHeadOrder(config, weights, method, task, classCount, classNames);
                 newHead = false;
                 description = $"fine-tuning '{weights}' ({architecture}, its head kept{(order is null ? "" : ", classes reordered by name")})";
             }
@@ -147,10 +147,10 @@ internal sealed partial class TrainingStart
     };
 
     /// <summary>Checks that a sequence-classification head fits the task; returns the class reordering, or null for none.</summary>
-    private static int[]? KeptHeadOrder(DebertaConfig config, string method, TextTask task, int classCount, IReadOnlyList<string>? classNames)
+    private static int[]? KeptHeadOrder(DebertaConfig config, string folder, string method, TextTask task, int classCount, IReadOnlyList<string>? classNames)
     {
         const string Fix = "Set ReinitializeHead = true to train a new head on the checkpoint's encoder.";
-        var checkpointNames = Enumerable.Range(0, config.NumLabels).Select(i => config.Id2Label.GetValueOrDefault(i, $"LABEL_{i}")).ToArray();
+        var checkpointNames = CheckpointClassNames.Of(config);
         if (config.ProblemType == ProblemType.MultiLabelClassification)
             throw new ArgumentException($"{method}: the checkpoint's head is multi-label (problem_type multi_label_classification). {Fix}", nameof(TextTrainerOptions.ModelFolder));
         if (task == TextTask.Regression)
@@ -167,6 +167,7 @@ internal sealed partial class TrainingStart
                 nameof(TextTrainerOptions.ModelFolder));
         if (classNames is null || checkpointNames.All(n => GenericLabel().IsMatch(n)) || checkpointNames.SequenceEqual(classNames, StringComparer.Ordinal))
             return null;
+        CheckpointClassNames.RequireDistinct(checkpointNames, method, folder);
         var byName = checkpointNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         if (classNames.All(byName.ContainsKey) && classNames.Distinct(StringComparer.Ordinal).Count() == classNames.Count)
             return [.. classNames.Select(n => byName[n])];

@@ -10,7 +10,7 @@ internal sealed class ContextPooler : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
     private readonly Linear dense;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
     private readonly ActivationFunction activation;
 
@@ -19,7 +19,7 @@ internal sealed class ContextPooler : nn.Module<Tensor, Tensor>
     {
         int size = config.PoolerHiddenSize ?? config.HiddenSize;
         dense = nn.Linear(size, size);
-        dropout = nn.Dropout(config.PoolerDropout);
+        dropout = new StableDropout(config.PoolerDropout);
         activation = config.PoolerHiddenAct;
         RegisterComponents();
     }

@@ -15,7 +15,7 @@ internal sealed class ConvLayer : nn.Module
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
     private readonly Conv1d conv;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
     private readonly ActivationFunction activation;
 
@@ -25,7 +25,7 @@ internal sealed class ConvLayer : nn.Module
         int kernel = config.ConvKernelSize ?? 3;
         conv = nn.Conv1d(config.HiddenSize, config.HiddenSize, kernel, padding: (kernel - 1) / 2, groups: config.ConvGroups ?? 1);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new StableDropout(config.HiddenDropoutProb);
         activation = config.ConvAct ?? ActivationFunction.Tanh;
         RegisterComponents();
     }

@@ -17,7 +17,7 @@ internal sealed class DebertaEmbeddings : nn.Module
     private readonly Embedding? token_type_embeddings;
     private readonly Linear? embed_proj;
     private readonly nn.Module<Tensor, Tensor> LayerNorm;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     public DebertaEmbeddings(DebertaConfig config)
@@ -32,7 +32,7 @@ internal sealed class DebertaEmbeddings : nn.Module
         if (e != config.HiddenSize)
             embed_proj = nn.Linear(e, config.HiddenSize, hasBias: false);
         LayerNorm = DebertaLayerNorm.For(config, config.HiddenSize);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new StableDropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 

@@ -21,6 +21,12 @@ public sealed class DebertaForMaskedLM : DebertaPreTrainedModel
     /// <summary>Builds the model with weights initialised from <paramref name="seed"/>.</summary>
     /// <exception cref="DebertaConfigException">The config cannot carry this head (untied embeddings, or the non-legacy head with embedding_size ≠ hidden_size).</exception>
     public DebertaForMaskedLM(DebertaConfig config, long seed = 0)
+        : this(config, (long?)seed)
+    {
+    }
+
+    // A null seed leaves the weights as TorchSharp's modules create them: for a checkpoint load, whose weights follow.
+    internal DebertaForMaskedLM(DebertaConfig config, long? seed)
         : base(nameof(DebertaForMaskedLM), config)
     {
         if (!Config.TieWordEmbeddings)
@@ -35,7 +41,7 @@ public sealed class DebertaForMaskedLM : DebertaPreTrainedModel
         else
             lm_predictions = new DebertaMaskedLMHead(Config);
         RegisterComponents();
-        InitializeWeights(seed);
+        if (seed is long value) InitializeWeights(value);
     }
 
     /// <inheritdoc />

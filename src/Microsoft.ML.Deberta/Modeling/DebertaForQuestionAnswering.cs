@@ -19,6 +19,12 @@ public sealed class DebertaForQuestionAnswering : DebertaPreTrainedModel
     /// <summary>Builds the model with weights initialised from <paramref name="seed"/>.</summary>
     /// <exception cref="DebertaConfigException">num_labels is not 2 (start and end).</exception>
     public DebertaForQuestionAnswering(DebertaConfig config, long seed = 0)
+        : this(config, (long?)seed)
+    {
+    }
+
+    // A null seed leaves the weights as TorchSharp's modules create them: for a checkpoint load, whose weights follow.
+    internal DebertaForQuestionAnswering(DebertaConfig config, long? seed)
         : base(nameof(DebertaForQuestionAnswering), config)
     {
         if (Config.NumLabels != 2)
@@ -26,7 +32,7 @@ public sealed class DebertaForQuestionAnswering : DebertaPreTrainedModel
         deberta = new DebertaModel(Config, initialize: false);
         qa_outputs = nn.Linear(Config.HiddenSize, Config.NumLabels);
         RegisterComponents();
-        InitializeWeights(seed);
+        if (seed is long value) InitializeWeights(value);
     }
 
     /// <inheritdoc />

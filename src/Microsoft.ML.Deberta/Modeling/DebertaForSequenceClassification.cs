@@ -22,19 +22,25 @@ public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
     private readonly DebertaModel deberta;
     private readonly ContextPooler pooler;
     private readonly Linear classifier;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the model with weights initialised from <paramref name="seed"/>.</summary>
     public DebertaForSequenceClassification(DebertaConfig config, long seed = 0)
+        : this(config, (long?)seed)
+    {
+    }
+
+    // A null seed leaves the weights as TorchSharp's modules create them: for a checkpoint load, whose weights follow.
+    internal DebertaForSequenceClassification(DebertaConfig config, long? seed)
         : base(nameof(DebertaForSequenceClassification), config)
     {
         deberta = new DebertaModel(Config, initialize: false);
         pooler = new ContextPooler(Config);
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
-        dropout = nn.Dropout(Config.EffectiveClsDropout);
+        dropout = new StableDropout(Config.EffectiveClsDropout);
         RegisterComponents();
-        InitializeWeights(seed);
+        if (seed is long value) InitializeWeights(value);
     }
 
     /// <inheritdoc />

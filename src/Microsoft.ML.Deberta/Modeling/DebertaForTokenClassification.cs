@@ -13,19 +13,25 @@ public sealed class DebertaForTokenClassification : DebertaPreTrainedModel
 {
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
     private readonly DebertaModel deberta;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
     private readonly Linear classifier;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the model with weights initialised from <paramref name="seed"/>.</summary>
     public DebertaForTokenClassification(DebertaConfig config, long seed = 0)
+        : this(config, (long?)seed)
+    {
+    }
+
+    // A null seed leaves the weights as TorchSharp's modules create them: for a checkpoint load, whose weights follow.
+    internal DebertaForTokenClassification(DebertaConfig config, long? seed)
         : base(nameof(DebertaForTokenClassification), config)
     {
         deberta = new DebertaModel(Config, initialize: false);
-        dropout = nn.Dropout(Config.HiddenDropoutProb);
+        dropout = new StableDropout(Config.HiddenDropoutProb);
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
         RegisterComponents();
-        InitializeWeights(seed);
+        if (seed is long value) InitializeWeights(value);
     }
 
     /// <inheritdoc />

@@ -56,6 +56,23 @@ public abstract class DebertaPreTrainedModel : nn.Module
     internal void InitializeWeights(long seed, Func<string, bool> select) => WeightInitializer.Initialize(this, seed, select);
 
     /// <summary>
+    /// The generator every dropout of the model draws its masks from in training mode; null (the default) for
+    /// TorchSharp's process-wide generator, as <c>nn.Dropout</c>. A training run sets its own seeded one for its duration.
+    /// </summary>
+    internal Generator? DropoutGenerator
+    {
+        get => dropoutGenerator;
+        set
+        {
+            dropoutGenerator = value;
+            foreach (var dropout in modules().OfType<StableDropout>())
+                dropout.Generator = value;
+        }
+    }
+
+    private Generator? dropoutGenerator;
+
+    /// <summary>
     /// Runs a forward pass for inference: eval mode (no dropout), no autograd, intermediate tensors disposed.
     /// The returned tensors belong to no dispose scope; the caller disposes the output.
     /// </summary>

@@ -12,7 +12,7 @@ internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
     private readonly Linear dense;
     private readonly nn.Module<Tensor, Tensor> LayerNorm;
-    private readonly Dropout dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     public DebertaSelfOutput(DebertaConfig config, int inputSize)
@@ -20,7 +20,7 @@ internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         dense = nn.Linear(inputSize, config.HiddenSize);
         LayerNorm = DebertaLayerNorm.For(config, config.HiddenSize);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new StableDropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 

@@ -7,6 +7,13 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// Disentangled self-attention: content-to-content scores plus the relative-position terms (c2p, p2c).
 /// v1 and v2 differ in projections and scaling order, so each has its own class; both take the same inputs.
 /// </summary>
+/// <remarks>
+/// Score-sized (B, H, L, L) tensors dominate the memory of a layer at long lengths (at 32 × 512 × 12 heads each is
+/// 384 MiB), so the relative terms are summed in place into the content scores and every intermediate is released as
+/// soon as it has been used, in the order transformers adds them (the float results are the same bit for bit). In
+/// training this is as safe: gathers, additions, divisions by a constant and masking do not keep their outputs for
+/// the backward pass.
+/// </remarks>
 internal abstract class DisentangledSelfAttention : nn.Module
 {
     protected DisentangledSelfAttention(string name)
@@ -36,10 +43,30 @@ internal abstract class DisentangledSelfAttention : nn.Module
     /// bmm over B·H; one grouped product over the H heads gives the same dot products without the copies.
     /// </summary>
     /// <returns>(B, H, L, L).</returns>
+    /// <remarks>The (B, H, L, R) products are released as soon as the gather has read them (R is up to 2·L).</remarks>
     protected static Tensor GatherRelative(Tensor states, Tensor rows, Tensor index)
     {
         long batch = states.shape[0], heads = rows.shape[0], length = index.shape[0];
-        var products = PointwiseConvolution.GroupedLinear(states, rows).permute(0, 2, 1, 3);
-        return torch.gather(products, -1, index.expand(batch, heads, length, length));
+        using var products = PointwiseConvolution.GroupedLinear(states, rows);
+        using var perHead = products.permute(0, 2, 1, 3);
+        using var expanded = index.expand(batch, heads, length, length);
+        return torch.gather(perHead, -1, expanded);
+    }
+
+    /// <summary>
+    /// Masks and softmaxes the (B, H, L, L) scores, then releases them: the masking happens in place, so the scores and
+    /// the probabilities are the only score-sized tensors alive. Autograd allows it: neither the additions before nor
+    /// the masking keep their output for the backward pass, and the softmax keeps only its own output.
+    /// </summary>
+    /// <param name="scores">The scores; disposed here, with every other handle given in <paramref name="alsoRelease"/>.</param>
+    /// <param name="blocked">(B, 1, L, L) bool, true where query i may not attend to key j.</param>
+    /// <param name="alsoRelease">Other handles of the scores' storage (the tensor they are a view of).</param>
+    protected static Tensor MaskedSoftmax(Tensor scores, Tensor blocked, params Tensor[] alsoRelease)
+    {
+        scores.masked_fill_(blocked, MaskedScore);
+        var probs = nn.functional.softmax(scores, -1);
+        scores.Dispose();
+        foreach (var handle in alsoRelease) handle.Dispose();
+        return probs;
     }
 }

@@ -21,8 +21,8 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
     private readonly Linear? pos_q_proj;
     private readonly Linear? head_logits_proj;
     private readonly Linear? head_weights_proj;
-    private readonly Dropout pos_dropout;
-    private readonly Dropout dropout;
+    private readonly StableDropout pos_dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     private readonly int heads;
@@ -56,8 +56,8 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
             if (c2p) pos_proj = nn.Linear(config.HiddenSize, allHeadSize, hasBias: false);
             if (p2c) pos_q_proj = nn.Linear(config.HiddenSize, allHeadSize);
         }
-        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
-        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        pos_dropout = new StableDropout(config.HiddenDropoutProb);
+        dropout = new StableDropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }
 
@@ -80,16 +80,20 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
 
         if (relativeAttention && relative is not null)
         {
-            var rel = DisentangledBias(query, key, relative);
+            using var rel = DisentangledBias(query, key, relative);
             if (rel is not null)
-                scores = scores + rel;
+                scores.add_(rel);
         }
 
         if (head_logits_proj is not null)
-            scores = head_logits_proj.forward(scores.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+        {
+            using var headsLast = scores.permute(0, 2, 3, 1);
+            using var mixed = head_logits_proj.forward(headsLast);
+            scores.Dispose();
+            scores = mixed.permute(0, 3, 1, 2);
+        }
 
-        scores = scores.masked_fill(blocked, MaskedScore);
-        var probs = nn.functional.softmax(scores, -1);
+        var probs = MaskedSoftmax(scores, blocked);
         probs = dropout.forward(probs);
         if (head_weights_proj is not null)
             probs = head_weights_proj.forward(probs.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
@@ -109,6 +113,7 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         // (1, R, D) → (H, R, d): each head's projected rows, computed once for all sequences of the batch.
         var table = pos_dropout.forward(relative.Table).unsqueeze(0);
 
+        // The p2c term is added in place into the c2p term: c2p + p2c, as transformers sums them.
         Tensor? score = null;
         if (c2p)
         {
@@ -119,8 +124,11 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         {
             var posQuery = TransposeForScores(PointwiseConvolution.Linear(pos_q_proj!, table)).squeeze(0);
             posQuery = posQuery / ScaledSizeSqrt(posQuery.shape[^1], scaleFactor, posQuery.device);
-            var p2cAtt = GatherRelative(MergeHeads(key), posQuery.to_type(key.dtype), relative.P2CIndex).transpose(-1, -2);
-            score = score is null ? p2cAtt : score + p2cAtt;
+            using var gathered = GatherRelative(MergeHeads(key), posQuery.to_type(key.dtype), relative.P2CIndex);
+            using var p2cAtt = gathered.transpose(-1, -2);
+            if (score is null)
+                return p2cAtt.contiguous();
+            score.add_(p2cAtt);
         }
         return score;
     }

@@ -21,8 +21,8 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
     private readonly Linear value_proj;
     private readonly Linear? pos_key_proj;
     private readonly Linear? pos_query_proj;
-    private readonly Dropout pos_dropout;
-    private readonly Dropout dropout;
+    private readonly StableDropout pos_dropout;
+    private readonly StableDropout dropout;
 #pragma warning restore IDE1006
 
     private readonly int heads;
@@ -51,8 +51,8 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
             if (c2p) pos_key_proj = nn.Linear(config.HiddenSize, allHeadSize);
             if (p2c) pos_query_proj = nn.Linear(config.HiddenSize, allHeadSize);
         }
-        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
-        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        pos_dropout = new StableDropout(config.HiddenDropoutProb);
+        dropout = new StableDropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }
 
@@ -79,14 +79,12 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         {
             if (relative is null)
                 throw new InvalidOperationException("Relative attention needs the relative-embedding rows.");
-            var rel = DisentangledBias(queryStates, keyStates, relative);
+            using var rel = DisentangledBias(queryStates, keyStates, relative);
             if (rel is not null)
-                scores = scores + rel;
+                scores.add_(rel);
         }
-        scores = scores.view(-1, heads, scores.shape[^2], scores.shape[^1]);
-
-        scores = scores.masked_fill(blocked, MaskedScore);
-        var probs = nn.functional.softmax(scores, -1);
+        var byHead = scores.view(-1, heads, scores.shape[^2], scores.shape[^1]);
+        var probs = MaskedSoftmax(byHead, blocked, scores);
         probs = dropout.forward(probs);
         var context = torch.bmm(probs.view(-1, probs.shape[^2], probs.shape[^1]), value);
         context = context.view(-1, heads, context.shape[^2], context.shape[^1]).permute(0, 2, 1, 3).contiguous();
@@ -108,21 +106,29 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         var posKey = !c2p ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? key_proj : pos_key_proj!, table));
         var posQuery = !p2c ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? query_proj : pos_query_proj!, table));
 
+        // Each term is divided in place and added into the first: c2p / s + p2c / s, as transformers sums them.
         Tensor? score = null;
         if (c2p)
         {
             var scale = ScaledSizeSqrt(posKey!.shape[^1], scaleFactor, queryStates.device);
-            var c2pAtt = GatherRelative(queryStates, posKey, relative.C2PIndex);
-            score = c2pAtt / scale.to_type(c2pAtt.dtype);
+            score = GatherRelative(queryStates, posKey, relative.C2PIndex);
+            score.div_(scale.to_type(score.dtype));
         }
         if (p2c)
         {
             var scale = ScaledSizeSqrt(posQuery!.shape[^1], scaleFactor, queryStates.device);
-            var p2cAtt = GatherRelative(keyStates, posQuery, relative.P2CIndex).transpose(-1, -2);
-            var term = p2cAtt / scale.to_type(p2cAtt.dtype);
-            score = score is null ? term : score + term;
+            using var gathered = GatherRelative(keyStates, posQuery, relative.P2CIndex);
+            gathered.div_(scale.to_type(gathered.dtype));
+            using var p2cAtt = gathered.transpose(-1, -2);
+            if (score is null)
+                score = p2cAtt.contiguous();
+            else
+                score.add_(p2cAtt);
         }
-        // (B, H, L, L) → (B·H, L, L), the layout of the content scores.
-        return score?.reshape(batch * heads, length, length);
+        if (score is null)
+            return null;
+        // (B, H, L, L) → (B·H, L, L), the layout of the content scores (a view: score is contiguous).
+        using (score)
+            return score.view(batch * heads, length, length);
     }
 }

@@ -11,7 +11,8 @@ namespace Microsoft.ML.Deberta.Training;
 /// <para>Layout: <c>[CLS] A [SEP]</c> (token types 0) or <c>[CLS] A [SEP] B [SEP]</c> (types 0 for <c>[CLS] A [SEP]</c>,
 /// 1 for <c>B [SEP]</c>). The budget for text tokens is the maximum length minus the special tokens (2 or 3).</para>
 /// <para><see cref="LongTextStrategy.Truncate"/>: transformers' <c>truncation=True</c> (<c>longest_first</c>): a single
-/// text keeps its first tokens; a pair takes tokens from the longer text until both fit.</para>
+/// text keeps its first tokens; a pair takes tokens from the longer text until both fit. A long single text is only
+/// tokenized as far as needed (<see cref="TruncationPrefix"/>), with the same ids.</para>
 /// <para><see cref="LongTextStrategy.HeadAndTail"/>: a single text keeps its first ⌊budget / 4⌋ tokens and its last
 /// budget − ⌊budget / 4⌋ (the head+tail truncation of Sun et al., "How to fine-tune BERT for text classification");
 /// a pair is truncated as with <see cref="LongTextStrategy.Truncate"/>.</para>
@@ -72,16 +73,39 @@ public static class ExampleEncoder
         var cutter = new Cutter(tokenizer.ClsTokenId, tokenizer.SepTokenId, maxLength, strategy, stride);
         var options = new DebertaEncodeOptions { Truncation = DebertaTruncation.None };
         var examples = new List<EncodedExample>(texts.Count);
+        int budget = maxLength - 2;
         for (int start = 0; start < texts.Count; start += RowsPerTokenizerCall)
         {
             int count = Math.Min(RowsPerTokenizerCall, texts.Count - start);
             var chunk = Slice(texts, start, count);
             var chunkPairs = pairs is null ? null : Slice(pairs, start, count);
+            var shortened = strategy == LongTextStrategy.Truncate ? ShortenSingleTexts(chunk, chunkPairs, budget) : null;
             var encodings = tokenizer.EncodeBatch(chunk, chunkPairs, options);
             foreach (var encoding in encodings)
-                cutter.Cut(encoding, start + encoding.SampleIndex, examples);
+            {
+                int index = encoding.SampleIndex;
+                // A prefix that gave fewer tokens than the budget might have lost some: encode the whole text after all.
+                var whole = shortened is not null && shortened[index] && encoding.Length - 2 < budget
+                    ? tokenizer.Encode(texts[start + index], null, options) : encoding;
+                cutter.Cut(whole, start + index, examples);
+            }
         }
         return examples;
+    }
+
+    /// <summary>Replaces long single texts of <paramref name="chunk"/> by the prefix truncation needs; marks which.</summary>
+    private static bool[] ShortenSingleTexts(string[] chunk, string?[]? pairs, int budget)
+    {
+        var shortened = new bool[chunk.Length];
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            if (pairs?[i] is null && TruncationPrefix.TryCut(chunk[i], budget, out var prefix))
+            {
+                chunk[i] = prefix;
+                shortened[i] = true;
+            }
+        }
+        return shortened;
     }
 
     private static T[] Slice<T>(IReadOnlyList<T> list, int start, int count)

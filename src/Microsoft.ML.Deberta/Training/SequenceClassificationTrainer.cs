@@ -20,8 +20,9 @@ namespace Microsoft.ML.Deberta.Training;
 /// computed on window-averaged logits after every epoch; the best epoch's weights are kept (CPU copies) and restored
 /// at the end, and with a patience the run stops after that many epochs without an improvement larger than the
 /// minimum delta.</para>
-/// <para>Training seeds TorchSharp's global generator (dropout) with the seed, so a run is repeatable, provided no
-/// other thread draws from that generator meanwhile. The model keeps its training/eval mode.</para>
+/// <para>Dropout masks come from a generator of the run's own, seeded with the seed, so a run is repeatable whatever
+/// else runs meanwhile (another training on another thread included); TorchSharp's global generator is neither
+/// reseeded nor drawn from. The model keeps its training/eval mode.</para>
 /// </remarks>
 public sealed class SequenceClassificationTrainer
 {
@@ -133,8 +134,9 @@ public sealed class SequenceClassificationTrainer
             int bestEpoch = 0, epochsWithoutImprovement = 0;
             bool stoppedEarly = false, stoppedOnRequest = false, movedPastLastEpoch = false;
             bool wasTraining = model.training;
-            // Dropout draws from the global generator; the returned wrapper is only a handle to it.
-            using (torch.random.manual_seed(options.Seed)) { }
+            using var dropoutGenerator = new Generator(unchecked((ulong)options.Seed));
+            var previousGenerator = model.DropoutGenerator;
+            model.DropoutGenerator = dropoutGenerator;
             _clock.Start();
             try
             {
@@ -234,6 +236,7 @@ public sealed class SequenceClassificationTrainer
             finally
             {
                 best?.Dispose();
+                model.DropoutGenerator = previousGenerator;
                 model.zero_grad(set_to_none: true); // gradients are as large as the model; nothing reads them after training
                 if (wasTraining) model.train();
                 else model.eval();

@@ -23,7 +23,7 @@ public sealed class SequenceClassificationTrainingOptions
 
     /// <summary>
     /// Seed of the run: the first epoch shuffles with <c>new Random(Seed)</c>, the next with <c>Seed + 1</c> and so on,
-    /// and TorchSharp's global generator (dropout) is seeded with it when training starts.
+    /// and the run's own dropout generator is seeded with it (TorchSharp's global generator is left alone).
     /// </summary>
     public int Seed { get; set; }
 

@@ -261,11 +261,66 @@ public sealed class PyTorchBinFileTests
     {
         var values = new byte[4096 * 4];
         for (int i = 0; i < 4096; i++) BinaryPrimitives.WriteSingleLittleEndian(values.AsSpan(4 * i), i % 7);
-        var archive = new TorchSaveArchive { StorageCompression = CompressionLevel.Optimal }
+        var archive = new TorchSaveArchive()
             .Add("first", "FloatStorage", values, 4, [4096])
             .Add("second", "FloatStorage", values, 4, [4096]);
         var bytes = archive.ToBytes();
-        TorchSaveArchive.CorruptDeflatedEntry(bytes, "archive/data/1");
+        TorchSaveArchive.CorruptLocalHeader(bytes, "archive/data/1");
         AssertRejected(bytes, "storage 'archive/data/1' cannot be read");
+    }
+
+    [TestMethod]
+    public void CompressedStoragesAreRejected()
+    {
+        // torch.save writes every entry stored; a deflated storage's real size is only what its header claims.
+        var archive = new TorchSaveArchive { StorageCompression = CompressionLevel.Optimal }.Add("w", "FloatStorage", new byte[4096], 4, [1024]);
+        AssertRejected(archive.ToBytes(), "is compressed");
+    }
+
+    [TestMethod]
+    public void StorageSizesBeyondTheFileAreRejected()
+    {
+        // The zip directory and the pickle agree on a 2 GB storage, but the file is a few hundred bytes long.
+        const long claimed = 0x7FFF_0000;
+        var archive = OneTensor(4);
+        archive.Storages[0] = archive.Storages[0] with { ElementCount = claimed / 4 };
+        archive.Views[0] = new("w", "0", 0, [claimed / 4], [1]);
+        var bytes = archive.ToBytes();
+        TorchSaveArchive.SetCentralDirectorySizes(bytes, "archive/data/0", (uint)claimed);
+        AssertRejected(bytes, "more than the whole file");
+    }
+
+    [TestMethod]
+    public void ViewsRepeatingAnElementBeyondTheFileAreRejected()
+    {
+        var archive = OneTensor(1);
+        archive.Views[0] = new("w", "0", 0, [1L << 40], [0]);
+        AssertRejected(archive.ToBytes(), "can describe");
+        archive.Views[0] = new("w", "0", 0, [1L << 20, 1L << 20], [0, 0]);
+        AssertRejected(archive.ToBytes(), "can describe");
+
+        // Each view alone fits in the file; together they would take far more than it holds.
+        archive.Views.Clear();
+        for (int i = 0; i < 100; i++)
+            archive.Views.Add(new($"w{i}", "0", 0, [200], [0]));
+        AssertRejected(archive.ToBytes(), "can describe");
+    }
+
+    [TestMethod]
+    public void StrideZeroViewsWithinTheFileLoad()
+    {
+        // Older checkpoints save position_ids as arange(n).expand(1, -1): stride 0 on the leading dimension.
+        var floats = new byte[4 * 4];
+        for (int i = 0; i < 4; i++) BinaryPrimitives.WriteSingleLittleEndian(floats.AsSpan(4 * i), i);
+        var archive = new TorchSaveArchive();
+        archive.Storages.Add(new("0", "FloatStorage", 4, floats));
+        archive.Views.Add(new("position_ids", "0", 0, [1, 4], [0, 1]));
+        archive.Views.Add(new("repeated", "0", 2, [6], [0]));
+        using var dir = new TemporaryDirectory();
+        using var scope = torch.NewDisposeScope();
+        var tensors = PyTorchBinFile.Read(dir.Write("expanded.bin", archive.ToBytes()));
+        CollectionAssert.AreEqual(new[] { 0f, 1f, 2f, 3f }, tensors["position_ids"].data<float>().ToArray());
+        CollectionAssert.AreEqual(new long[] { 1, 4 }, tensors["position_ids"].shape);
+        CollectionAssert.AreEqual(Enumerable.Repeat(2f, 6).ToArray(), tensors["repeated"].data<float>().ToArray());
     }
 }

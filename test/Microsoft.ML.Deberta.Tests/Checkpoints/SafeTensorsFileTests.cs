@@ -260,6 +260,36 @@ public sealed class SafeTensorsFileTests
     }
 
     [TestMethod]
+    [DataRow("""{"big":{"dtype":"F32","shape":[274877906944],"data_offsets":[0,1099511627776]}}""", "'big'", DisplayName = "one 1 TiB tensor")]
+    [DataRow("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"big":{"dtype":"F16","shape":[1024,1024,1024,64],"data_offsets":[8,137438953480]}}""", "'big'", DisplayName = "a real tensor, then a 128 GiB one")]
+    public void NonSeekableStreamsWithLyingHeadersAreRejectedWithoutAllocatingTheClaim(string header, string expected)
+    {
+        // Without a length to check the offsets against, the reader may only allocate what the stream delivers.
+        var bytes = File(header, new byte[16]);
+        using var scope = torch.NewDisposeScope();
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => SafeTensorsFile.Read(new CountingStream(bytes, seekable: false), "stream"));
+        StringAssert.Contains(e.Message, expected);
+        StringAssert.Contains(e.Message, "truncated");
+        Assert.AreEqual(0, scope.DisposablesCount, "no tensor is left behind");
+    }
+
+    [TestMethod]
+    public void NonSeekableStreamsAreReadInBoundedChunks()
+    {
+        using var scope = torch.NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["a"] = torch.arange(1001, ScalarType.Float32),
+            ["b"] = torch.arange(7, ScalarType.Int64),
+            ["s"] = torch.tensor(3.5f),
+        };
+        using var buffer = new MemoryStream();
+        SafeTensorsFile.Write(buffer, tensors);
+        var read = SafeTensorsFile.Read(new CountingStream(buffer.ToArray(), seekable: false), "stream", boundedChunkBytes: 64);
+        foreach (var (name, t) in tensors) TensorAssert.BitEqual(t, read[name], name);
+    }
+
+    [TestMethod]
     [DataRow(1000UL, DisplayName = "header length past the end of the file")]
     [DataRow(200_000_000UL, DisplayName = "header length over the reference limit")]
     [DataRow(1UL << 40, DisplayName = "header length 2^40")]

@@ -115,18 +115,23 @@ internal sealed class TorchSaveArchive
         return p.Stop().ToArray();
     }
 
-    /// <summary>
-    /// Makes a deflated entry's compressed data start with a reserved block type (BFINAL=1, BTYPE=11), so the zip's
-    /// directory stays intact but the entry cannot be decompressed.
-    /// </summary>
-    public static void CorruptDeflatedEntry(byte[] zip, string entryName)
+    /// <summary>Breaks the signature of an entry's local header, so the directory lists it but it cannot be opened.</summary>
+    public static void CorruptLocalHeader(byte[] zip, string entryName)
     {
         int name = zip.AsSpan().IndexOf(Encoding.ASCII.GetBytes(entryName));  // the local header's copy comes first
         Assert.IsTrue(name >= 30, $"entry {entryName} not found");
-        int localHeader = name - 30;
-        int data = name + BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(localHeader + 26))
-                        + BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(localHeader + 28));
-        zip[data] = 0xFF;
+        zip[name - 30] = (byte)'X';
+    }
+
+    /// <summary>Makes the central directory claim <paramref name="size"/> bytes (compressed and not) for an entry.</summary>
+    public static void SetCentralDirectorySizes(byte[] zip, string entryName, uint size)
+    {
+        var nameBytes = Encoding.ASCII.GetBytes(entryName);
+        int local = zip.AsSpan().IndexOf(nameBytes);
+        int central = local + 1 + zip.AsSpan(local + 1).IndexOf(nameBytes);
+        Assert.IsTrue(central > local && central >= 46, $"central directory entry of {entryName} not found");
+        BinaryPrimitives.WriteUInt32LittleEndian(zip.AsSpan(central - 46 + 20), size);
+        BinaryPrimitives.WriteUInt32LittleEndian(zip.AsSpan(central - 46 + 24), size);
     }
 
     public byte[] ToBytes()

@@ -176,10 +176,12 @@ public sealed class EvaluationTests
         using var model = (IDisposable)pipeline.Fit(data);
         var scored = ((ITransformer)model).Transform(data);
         Assert.AreEqual(NumberDataViewType.Int32, scored.Schema["PredictedTopic"].Type);
-        var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
-        scored.Schema["Score"].Annotations.GetValue("SlotNames", ref slotNames);
-        var topics = scored.GetColumn<int>("Topic").Distinct().Select(t => t.ToString()).ToArray();
-        CollectionAssert.AreEqual(topics, slotNames.DenseValues().Select(s => s.ToString()).ToArray());
+        // As ML.NET's own trainers: the class values in TrainingLabelValues, and no SlotNames for values that are not text.
+        var labelValues = default(VBuffer<int>);
+        scored.Schema["Score"].Annotations.GetValue("TrainingLabelValues", ref labelValues);
+        var topics = scored.GetColumn<int>("Topic").Distinct().ToArray();
+        CollectionAssert.AreEqual(topics, labelValues.DenseValues().ToArray());
+        Assert.IsNull(scored.Schema["Score"].Annotations.Schema.GetColumnOrNull("SlotNames"));
         Assert.IsGreaterThan(0.9, mlContext.MulticlassClassification.Evaluate(scored, "TopicKey").MicroAccuracy);
     }
 

@@ -153,16 +153,6 @@ public sealed class PersistenceTests
     }
 
     [TestMethod]
-    public void PlainModelSaveRefusesAndNamesTheRightCall()
-    {
-        var mlContext = new MLContext(seed: 1);
-        var (model, data, _) = FitClassifier(mlContext);
-        var path = PathOf("plain-save.zip");
-        var e = Assert.Throws<Exception>(() => mlContext.Model.Save(model, data.Schema, path));
-        StringAssert.Contains(Flatten(e), "DebertaModelIO.Save(mlContext, model, inputSchema, path)");
-    }
-
-    [TestMethod]
     public void PlainModelLoadGivesAChainWhoseUseNamesTheRightCall()
     {
         var mlContext = new MLContext(seed: 1);

@@ -1,0 +1,39 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>
+/// Dropout as transformers' DeBERTa <c>StableDropout</c>/<c>XDropout</c> computes it — zero each element with
+/// probability p, scale the rest by 1/(1 − p) — with the mask drawn from the generator the model was given
+/// (<see cref="DebertaPreTrainedModel.DropoutGenerator"/>) instead of TorchSharp's process-wide one.
+/// </summary>
+/// <remarks>
+/// A training run gives the model its own seeded generator, so two runs on two threads, or other TorchSharp code
+/// drawing random numbers meanwhile, cannot change each other's masks, and the user's global generator is left alone.
+/// Without a generator (a model trained by the caller's own loop) it behaves as <c>nn.Dropout</c>.
+/// </remarks>
+internal sealed class StableDropout : nn.Module<Tensor, Tensor>
+{
+    private readonly double probability;
+
+    public StableDropout(double probability)
+        : base(nameof(StableDropout))
+    {
+        this.probability = probability;
+    }
+
+    /// <summary>Where masks are drawn from; null for TorchSharp's global generator.</summary>
+    internal Generator? Generator { get; set; }
+
+    public override Tensor forward(Tensor input)
+    {
+        if (!training || probability == 0)
+            return input.alias();
+        if (Generator is null || probability >= 1)
+            return nn.functional.dropout(input, probability, training: true);
+        // The kept elements' scale is folded into the mask: one tensor the size of the input besides the output.
+        using var scaledMask = torch.empty_like(input).bernoulli_(1 - probability, Generator).mul_(1.0 / (1 - probability));
+        return input * scaledMask;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.ML.Deberta.Configuration;
+using Microsoft.ML.Deberta.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Tests.Modeling;
+
+/// <summary>
+/// Disentangled attention keeps only a few (B, H, L, L) tensors alive at once: the scores, the relative term being
+/// added, and the probabilities, not every intermediate (products, gathers, scaled terms, sums, masked scores) until
+/// the layer ends. Measured as the peak resident memory of a forward pass in units of one (B, H, L, L) float tensor.
+/// </summary>
+[TestClass]
+public sealed class AttentionMemoryTests
+{
+    private const int Batch = 4, Length = 512, Heads = 12;
+
+    // Narrow heads keep the projections negligible: what remains is the (B, H, L, L) work of the attention, 48 MiB a tensor,
+    // above glibc's largest mmap threshold, so every such tensor is returned to the system when freed.
+    private static DebertaConfig Config(bool v2) => v2
+        ? new(DebertaVersion.V2)
+        {
+            VocabSize = 10, HiddenSize = 8 * Heads, NumHiddenLayers = 1, NumAttentionHeads = Heads, IntermediateSize = 16,
+            MaxPositionEmbeddings = 512, RelativeAttention = true, PosAttType = ["p2c", "c2p"], PositionBuckets = 256,
+            PositionBiasedInput = false, NormRelEbd = "layer_norm",
+        }
+        : new()
+        {
+            VocabSize = 10, HiddenSize = 8 * Heads, NumHiddenLayers = 1, NumAttentionHeads = Heads, IntermediateSize = 16,
+            MaxPositionEmbeddings = 512, RelativeAttention = true, PosAttType = ["c2p", "p2c"], PositionBiasedInput = false,
+        };
+
+    // What the peak needs: the scores, the c2p term, and the p2c products and gather while they are added (the
+    // products are (B, H, L, R): R = 512 = L rows for v3's 256 buckets, 1023 ≈ 2L for v1 at L = 512); then less than one
+    // tensor of slack for everything else.
+    [TestMethod]
+    [DataRow(true, 4, DisplayName = "v2/v3 attention")]
+    [DataRow(false, 5, DisplayName = "v1 attention")]
+    public void AForwardPassPeaksAtAFewScoreSizedTensors(bool v2, int needed)
+    {
+        PeakResidentMemory.RequireLinux();
+        using var model = new DebertaModel(Config(v2), seed: 1);
+        using var ids = torch.ones(Batch, Length, ScalarType.Int64);
+        model.Predict(ids).Dispose();  // the same shapes once, so lazily created native state is in the baseline
+
+        long baseline = PeakResidentMemory.Reset();
+        model.Predict(ids).Dispose();
+        double scoreBytes = (double)Batch * Heads * Length * Length * sizeof(float);
+        double peak = (PeakResidentMemory.Peak() - baseline) / scoreBytes;
+        Console.WriteLine($"{(v2 ? "v2" : "v1")}: the forward pass peaked at {peak:F2} x one {Batch}x{Heads}x{Length}x{Length} float tensor");
+        Assert.IsTrue(peak < needed + 1, $"the attention held {peak:F2} (B, H, L, L) tensors at its peak; {needed} suffice");
+    }
+}
