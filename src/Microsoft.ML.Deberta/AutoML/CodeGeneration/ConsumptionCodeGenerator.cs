@@ -30,15 +30,17 @@ public static class ConsumptionCodeGenerator
             : "        [ColumnName(@\"Score\")]\n        public float Score { get; set; }\n";
         var allLabels = !classification ? "" : """
 
-                /// <summary>Every label with its probability, most likely first (names from the model's Score slot names).</summary>
+                /// <summary>Every label with its probability, most likely first (names from the model's Score slot names, or class indices).</summary>
                 public static IOrderedEnumerable<KeyValuePair<string, float>> PredictAllLabels(ModelInput input)
                 {
                     var engine = PredictEngine.Value;
                     var result = engine.Predict(input);
+                    var score = engine.OutputSchema[@"Score"];
                     VBuffer<ReadOnlyMemory<char>> names = default;
-                    engine.OutputSchema[@"Score"].GetSlotNames(ref names);
-                    return names.DenseValues().Select(n => n.ToString()).Zip(result.Score, (n, p) => new KeyValuePair<string, float>(n, p))
-                        .OrderByDescending(p => p.Value);
+                    if (score.HasSlotNames())
+                        score.GetSlotNames(ref names);
+                    var labels = score.HasSlotNames() ? names.DenseValues().Select(n => n.ToString()) : Enumerable.Range(0, result.Score.Length).Select(i => i.ToString());
+                    return labels.Zip(result.Score, (n, p) => new KeyValuePair<string, float>(n, p)).OrderByDescending(p => p.Value);
                 }
         """;
         File.WriteAllText(Path.Combine(folder, $"{o.ModelName}.consumption.cs"), $$"""
