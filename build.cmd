@@ -2,6 +2,7 @@
 rem One entry point for people and CI on Windows; same verbs as build.sh.
 rem   build.cmd                        restore and build the solution (Release)
 rem   build.cmd test [--filter EXPR]   build, then run the tests; ends with "N passed, M failed"
+rem   build.cmd sample [FLAGS]         build, then run samples\AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 rem   build.cmd pack                   write artifacts\packages\Microsoft.ML.Deberta.<version>.nupkg
 setlocal EnableDelayedExpansion
 set "REPO=%~dp0"
@@ -12,8 +13,9 @@ if "%VERB%"=="" set "VERB=build"
 
 if /I "%VERB%"=="build" goto :build
 if /I "%VERB%"=="test" goto :test
+if /I "%VERB%"=="sample" goto :sample
 if /I "%VERB%"=="pack" goto :pack
-echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| pack) 1>&2
+echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| pack) 1>&2
 exit /b 1
 
 :build
@@ -35,6 +37,23 @@ rem Count from the TRX file: a test host that ran nothing can still exit 0.
 powershell -NoProfile -Command "$x=[xml](Get-Content '%RESULTS%\results.trx'); $c=$x.TestRun.ResultSummary.Counters; $f=[int]$c.failed+[int]$c.error; Write-Output ('{0} passed, {1} failed' -f $c.passed,$f); if ($f -gt 0 -or [int]$c.passed -eq 0) { exit 1 }"
 if errorlevel 1 exit /b 1
 exit /b %STATUS%
+
+:sample
+dotnet build "%REPO%\Deberta.ML.sln" -c %CONFIGURATION% -nologo -v minimal || exit /b 1
+rem Every argument after the verb goes to the sample; without --output it writes to .\AutoML-output.
+set "SAMPLE_ARGS="
+set "HAS_OUTPUT="
+shift
+:sample_args
+if "%~1"=="" goto :sample_run
+if /I "%~1"=="--output" set "HAS_OUTPUT=1"
+set SAMPLE_ARGS=!SAMPLE_ARGS! "%~1"
+shift
+goto :sample_args
+:sample_run
+if not defined HAS_OUTPUT set SAMPLE_ARGS=!SAMPLE_ARGS! --output "%CD%\AutoML-output"
+dotnet "%REPO%\samples\AutoML\bin\%CONFIGURATION%\net10.0\Microsoft.ML.Deberta.Samples.AutoML.dll" !SAMPLE_ARGS!
+exit /b %ERRORLEVEL%
 
 :pack
 dotnet pack "%REPO%\src\Microsoft.ML.Deberta\Microsoft.ML.Deberta.csproj" -c %CONFIGURATION% -nologo -v minimal

@@ -2,10 +2,11 @@
 # One entry point for people and CI.
 #   ./build.sh                        restore and build the solution (Release)
 #   ./build.sh test [--filter EXPR]   build, then run the tests; ends with "N passed, M failed"
+#   ./build.sh sample [FLAGS]         build, then run samples/AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 #   ./build.sh pack                   write artifacts/packages/Microsoft.ML.Deberta.<version>.nupkg
 #
 # TorchSharp 0.107's native library needs libstdc++ with GLIBCXX_3.4.32 (GCC >= 13). Debian 12 has GCC 12's,
-# so there the test step builds on the host and runs the tests inside a cached Debian 13 root (debootstrap),
+# so there the test and sample steps build on the host and run inside a cached Debian 13 root (debootstrap),
 # with the dotnet install, the repository and the NuGet cache bind-mounted at the same paths.
 set -euo pipefail
 
@@ -54,34 +55,12 @@ debian13_root() {
   echo "$root"
 }
 
-# Runs `dotnet test --no-build` with the given arguments, inside the Debian 13 root where needed.
-run_dotnet_test() {
-  if host_libstdcxx_is_new_enough; then
-    dotnet test "$@"
-    return
-  fi
-  local root dotnet_dir nuget_dir
-  root="$(debian13_root)"
-  dotnet_dir="$(dirname "$(readlink -f "$(command -v dotnet)")")"
-  nuget_dir="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-  [ -d "$nuget_dir" ] || die "NuGet packages folder $nuget_dir not found (restore first)"
-  # Folders the tests are pointed at through the environment must be visible inside the root too.
-  local extra_dirs=()
-  if [ -n "${DEBERTA_GOLDEN_ROOT:-}" ]; then
-    [ -d "$DEBERTA_GOLDEN_ROOT" ] || die "DEBERTA_GOLDEN_ROOT '$DEBERTA_GOLDEN_ROOT' is not a folder"
-    DEBERTA_GOLDEN_ROOT="$(readlink -f "$DEBERTA_GOLDEN_ROOT")"; export DEBERTA_GOLDEN_ROOT
-    extra_dirs+=("$DEBERTA_GOLDEN_ROOT")
-  fi
-  if [ -n "${DEBERTA_EXTRA_SENTIMENT_TSV:-}" ]; then
-    [ -f "$DEBERTA_EXTRA_SENTIMENT_TSV" ] || die "DEBERTA_EXTRA_SENTIMENT_TSV '$DEBERTA_EXTRA_SENTIMENT_TSV' is not a file"
-    DEBERTA_EXTRA_SENTIMENT_TSV="$(readlink -f "$DEBERTA_EXTRA_SENTIMENT_TSV")"; export DEBERTA_EXTRA_SENTIMENT_TSV
-    extra_dirs+=("$(dirname "$DEBERTA_EXTRA_SENTIMENT_TSV")")
-  fi
-  # Private mount namespace: the bind mounts vanish when the command ends.
-  unshare -m -- bash -s -- "$root" "$dotnet_dir" "$repo" "$nuget_dir" ${extra_dirs[@]+"${extra_dirs[@]}"} -- "$@" <<'INNER'
+# The script that runs inside the Debian 13 root: bind-mounts the given folders at the same paths, then runs the
+# command from the repository folder with a clean environment. Arguments: root dotnet_dir repo dir... -- command...
+read -r -d '' IN_ROOT_SCRIPT <<'INNER' || true
 set -euo pipefail
-root="$1"; dotnet_dir="$2"; repo="$3"; nuget_dir="$4"; shift 4
-dirs=("$dotnet_dir" "$repo" "$nuget_dir")
+root="$1"; dotnet_dir="$2"; repo="$3"; shift 3
+dirs=("$dotnet_dir" "$repo")
 while [ "$1" != "--" ]; do dirs+=("$1"); shift; done
 shift
 for dir in "${dirs[@]}"; do
@@ -92,13 +71,42 @@ mount -t proc proc "$root/proc"
 mkdir -p "$root/tmp" && chmod 1777 "$root/tmp"
 exec chroot "$root" /usr/bin/env -i \
   PATH="$dotnet_dir:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-  HOME=/root DOTNET_ROOT="$dotnet_dir" NUGET_PACKAGES="$nuget_dir" DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-  DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+  HOME=/root DOTNET_ROOT="$dotnet_dir" NUGET_PACKAGES="$NUGET_PACKAGES" DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+  DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 TERM="${TERM:-dumb}" \
+  ${COLUMNS:+COLUMNS="$COLUMNS"} \
   ${DEBERTA_GOLDEN_ROOT:+DEBERTA_GOLDEN_ROOT="$DEBERTA_GOLDEN_ROOT"} \
   ${DEBERTA_EXTRA_SENTIMENT_TSV:+DEBERTA_EXTRA_SENTIMENT_TSV="$DEBERTA_EXTRA_SENTIMENT_TSV"} \
   ${CI:+CI="$CI"} \
-  bash -c 'cd "$0" && exec "$@"' "$repo" dotnet test "$@"
+  bash -c 'cd "$0" && exec "$@"' "$repo" "$@"
 INNER
+
+# Runs a command (e.g. `dotnet test --no-build ...`), inside the Debian 13 root where TorchSharp needs it. Folders
+# the command reads or writes outside the repository go in the array ROOT_EXTRA_DIRS (mounted at the same paths).
+run_in_root() {
+  if host_libstdcxx_is_new_enough; then
+    "$@"
+    return
+  fi
+  local root dotnet_dir nuget_dir
+  root="$(debian13_root)"
+  dotnet_dir="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+  nuget_dir="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+  [ -d "$nuget_dir" ] || die "NuGet packages folder $nuget_dir not found (restore first)"
+  # Folders the tests are pointed at through the environment must be visible inside the root too.
+  local extra_dirs=("$nuget_dir" ${ROOT_EXTRA_DIRS[@]+"${ROOT_EXTRA_DIRS[@]}"})
+  if [ -n "${DEBERTA_GOLDEN_ROOT:-}" ]; then
+    [ -d "$DEBERTA_GOLDEN_ROOT" ] || die "DEBERTA_GOLDEN_ROOT '$DEBERTA_GOLDEN_ROOT' is not a folder"
+    DEBERTA_GOLDEN_ROOT="$(readlink -f "$DEBERTA_GOLDEN_ROOT")"; export DEBERTA_GOLDEN_ROOT
+    extra_dirs+=("$DEBERTA_GOLDEN_ROOT")
+  fi
+  if [ -n "${DEBERTA_EXTRA_SENTIMENT_TSV:-}" ]; then
+    [ -f "$DEBERTA_EXTRA_SENTIMENT_TSV" ] || die "DEBERTA_EXTRA_SENTIMENT_TSV '$DEBERTA_EXTRA_SENTIMENT_TSV' is not a file"
+    DEBERTA_EXTRA_SENTIMENT_TSV="$(readlink -f "$DEBERTA_EXTRA_SENTIMENT_TSV")"; export DEBERTA_EXTRA_SENTIMENT_TSV
+    extra_dirs+=("$(dirname "$DEBERTA_EXTRA_SENTIMENT_TSV")")
+  fi
+  # Private mount namespace: the bind mounts vanish when the command ends. The script is an argument, not standard
+  # input, so the command keeps the caller's terminal (the sample's live progress needs it).
+  NUGET_PACKAGES="$nuget_dir" unshare -m -- bash -c "$IN_ROOT_SCRIPT" in-root "$root" "$dotnet_dir" "$repo" "${extra_dirs[@]}" -- "$@"
 }
 
 run_tests() {
@@ -113,7 +121,7 @@ run_tests() {
   local results="$repo/artifacts/test-results"
   rm -rf "$results" && mkdir -p "$results"
   local status=0
-  run_dotnet_test "$test_project" -c "$configuration" --no-build "${filter[@]}" \
+  run_in_root dotnet test "$test_project" -c "$configuration" --no-build "${filter[@]}" \
     --logger "trx;LogFileName=results.trx" --logger "console;verbosity=detailed" \
     --results-directory "$results" || status=$?
   # Count from the TRX file, not from the exit code: a test host that could not load anything
@@ -142,6 +150,52 @@ run_tests() {
   [ "$passed" -gt 0 ] || die "no test ran"
 }
 
+# Makes a folder (or a file's folder) that a command run by run_in_root uses visible inside the root.
+mount_for_root() {
+  local dir="$1"
+  [ -d "$dir" ] || dir="$(dirname "$dir")"
+  [ -d "$dir" ] || return 0                       # missing: let the program say so
+  case "$dir/" in "$repo"/*) return 0 ;; esac     # the repository is mounted already
+  [ "$dir" != / ] || die "cannot give the sample a path at the file system's root"
+  ROOT_EXTRA_DIRS+=("$dir")
+}
+
+# Runs samples/AutoML with the given flags (none: the default Yelp sweep). Paths become absolute and their folders
+# are mounted into the Debian 13 root; the output goes to ./AutoML-output unless --output says otherwise.
+run_sample() {
+  build
+  local dll="$repo/samples/AutoML/bin/$configuration/net10.0/Microsoft.ML.Deberta.Samples.AutoML.dll"
+  local args=() has_output=0 path entry models
+  ROOT_EXTRA_DIRS=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --output|--checkpoint|--dataset|--test-dataset|--validation-dataset|--tokenizer)
+        [ $# -ge 2 ] || die "$1 needs a value"
+        if [ "$1" = --output ] || [ "$1" = --checkpoint ]; then mkdir -p "$2"; fi
+        [ "$1" != --output ] || has_output=1
+        path="$(readlink -m "$2")"
+        mount_for_root "$path"
+        args+=("$1" "$path"); shift 2 ;;
+      --model)
+        [ $# -ge 2 ] || die "$1 needs a value"
+        models=()
+        IFS=',' read -r -a entries <<<"$2"
+        for entry in "${entries[@]}"; do
+          if [ -d "$entry" ]; then entry="$(readlink -f "$entry")"; mount_for_root "$entry"; fi
+          models+=("$entry")
+        done
+        args+=("$1" "$(IFS=','; echo "${models[*]}")"); shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  if [ "$has_output" = 0 ]; then
+    mkdir -p "$PWD/AutoML-output"
+    mount_for_root "$PWD/AutoML-output"
+    args+=(--output "$PWD/AutoML-output")
+  fi
+  run_in_root dotnet "$dll" ${args[@]+"${args[@]}"}
+}
+
 pack() {
   dotnet pack "$repo/src/Microsoft.ML.Deberta/Microsoft.ML.Deberta.csproj" -c "$configuration" -nologo -v minimal
   ls "$repo"/artifacts/packages/Microsoft.ML.Deberta.*.nupkg
@@ -152,6 +206,7 @@ verb="${1:-build}"
 case "$verb" in
   build) build ;;
   test) run_tests "$@" ;;
+  sample) run_sample "$@" ;;
   pack) pack ;;
-  *) die "unknown verb '$verb' (build | test [--filter EXPR] | pack)" ;;
+  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | pack)" ;;
 esac

@@ -66,11 +66,12 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
                 Seed = context.Seed,
                 EarlyStoppingPatience = _options.EarlyStoppingPatience,
                 EarlyStoppingMinDelta = _options.EarlyStoppingMinDelta,
+                StopToken = _options.StopTrainingToken,
             });
             var result = trainer.Train(model, train, Targets(trainingSet), validation, validationSet is null ? null : Targets(validationSet),
                 _options.Progress, line => channel.Info(MessageSensitivity.None, $"{_method}: {line}"), context.CancellationToken);
             channel.Info(MessageSensitivity.None,
-                $"{_method}: trained {result.Epochs.Count} epoch(s){(result.StoppedEarly ? " (stopped early)" : "")}; the model holds epoch {result.BestEpoch}'s weights.");
+                $"{_method}: trained {result.Epochs.Count} epoch(s){(result.StoppedEarly ? " (stopped early)" : "")}{(result.StoppedOnRequest ? " (stopped on request)" : "")}; the model holds epoch {result.BestEpoch}'s weights.");
             return new DebertaTextScorer(start.Tokenizer, model, _encoding, _options.InferenceBatchSize);
         }
         catch

@@ -104,6 +104,14 @@ public abstract class TextTrainerOptions
     /// <summary>Cancels <c>Fit</c> (reading the data or training): it throws <see cref="OperationCanceledException"/> and leaves no files behind.</summary>
     public CancellationToken CancellationToken;
 
+    /// <summary>
+    /// Ends training early without an error when signalled, e.g. by a time budget (unlike <see cref="CancellationToken"/>,
+    /// which makes <c>Fit</c> throw): training stops after the current optimizer step and <c>Fit</c> returns a model with
+    /// the best completed epoch's weights (by the validation metric), or the weights reached so far when no epoch
+    /// completed or there is no validation set. At least one step is always taken.
+    /// </summary>
+    public CancellationToken StopTrainingToken;
+
     /// <summary>Rows per forward pass when the fitted model scores (<c>Transform</c>).</summary>
     public int InferenceBatchSize = 32;
 

@@ -132,7 +132,7 @@ public sealed class SequenceClassificationTrainer
             ParameterSnapshot? best = null;
             double? bestMetric = null;
             int bestEpoch = 0, epochsWithoutImprovement = 0;
-            bool stoppedEarly = false;
+            bool stoppedEarly = false, stoppedOnRequest = false, movedPastLastEpoch = false;
             bool wasTraining = model.training;
             using var dropoutGenerator = new Generator(unchecked((ulong)options.Seed));
             var previousGenerator = model.DropoutGenerator;
@@ -147,12 +147,21 @@ public sealed class SequenceClassificationTrainer
                     var order = EpochOrder(options.Seed, epoch, examples);
                     model.train();
                     double epochLoss = 0;
+                    int seen = 0;
+                    bool partial = false;
                     for (int start = 0; start < examples; start += options.BatchSize)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
+                        // A stop request ends the run between steps, but only once there is a step to keep.
+                        if (options.StopToken.IsCancellationRequested && _stepsDone > 0)
+                        {
+                            partial = true;
+                            break;
+                        }
                         var indices = order.AsSpan(start, Math.Min(options.BatchSize, examples - start));
                         double loss = Step(optimizer, indices, exampleTargets, padId, device, epoch);
                         epochLoss += loss * indices.Length;
+                        seen += indices.Length;
                         _lossSinceReport += loss;
                         _stepsSinceReport++;
                         _stepsDone++;
@@ -161,7 +170,16 @@ public sealed class SequenceClassificationTrainer
                             Report(epoch, null, null);
                     }
                     optimizer.ZeroGrad();
-                    epochLoss /= examples;
+                    // With completed epochs to fall back on, a partial epoch is dropped when validation can pick the
+                    // best (its weights are restored below) or when it took no step; otherwise it counts as an epoch.
+                    if (partial && epochs.Count > 0 && (seen == 0 || validation is not null))
+                    {
+                        stoppedOnRequest = true;
+                        movedPastLastEpoch = seen > 0;
+                        log?.Invoke($"Stopped on request during epoch {epoch}/{options.Epochs}.");
+                        break;
+                    }
+                    epochLoss /= seen;
 
                     string? metricName = null;
                     double? metric = null, accuracy = null;
@@ -200,18 +218,20 @@ public sealed class SequenceClassificationTrainer
                     epochs.Add(summary);
                     stoppedEarly = validation is not null && options.EarlyStoppingPatience > 0
                         && epochsWithoutImprovement >= options.EarlyStoppingPatience && epoch < options.Epochs;
-                    log?.Invoke(LogLine(summary, accuracy, improved, epochsWithoutImprovement, stoppedEarly));
-                    Report(epoch, metricName, metric, finished: epoch == options.Epochs || stoppedEarly);
-                    if (stoppedEarly)
+                    log?.Invoke(LogLine(summary, accuracy, improved, epochsWithoutImprovement, stoppedEarly) +
+                        (partial ? $" Stopped on request after {seen} of {examples} examples of this epoch." : ""));
+                    Report(epoch, metricName, metric, finished: epoch == options.Epochs || stoppedEarly || partial);
+                    stoppedOnRequest = partial;
+                    if (stoppedEarly || partial)
                         break;
                 }
 
-                if (best is not null && bestEpoch != epochs.Count)
+                if (best is not null && (bestEpoch != epochs.Count || movedPastLastEpoch))
                 {
                     best.RestoreInto(model);
                     log?.Invoke($"Restored the weights of epoch {bestEpoch} (best validation {task.MetricName} {Format(bestMetric!.Value)}).");
                 }
-                return new TrainingResult(epochs, bestEpoch, stoppedEarly);
+                return new TrainingResult(epochs, bestEpoch, stoppedEarly) { StoppedOnRequest = stoppedOnRequest };
             }
             finally
             {

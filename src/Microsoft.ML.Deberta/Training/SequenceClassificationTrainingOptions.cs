@@ -36,6 +36,13 @@ public sealed class SequenceClassificationTrainingOptions
     /// <summary>The smallest change of the validation metric that counts as an improvement.</summary>
     public double EarlyStoppingMinDelta { get; set; }
 
+    /// <summary>
+    /// Ends training early without an error when signalled (a time budget, say), unlike cancellation, which throws:
+    /// the run stops after the current optimizer step and keeps the best completed epoch's weights (with a validation
+    /// set), or the weights it reached when no epoch completed; <see cref="TrainingResult.StoppedOnRequest"/> says so.
+    /// </summary>
+    public CancellationToken StopToken { get; set; }
+
     /// <summary>Optimizer steps between progress reports (besides the report at the end of every epoch).</summary>
     public int ProgressInterval { get; set; } = 10;
 

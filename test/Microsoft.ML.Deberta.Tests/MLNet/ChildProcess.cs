@@ -3,16 +3,16 @@ using System.Diagnostics;
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
 /// <summary>
-/// Runs the fake-model executable (copied next to the tests by the project reference) in a new process with the
-/// same dotnet host, for the fresh-process round trip.
+/// Runs an executable copied next to the tests by a project reference (the fake model, by default, for the
+/// fresh-process round trip; or the AutoML sample) in a new process with the same dotnet host.
 /// </summary>
 internal static class ChildProcess
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static Result Run(IEnumerable<string> arguments, TimeSpan timeout)
+    public static Result Run(IEnumerable<string> arguments, TimeSpan timeout, string assembly = "Microsoft.ML.Deberta.Tests.FakeModel.dll")
     {
-        var program = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.Deberta.Tests.FakeModel.dll");
+        var program = Path.Combine(AppContext.BaseDirectory, assembly);
         Assert.IsTrue(File.Exists(program), $"{program} is missing: the test project should copy it.");
         var start = new ProcessStartInfo(DotnetHost())
         {
