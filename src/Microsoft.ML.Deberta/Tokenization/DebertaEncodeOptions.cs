@@ -46,10 +46,13 @@ public sealed class DebertaEncodeOptions
 
     /// <summary>
     /// Gets whether offsets follow transformers' fast (tokenizer.json) v2/v3 tokenizer instead of sentencepiece (default
-    /// false). They differ only for the dummy-prefix <c>▁</c> piece that stands alone before a word: sentencepiece (and
-    /// the 4.x slow tokenizer) give it an empty span; the fast tokenizer gives it the span of the whitespace just before
-    /// it when the text starts with whitespace, otherwise the span of the next character. Use it to reproduce the
-    /// offsets of transformers 5 pipelines (token classification, question answering); no effect on v1.
+    /// false). They differ for pieces that begin with <c>▁</c>: sentencepiece (and the 4.x slow tokenizer) start such a
+    /// piece at the first character of the whitespace run before its word and give a lone dummy-prefix <c>▁</c> an
+    /// empty span; the fast tokenizer gives the <c>▁</c> only the last whitespace character before the word, or, when
+    /// there is none, aligns it with the word's first character. An NFC-composed character (tokenizer.json) keeps the
+    /// span of its first original character. Use it to reproduce the offsets of transformers 5 pipelines (the Tasks
+    /// decoders' <c>Encode</c> methods set it); <see cref="DebertaEncoding.HasFastTokenizerOffsets"/> records it.
+    /// No effect on v1.
     /// </summary>
     public bool FastTokenizerOffsets { get; init; }
 

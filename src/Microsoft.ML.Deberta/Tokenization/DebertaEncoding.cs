@@ -49,6 +49,13 @@ public sealed class DebertaEncoding
     /// </summary>
     public IReadOnlyList<TokenOffset> Offsets { get; }
 
+    /// <summary>
+    /// Gets whether <see cref="Offsets"/> follow transformers' fast tokenizer (the encoding was made with
+    /// <see cref="DebertaEncodeOptions.FastTokenizerOffsets"/>) rather than sentencepiece. v1 offsets are the same
+    /// either way.
+    /// </summary>
+    public bool HasFastTokenizerOffsets { get; internal init; }
+
     /// <summary>Gets the word of every token: a pre-token of the text, or the index of a pre-split word; null for added tokens.</summary>
     public IReadOnlyList<int?> WordIds { get; }
 

@@ -69,6 +69,9 @@ internal static class EncodingBuilder
         }
 
         var sources = new SequenceSource?[] { a.Source, window.HasPair ? b!.Source : null };
-        return new DebertaEncoding(ids, types, attention, specialMask, tokens, offsets, words, sequences, sampleIndex, sources);
+        return new DebertaEncoding(ids, types, attention, specialMask, tokens, offsets, words, sequences, sampleIndex, sources)
+        {
+            HasFastTokenizerOffsets = fastTokenizerOffsets,
+        };
     }
 }

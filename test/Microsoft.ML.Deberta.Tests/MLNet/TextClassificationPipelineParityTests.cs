@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.Deberta.Tests.Parity;
 
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
@@ -23,36 +24,31 @@ public sealed class TextClassificationPipelineParityTests
     [TestCategory("Parity")]
     public void ApplyTextModelScoresAsTransformersTextClassificationPipeline()
     {
-        string pipelines = GoldenData.RequireFolder("pipelines");
         int folders = 0;
-        foreach (string folder in Directory.GetDirectories(pipelines).Order(StringComparer.Ordinal))
+        foreach (string path in GoldenPipelineFolder.FindAll())
         {
-            string file = Path.Combine(folder, "golden_pipeline.json");
-            if (!File.Exists(file))
+            using var folder = GoldenPipelineFolder.Open(path);
+            if (folder.Outputs.ValueKind != JsonValueKind.Object || !folder.Outputs.TryGetProperty("top_k_none", out JsonElement topKNone))
                 continue;
-            using var reference = JsonDocument.Parse(File.ReadAllText(file));
-            if (!reference.RootElement.TryGetProperty("outputs", out JsonElement outputs) || outputs.ValueKind != JsonValueKind.Object
-                || !outputs.TryGetProperty("top_k_none", out JsonElement topKNone))
-                continue;
-            var (compared, largest) = Compare(folder, reference.RootElement, topKNone, outputs.GetProperty("default"));
-            TestContext.WriteLine($"pipeline {Path.GetFileName(folder)} text-classification: {compared} outputs compared, max |Δscore| {largest:E2}");
+            var (compared, largest) = Compare(folder, topKNone, folder.Outputs.GetProperty("default"));
+            TestContext.WriteLine($"pipeline {folder.Name} text-classification: {compared} outputs compared, max |Δscore| {largest:E2}");
             folders++;
         }
         if (folders == 0)
-            GoldenData.NothingToCompare($"no pipelines/<name>/golden_pipeline.json with text-classification outputs under {pipelines}");
+            GoldenData.NothingToCompare($"no pipelines/<name>/golden_pipeline.json with text-classification outputs under {GoldenData.RequireFolder("pipelines")}");
     }
 
-    private static (int Compared, double Largest) Compare(string folder, JsonElement reference, JsonElement topKNone, JsonElement topLabels)
+    private static (int Compared, double Largest) Compare(GoldenPipelineFolder folder, JsonElement topKNone, JsonElement topLabels)
     {
-        string name = Path.GetFileName(folder);
-        string[] texts = reference.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        string name = folder.Name;
+        string[] texts = folder.Texts;
         var expected = topKNone.EnumerateArray()
             .Select(row => row.EnumerateArray().ToDictionary(e => e.GetProperty("label").GetString()!, e => e.GetProperty("score").GetDouble())).ToArray();
         var expectedTop = topLabels.EnumerateArray().Select(e => (Label: e.GetProperty("label").GetString()!, Score: e.GetProperty("score").GetDouble())).ToArray();
 
         var mlContext = new MLContext(seed: 1);
         var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToList());
-        var model = mlContext.Transforms.Deberta.ApplyTextModel(folder, maxLength: 512)
+        var model = mlContext.Transforms.Deberta.ApplyTextModel(folder.Path, maxLength: 512)
             .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedName", "PredictedLabel"))
             .Fit(data);
         try

@@ -48,7 +48,7 @@ internal static class QuestionAnsweringPipelineParity
                     compare.Fail($"{where}: no question/context pair encodes into its stored input_ids ({stored.Length} window(s) of {stored[0].Length}).");
                     continue;
                 }
-                CompareItem(where, item, match.Pair.Item1, match.Pair.Item2, match.Windows, model, decoder, options, tokenizer is DebertaV2Tokenizer, compare);
+                CompareItem(where, item, match.Pair.Item1, match.Pair.Item2, match.Windows, model, decoder, options, compare);
             }
         }
         return compare;
@@ -60,14 +60,14 @@ internal static class QuestionAnsweringPipelineParity
 
     private static void CompareItem(
         string where, JsonElement item, string question, string context, IReadOnlyList<DebertaEncoding> windows,
-        DebertaForQuestionAnswering model, QuestionAnsweringDecoder decoder, QuestionAnsweringOptions options, bool sentencePiece,
+        DebertaForQuestionAnswering model, QuestionAnsweringDecoder decoder, QuestionAnsweringOptions options,
         PipelineComparison compare)
     {
         compare.Exact($"{where}.windows", item.GetProperty("windows").GetInt32(), windows.Count);
         (float[][] start, float[][] end) = PipelineModelRunner.SpanLogits(model, windows);
         for (int w = 0; w < windows.Count; w++)
         {
-            var offsets = CodePointOffsets(windows[w], question, context, sentencePiece);
+            var offsets = CodePointOffsets(windows[w], question, context);
             var storedOffsets = item.GetProperty("offset_mapping")[w].EnumerateArray().Select(p => new TokenOffset(p[0].GetInt32(), p[1].GetInt32())).ToArray();
             for (int i = 0; i < windows[w].Length; i++)
                 compare.Exact($"{where}.offset_mapping[{w}][{i}]", storedOffsets[i], offsets[i]);
@@ -98,11 +98,10 @@ internal static class QuestionAnsweringPipelineParity
         compare.NoOtherFields(where, item, [.. QuestionAnsweringReferenceSettings.Keys, "answers", "windows", "input_ids", "offset_mapping", "start_logits", "end_logits", "question", "context"]);
     }
 
-    /// <summary>The window's offsets as the pipeline's fast tokenizer gives them, counted in code points of their texts.</summary>
-    private static TokenOffset[] CodePointOffsets(DebertaEncoding window, string question, string context, bool sentencePiece)
+    /// <summary>The window's offsets (the decoder's windows carry the fast tokenizer's), counted in code points of their texts.</summary>
+    private static TokenOffset[] CodePointOffsets(DebertaEncoding window, string question, string context)
     {
-        IReadOnlyList<TokenOffset> offsets = sentencePiece ? FastTokenizerOffsets.Convert(window, question, context) : window.Offsets;
-        return [.. offsets.Select((o, i) => window.SequenceIds[i] switch
+        return [.. window.Offsets.Select((o, i) => window.SequenceIds[i] switch
         {
             0 => new TokenOffset(CodePointIndex.FromUtf16(question, o.Start), CodePointIndex.FromUtf16(question, o.End)),
             1 => new TokenOffset(CodePointIndex.FromUtf16(context, o.Start), CodePointIndex.FromUtf16(context, o.End)),

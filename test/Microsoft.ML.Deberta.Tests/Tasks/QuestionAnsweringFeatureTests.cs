@@ -133,7 +133,10 @@ public sealed class QuestionAnsweringFeatureTests
         var set = new QuestionAnsweringFeatureBuilder(V2Tokenizers.V3).Build([new QuestionAnsweringExample("Who?", context, "  is", 5)]);
         var window = set.Features[0].Window;
         CollectionAssert.AreEqual(new[] { "▁P", "ar", "i", "s", "▁is", "▁b", "i", "g" }, window.Tokens.Skip(7).Take(8).ToArray());
-        Assert.AreEqual(new TokenOffset(5, 9), window.Offsets[11], "the tokenizer keeps sentencepiece's span");
+        var byDefault = V2Tokenizers.V3.Encode("Who?", context);
+        CollectionAssert.AreEqual(byDefault.InputIds.ToArray(), window.InputIds.ToArray());
+        Assert.AreEqual(new TokenOffset(5, 9), byDefault.Offsets[11], "the tokenizer keeps sentencepiece's span by default");
+        Assert.AreEqual(new TokenOffset(6, 9), window.Offsets[11], "the feature's window carries the fast tokenizer's span");
         // "  is" [5,9): start: s(4) ≤ 5 < ▁is(6, fast) → 10 (with sentencepiece's 5 ≤ 5 it would be 11); end: g 13,
         // i 12, ▁b 11, ▁is 9 ≥ 9, s 5 < 9 → 11.
         Assert.AreEqual((10, 11), (set.Features[0].StartPosition, set.Features[0].EndPosition));
@@ -154,9 +157,8 @@ public sealed class QuestionAnsweringFeatureTests
                 int labelled = 0;
                 foreach (var feature in new QuestionAnsweringFeatureBuilder(tokenizer).Build([row], options).Features.Where(f => f.ContainsAnswer))
                 {
-                    var offsets = tokenizer is DebertaV2Tokenizer
-                        ? Microsoft.ML.Deberta.Tasks.FastTokenizerOffsets.Convert(feature.Window, "Who?", Context)
-                        : [.. feature.Window.Offsets];
+                    Assert.IsTrue(feature.Window.HasFastTokenizerOffsets, "the windows carry the fast tokenizer's offsets");
+                    var offsets = feature.Window.Offsets;
                     Assert.IsTrue(offsets[feature.StartPosition].Start <= row.AnswerStart
                         && offsets[feature.EndPosition].End >= row.AnswerStart + answer.Length
                         && feature.StartPosition <= feature.EndPosition, $"{tokenizer.GetType().Name} '{answer}'");

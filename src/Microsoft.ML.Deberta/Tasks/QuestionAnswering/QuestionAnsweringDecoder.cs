@@ -10,8 +10,9 @@ namespace Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 /// "no answer" scored at [CLS] when asked, and the <c>top_k</c> best. Plain arrays in and out.
 /// </summary>
 /// <remarks>
-/// Character positions are UTF-16 indices into the context. DeBERTa-v2/v3 (SentencePiece) offsets are converted to the
-/// fast tokenizer's convention first (<see cref="FastTokenizerOffsets"/>), as the pipeline reports them. The
+/// Character positions are UTF-16 indices into the context. DeBERTa-v2/v3 windows carry the fast tokenizer's offsets,
+/// as the pipeline reports them: <see cref="Encode(string, string, QuestionAnsweringOptions?)"/> asks for
+/// <see cref="DebertaEncodeOptions.FastTokenizerOffsets"/>, and windows encoded without it are refused. The
 /// decoder is immutable and thread-safe.
 /// </remarks>
 public sealed class QuestionAnsweringDecoder
@@ -62,6 +63,7 @@ public sealed class QuestionAnsweringDecoder
             Stride = docStride,
             ReturnOverflowingTokens = true,
             EmulateTokenizersEarlyExit = emulateTokenizersEarlyExit,
+            FastTokenizerOffsets = true,
         });
         return [encoding, .. encoding.Overflowing];
     }
@@ -89,15 +91,12 @@ public sealed class QuestionAnsweringDecoder
         for (int w = 0; w < windows.Count; w++)
         {
             DebertaEncoding window = windows[w];
-            IReadOnlyList<TokenOffset> offsets = _tokenizer is DebertaV2Tokenizer
-                ? FastTokenizerOffsets.Convert(window, question, context)
-                : window.Offsets;
             var candidates = SpanSelector.Select(startLogits[w], endLogits[w], AllowedPositions(window), drawn, options.MaxAnswerLength, out double nullScore);
             if (options.HandleImpossibleAnswer)
                 minNullScore = Math.Min(minNullScore, nullScore);
             foreach (SpanCandidate candidate in candidates)
             {
-                (int start, int end) = AnswerCharacters.Span(window, offsets, candidate.Start, candidate.End, options.AlignToWords);
+                (int start, int end) = AnswerCharacters.Span(window, window.Offsets, candidate.Start, candidate.End, options.AlignToWords);
                 string text = context[start..end];
                 int same = answers.FindIndex(a => string.Equals(a.Answer.ToLowerInvariant(), text.ToLowerInvariant(), StringComparison.Ordinal));
                 if (same >= 0)
@@ -120,7 +119,7 @@ public sealed class QuestionAnsweringDecoder
         return allowed;
     }
 
-    private static void Validate(
+    private void Validate(
         IReadOnlyList<DebertaEncoding> windows, IReadOnlyList<float[]> startLogits, IReadOnlyList<float[]> endLogits, QuestionAnsweringOptions options)
     {
         ArgumentNullException.ThrowIfNull(windows);
@@ -132,6 +131,7 @@ public sealed class QuestionAnsweringDecoder
             throw new ArgumentException($"MaxAnswerLength must be at least 1, not {options.MaxAnswerLength}.", nameof(options));
         if (windows.Count == 0)
             throw new ArgumentException("No windows were given: pass the question's encoding(s).", nameof(windows));
+        PipelineOffsets.Require(_tokenizer, windows, nameof(windows));
         if (startLogits.Count != windows.Count || endLogits.Count != windows.Count)
             throw new ArgumentException(
                 $"{windows.Count} window(s) but {startLogits.Count} start and {endLogits.Count} end logits array(s): give one of each per window.",

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 /// is used, as there.
 /// </summary>
 /// <remarks>
-/// Offsets of DeBERTa-v2/v3 encodings are taken in the fast tokenizer's convention (<see cref="FastTokenizerOffsets"/>),
+/// Offsets of DeBERTa-v2/v3 windows are the fast tokenizer's (<see cref="DebertaEncodeOptions.FastTokenizerOffsets"/>),
 /// the one <c>run_qa.py</c> reads (it requires a fast tokenizer) and the decoder answers in, so labels equal
 /// run_qa.py's. Every row is checked before any is tokenized. The builder is immutable and thread-safe.
 /// </remarks>
@@ -90,11 +90,8 @@ public sealed class QuestionAnsweringFeatureBuilder
             (int start, int end) = (cls, cls);
             if (row.HasAnswer)
             {
-                IReadOnlyList<TokenOffset> offsets = _tokenizer is DebertaV2Tokenizer
-                    ? FastTokenizerOffsets.Convert(window, question, row.Context)
-                    : window.Offsets;
                 int startChar = row.AnswerStart!.Value;
-                (start, end) = AnswerTokenPositions.Find(window, offsets, cls, startChar, startChar + row.AnswerText!.Length);
+                (start, end) = AnswerTokenPositions.Find(window, window.Offsets, cls, startChar, startChar + row.AnswerText!.Length);
             }
             yield return new QuestionAnsweringTrainingFeature(index, window, start, end, cls);
         }

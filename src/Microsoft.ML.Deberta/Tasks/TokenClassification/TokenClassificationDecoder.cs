@@ -9,9 +9,9 @@ namespace Microsoft.ML.Deberta.Tasks.TokenClassification;
 /// merged by span. Plain arrays in and out: run the model however you like.
 /// </summary>
 /// <remarks>
-/// Offsets are UTF-16 indices into the text. For DeBERTa-v2/v3 (SentencePiece) encodings they are first converted to
-/// the fast tokenizer's convention (<see cref="FastTokenizerOffsets"/>), which the pipeline reports. The decoder
-/// is immutable and thread-safe.
+/// Offsets are UTF-16 indices into the text. DeBERTa-v2/v3 windows carry the fast tokenizer's offsets, which the
+/// pipeline reports: <see cref="Encode"/> asks for <see cref="DebertaEncodeOptions.FastTokenizerOffsets"/>, and
+/// windows encoded without it are refused. The decoder is immutable and thread-safe.
 /// </remarks>
 public sealed class TokenClassificationDecoder
 {
@@ -61,6 +61,7 @@ public sealed class TokenClassificationDecoder
             Stride = stride ?? 0,
             ReturnOverflowingTokens = stride is not null,
             Padding = stride is not null ? DebertaPadding.Longest : DebertaPadding.None,
+            FastTokenizerOffsets = true,
         });
         return [encoding, .. encoding.Overflowing];
     }
@@ -83,10 +84,7 @@ public sealed class TokenClassificationDecoder
         var all = new List<EntitySpan>();
         for (int w = 0; w < windows.Count; w++)
         {
-            IReadOnlyList<TokenOffset> offsets = _tokenizer is DebertaV2Tokenizer
-                ? FastTokenizerOffsets.Convert(windows[w], text)
-                : windows[w].Offsets;
-            var tokens = TokenGatherer.Gather(text, windows[w], offsets, logits[w], LabelCount, _tokenizer.UnkTokenId);
+            var tokens = TokenGatherer.Gather(text, windows[w], windows[w].Offsets, logits[w], LabelCount, _tokenizer.UnkTokenId);
             all.AddRange(Aggregate(tokens, options.Aggregation).Where(e => !ignored.Contains(e.Label)));
         }
         return windows.Count > 1 ? OverlappingEntities.Merge(all) : all;
@@ -110,6 +108,7 @@ public sealed class TokenClassificationDecoder
             throw new ArgumentException($"Unknown aggregation {options.Aggregation}: use None, Simple, First, Average or Max.", nameof(options));
         if (windows.Count == 0)
             throw new ArgumentException("No windows were given: pass the text's encoding(s).", nameof(windows));
+        PipelineOffsets.Require(_tokenizer, windows, nameof(windows));
         if (windows.Count != logits.Count)
             throw new ArgumentException($"{windows.Count} window(s) but {logits.Count} logits array(s): give one logits array per window.", nameof(logits));
         if (windows.Count > 1 && options.Aggregation == EntityAggregation.None)
