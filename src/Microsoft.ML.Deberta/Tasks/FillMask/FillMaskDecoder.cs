@@ -70,7 +70,7 @@ public sealed class FillMaskDecoder
         var probabilities = new float[vocabularySize];
         foreach (int position in masks)
         {
-            MaskedLMSoftmax.Compute(logits.Slice(position * vocabularySize, vocabularySize), probabilities);
+            Softmax.Compute(logits.Slice(position * vocabularySize, vocabularySize), probabilities);
             var row = new List<FillMaskPrediction>(k);
             foreach (int id in TopK(probabilities, candidates, k))
                 row.Add(new FillMaskPrediction(probabilities[id], id, _tokenizer.Decode([id]), Sequence(inputIds, position, id, singleMask)));
