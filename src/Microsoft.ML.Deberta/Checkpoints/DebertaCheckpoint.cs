@@ -132,19 +132,38 @@ public static class DebertaCheckpoint
         if (modelType == typeof(DebertaForMaskedLM))
             legacy = config.Legacy;
 
+        return LoadWeights(folder, modelType, config, options.Seed, legacy);
+    }
+
+    /// <summary>
+    /// Builds a model of <paramref name="modelType"/> from <paramref name="config"/> and gives it the folder's weights,
+    /// holding one copy of them at a time; the head parameters the checkpoint lacks (or whose keys
+    /// <paramref name="skipKey"/> drops) are initialised from <paramref name="seed"/>, exactly as a new model's are.
+    /// </summary>
+    /// <param name="folder">The checkpoint folder (its weights; its config is <paramref name="config"/> or one made from it).</param>
+    /// <param name="modelType"><see cref="DebertaModel"/> or one of the task models.</param>
+    /// <param name="config">The validated config of the model to build.</param>
+    /// <param name="seed">Seed for the head parameters the checkpoint does not supply.</param>
+    /// <param name="legacy">For a masked-LM model, which head it has; null otherwise.</param>
+    /// <param name="skipKey">Checkpoint keys to leave unused (e.g. a head to reinitialise), or null for none.</param>
+    internal static (DebertaPreTrainedModel Model, CheckpointLoadReport Report) LoadWeights(
+        string folder, Type modelType, DebertaConfig config, long seed, bool? legacy, Func<string, bool>? skipKey = null)
+    {
         // The model is built without the seeded initialisation and gives up its weights before the file's are read:
         // the parameters take over the tensors read, so one copy of the weights exists at a time. Only the head
-        // parameters the checkpoint lacks are initialised, from the seed, as a new model's would be.
+        // parameters the checkpoint lacks are initialised, from the seed, as a new model's would be (each parameter
+        // draws from its own generator, so the values do not depend on which others are initialised).
         var model = Create(modelType, config);
         Dictionary<string, Tensor>? stateDict = null;
         try
         {
             StateDictLoader.ReleaseWeights(model);
             stateDict = CheckpointFiles.ReadStateDict(folder);
-            var report = StateDictLoader.Load(model, stateDict, folder, legacy, adopt: true);
+            var used = skipKey is null ? stateDict : stateDict.Where(p => !skipKey(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+            var report = StateDictLoader.Load(model, used, folder, legacy, adopt: true);
             var fresh = report.NewlyInitializedKeys.ToHashSet(StringComparer.Ordinal);
             if (fresh.Count > 0)
-                model.InitializeWeights(options.Seed, fresh.Contains);
+                model.InitializeWeights(seed, fresh.Contains);
             return (model, report);
         }
         catch
@@ -154,7 +173,7 @@ public static class DebertaCheckpoint
         }
         finally
         {
-            // The parameters hold their own references to the tensors they took over.
+            // The parameters hold their own references to the tensors they took over; skipped tensors go too.
             foreach (var tensor in stateDict?.Values ?? Enumerable.Empty<Tensor>())
                 tensor.Dispose();
         }

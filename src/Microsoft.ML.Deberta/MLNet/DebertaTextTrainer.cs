@@ -120,31 +120,23 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
     private static IReadOnlyList<float> Targets(TextTrainingSet set) =>
         set.Task == TextTask.Regression ? set.Targets! : [.. set.ClassIndices!.Select(c => (float)c)];
 
-    /// <summary>Builds the model: random weights from the seed, then the checkpoint's (all but a new head's).</summary>
+    /// <summary>
+    /// Builds the model: random weights from the seed, or the checkpoint's loaded as <see cref="DebertaCheckpoint"/>
+    /// loads them (one copy of the weights at a time), with a new head's weights from the seed.
+    /// </summary>
     private static DebertaForSequenceClassification CreateModel(TrainingStart start, int seed, IChannel channel)
     {
-        var model = new DebertaForSequenceClassification(start.Config, seed);
         if (start.WeightsFolder is not { } folder)
-            return model;
+            return new DebertaForSequenceClassification(start.Config, seed);
+        Func<string, bool>? skip = start.NewHead ? key => key.StartsWith("classifier.", StringComparison.Ordinal) : null;
+        var (loaded, report) = DebertaCheckpoint.LoadWeights(folder, typeof(DebertaForSequenceClassification), start.Config, seed, legacy: null, skip);
+        var model = (DebertaForSequenceClassification)loaded;
         try
         {
-            var stateDict = CheckpointFiles.ReadStateDict(folder);
-            try
-            {
-                var kept = start.NewHead
-                    ? stateDict.Where(p => !p.Key.StartsWith("classifier.", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value)
-                    : stateDict;
-                var report = model.LoadStateDict(kept);
-                if (report.NewlyInitializedKeys.Count > 0)
-                    channel.Info(MessageSensitivity.None, $"New weights (from the seed): {string.Join(", ", report.NewlyInitializedKeys)}.");
-                if (report.UnexpectedKeys.Count > 0)
-                    channel.Warning(MessageSensitivity.None, $"Checkpoint weights not used: {string.Join(", ", report.UnexpectedKeys)}.");
-            }
-            finally
-            {
-                foreach (var tensor in stateDict.Values)
-                    tensor.Dispose();
-            }
+            if (report.NewlyInitializedKeys.Count > 0)
+                channel.Info(MessageSensitivity.None, $"New weights (from the seed): {string.Join(", ", report.NewlyInitializedKeys)}.");
+            if (report.UnexpectedKeys.Count > 0)
+                channel.Warning(MessageSensitivity.None, $"Checkpoint weights not used: {string.Join(", ", report.UnexpectedKeys)}.");
             if (start.ClassOrder is { } order)
                 ReorderClasses(model, order);
             return model;
