@@ -225,10 +225,7 @@ public static class DebertaCheckpoint
     private static Type ModelTypeFor(string? architecture)
     {
         if (architecture is null) return typeof(DebertaModel);
-        var suffix = architecture.StartsWith("DebertaV2", StringComparison.Ordinal) ? architecture["DebertaV2".Length..]
-            : architecture.StartsWith("Deberta", StringComparison.Ordinal) ? architecture["Deberta".Length..]
-            : null;
-        return suffix switch
+        return HeadMismatchWarnings.Suffix(architecture) switch
         {
             "Model" => typeof(DebertaModel),
             "ForMaskedLM" => typeof(DebertaForMaskedLM),

@@ -37,7 +37,7 @@ internal static class HeadMismatchWarnings
     /// <summary>The error <see cref="CheckpointLoadOptions.Strict"/> makes of the warnings: the mismatch and the fix.</summary>
     public static CheckpointMismatchException StrictError(string folder, DebertaPreTrainedModel model, string? architecture, CheckpointLoadReport report)
     {
-        string fix = architecture is null || Suffix(architecture) == Suffix(model.HuggingFaceClassName)
+        string fix = Suffix(architecture) is not { } saved || saved == Suffix(model.HuggingFaceClassName)
             ? "load a checkpoint that holds this head"
             : $"load it into the class its config names ({architecture}) with DebertaCheckpoint.Load(folder)";
         return new CheckpointMismatchException(
@@ -46,11 +46,12 @@ internal static class HeadMismatchWarnings
             report.NewlyInitializedKeys);
     }
 
-    private static string? Suffix(string? className) =>
+    /// <summary>A transformers class name without its <c>DebertaV2</c>/<c>Deberta</c> prefix (<c>ForTokenClassification</c>); null for another family.</summary>
+    internal static string? Suffix(string? className) =>
         className is null ? null
         : className.StartsWith("DebertaV2", StringComparison.Ordinal) ? className["DebertaV2".Length..]
         : className.StartsWith("Deberta", StringComparison.Ordinal) ? className["Deberta".Length..]
-        : className;
+        : null;
 
     // transformers prints the key list as a Python list.
     private static string PythonList(IEnumerable<string> keys) => $"[{string.Join(", ", keys.Select(k => $"'{k}'"))}]";
