@@ -16,4 +16,18 @@ public sealed class CheckpointLoadOptions
     /// for a new classifier or zero dropout for a reproducible training step. The config is validated afterwards.
     /// </summary>
     public Action<DebertaConfig>? Configure { get; init; }
+
+    /// <summary>
+    /// Whether a checkpoint that does not match the model is an error: saved from another head (its config's
+    /// <c>architectures</c>), head weights the model does not use, or head weights the checkpoint lacks. When false (the
+    /// default) such a load succeeds, initialises the missing head from <see cref="Seed"/> and reports it in
+    /// <see cref="CheckpointLoadReport.Warnings"/>; when true it throws <see cref="CheckpointMismatchException"/>.
+    /// </summary>
+    public bool Strict { get; init; }
+
+    /// <summary>
+    /// Receives each of <see cref="CheckpointLoadReport.Warnings"/> as the load makes it; when null they go to
+    /// <see cref="System.Diagnostics.Trace.TraceWarning(string)"/>.
+    /// </summary>
+    public Action<string>? Log { get; init; }
 }

@@ -9,4 +9,13 @@ public sealed record CheckpointLoadReport(
     IReadOnlyList<string> NewlyInitializedKeys,
     IReadOnlyList<string> IgnoredKeys,
     IReadOnlyList<string> UnexpectedKeys,
-    bool? UsedLegacyMaskedLMHead);
+    bool? UsedLegacyMaskedLMHead)
+{
+    /// <summary>
+    /// The warnings transformers would log for this load, worded as it words them: the checkpoint was saved from another
+    /// head (its config's <c>architectures</c>), head weights of the checkpoint were not used, or head weights of the model
+    /// were newly initialised. Empty when the checkpoint matches the model. Each is also passed to
+    /// <see cref="CheckpointLoadOptions.Log"/>; <see cref="CheckpointLoadOptions.Strict"/> makes them an error.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -14,6 +14,14 @@ public sealed class CheckpointMismatchException : Exception
         Mismatches = mismatches;
     }
 
+    /// <summary>A mismatch of heads under <see cref="CheckpointLoadOptions.Strict"/>: the message names it and the fix.</summary>
+    internal CheckpointMismatchException(string message, IReadOnlyList<string> missingKeys)
+        : base(message)
+    {
+        MissingKeys = missingKeys;
+        Mismatches = [];
+    }
+
     /// <summary>Model keys the checkpoint lacks (without the <c>deberta.</c> prefix ambiguity: as the model names them).</summary>
     public IReadOnlyList<string> MissingKeys { get; }
 

@@ -13,7 +13,10 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// float32), and the keys real checkpoints carry that the model does not use. A task head the checkpoint lacks is
 /// initialised from <see cref="CheckpointLoadOptions.Seed"/> (fine-tuning from a pre-trained backbone); a missing
 /// backbone key, or a tensor whose shape or dtype does not fit the config, raises
-/// <see cref="CheckpointMismatchException"/> listing every problem, before anything is copied.</para>
+/// <see cref="CheckpointMismatchException"/> listing every problem, before anything is copied. A checkpoint of another
+/// head (its config's <c>architectures</c>, or head weights unused or missing) loads with warnings worded as transformers
+/// words them, in <see cref="CheckpointLoadReport.Warnings"/> and <see cref="CheckpointLoadOptions.Log"/>, or fails under
+/// <see cref="CheckpointLoadOptions.Strict"/>.</para>
 /// <para>For a masked-LM model the head is the one the checkpoint holds: <c>lm_predictions.lm_head.*</c> (Microsoft's
 /// checkpoints) or <c>cls.predictions.*</c>; only when it holds neither does <see cref="DebertaConfig.Legacy"/> decide.</para>
 /// </remarks>
@@ -33,7 +36,10 @@ public static class DebertaCheckpoint
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder lacks config.json or weights.</exception>
     /// <exception cref="DebertaConfigException">config.json is invalid.</exception>
-    /// <exception cref="CheckpointMismatchException">The weights do not fit the config.</exception>
+    /// <exception cref="CheckpointMismatchException">
+    /// The weights do not fit the config; or, with <see cref="CheckpointLoadOptions.Strict"/>, the checkpoint's head is
+    /// not the model's (otherwise that is a warning in <see cref="CheckpointLoadReport.Warnings"/>).
+    /// </exception>
     /// <exception cref="InvalidDataException">A weight file is corrupt.</exception>
     public static TModel Load<TModel>(string folder, CheckpointLoadOptions? options = null)
         where TModel : DebertaPreTrainedModel =>
@@ -132,7 +138,21 @@ public static class DebertaCheckpoint
         if (modelType == typeof(DebertaForMaskedLM))
             legacy = config.Legacy;
 
-        return LoadWeights(folder, modelType, config, options.Seed, legacy);
+        var (model, report) = LoadWeights(folder, modelType, config, options.Seed, legacy);
+        if (report.Warnings.Count == 0)
+            return (model, report);
+        if (options.Strict)
+        {
+            var error = HeadMismatchWarnings.StrictError(folder, model, config.Architectures.FirstOrDefault(), report);
+            model.Dispose();
+            throw error;
+        }
+        foreach (var warning in report.Warnings)
+        {
+            if (options.Log is { } log) log(warning);
+            else System.Diagnostics.Trace.TraceWarning(warning);
+        }
+        return (model, report);
     }
 
     /// <summary>
@@ -161,6 +181,7 @@ public static class DebertaCheckpoint
             stateDict = CheckpointFiles.ReadStateDict(folder);
             var used = skipKey is null ? stateDict : stateDict.Where(p => !skipKey(p.Key)).ToDictionary(p => p.Key, p => p.Value);
             var report = StateDictLoader.Load(model, used, folder, legacy, adopt: true);
+            report = report with { Warnings = HeadMismatchWarnings.For(folder, model, config.Architectures.FirstOrDefault(), report) };
             var fresh = report.NewlyInitializedKeys.ToHashSet(StringComparer.Ordinal);
             if (fresh.Count > 0)
                 model.InitializeWeights(seed, fresh.Contains);
@@ -204,10 +225,7 @@ public static class DebertaCheckpoint
     private static Type ModelTypeFor(string? architecture)
     {
         if (architecture is null) return typeof(DebertaModel);
-        var suffix = architecture.StartsWith("DebertaV2", StringComparison.Ordinal) ? architecture["DebertaV2".Length..]
-            : architecture.StartsWith("Deberta", StringComparison.Ordinal) ? architecture["Deberta".Length..]
-            : null;
-        return suffix switch
+        return HeadMismatchWarnings.Suffix(architecture) switch
         {
             "Model" => typeof(DebertaModel),
             "ForMaskedLM" => typeof(DebertaForMaskedLM),

@@ -135,8 +135,9 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
         {
             if (report.NewlyInitializedKeys.Count > 0)
                 channel.Info(MessageSensitivity.None, $"New weights (from the seed): {string.Join(", ", report.NewlyInitializedKeys)}.");
-            if (report.UnexpectedKeys.Count > 0)
-                channel.Warning(MessageSensitivity.None, $"Checkpoint weights not used: {string.Join(", ", report.UnexpectedKeys)}.");
+            // transformers' wording, so a head loaded from a checkpoint of another head is said in the MLContext log.
+            foreach (var warning in report.Warnings)
+                channel.Warning(MessageSensitivity.None, warning);
             if (start.ClassOrder is { } order)
                 ReorderClasses(model, order);
             return model;

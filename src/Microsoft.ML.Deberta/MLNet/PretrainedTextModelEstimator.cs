@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Deberta.MLNet;
 
@@ -73,7 +74,14 @@ internal sealed class PretrainedTextModelEstimator : IEstimator<TextScoringTrans
         if (_columns.Pair is { } pair)
             ColumnRules.RequireText(input.Schema, pair, "second text");
         var tokenizer = TokenizerFiles.Load(_tokenizerFolder ?? _folder, "ApplyTextModel");
-        var model = DebertaCheckpoint.Load<DebertaForSequenceClassification>(_folder, out var report);
+        DebertaForSequenceClassification model;
+        CheckpointLoadReport report;
+        using (var channel = _catalog.Environment.Start("ApplyTextModel"))
+        {
+            // A checkpoint of another head is said in the MLContext log (transformers' wording) before the error below.
+            model = DebertaCheckpoint.Load<DebertaForSequenceClassification>(_folder, out report,
+                new CheckpointLoadOptions { Log = warning => channel.Warning(MessageSensitivity.None, warning) });
+        }
         try
         {
             if (report.NewlyInitializedKeys.Count > 0)

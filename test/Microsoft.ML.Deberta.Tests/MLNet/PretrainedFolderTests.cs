@@ -6,6 +6,7 @@ using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tests.Parity;
 using Microsoft.ML.Deberta.Tokenization;
+using Microsoft.ML.Runtime;
 using TorchSharp;
 
 namespace Microsoft.ML.Deberta.Tests.MLNet;
@@ -174,6 +175,8 @@ public sealed class PretrainedFolderTests
         var data = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(mlContext.Data.LoadFromEnumerable(Rows(12, 9, ["x", "y"])))
             .Transform(mlContext.Data.LoadFromEnumerable(Rows(12, 9, ["x", "y"])));
         TextClassificationOptions Options(string folder) => new() { ModelFolder = folder, MaxLength = 32, Epochs = 1, Seed = 1 };
+        var warnings = new List<string>();
+        mlContext.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.RawMessage); };
         foreach (var (head, architecture) in new[] { ("tokcls", "DebertaForTokenClassification"), ("qa", "DebertaForQuestionAnswering") })
         {
             using var folder = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", head);
@@ -184,6 +187,14 @@ public sealed class PretrainedFolderTests
             reinitialized.ReinitializeHead = true;
             using var withNewHead = mlContext.Transforms.Deberta.TextClassification(reinitialized).Fit(data);
             Assert.AreEqual(2, withNewHead.Transform(data).GetColumn<float[]>("Score").First().Length);
+            // The new head is said in the MLContext log in transformers' words.
+            lock (warnings)
+            {
+                Assert.IsTrue(warnings.Any(w => w.StartsWith($"The checkpoint at {folder.Path} was saved from {architecture}", StringComparison.Ordinal)),
+                    string.Join("\n", warnings));
+                Assert.IsTrue(warnings.Any(w => w.StartsWith("Some weights of DebertaForSequenceClassification were not initialized from the model " +
+                    $"checkpoint at {folder.Path} and are newly initialized: [", StringComparison.Ordinal)), string.Join("\n", warnings));
+            }
         }
 
         using var mlm = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "mlm");
@@ -213,6 +224,23 @@ public sealed class PretrainedFolderTests
         using var mlm = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "mlm");
         var e = Assert.Throws<ArgumentException>(() => mlContext.Transforms.Deberta.ApplyTextModel(mlm.Path));
         StringAssert.Contains(e.Message, "DebertaForMaskedLM");
+        using var tokcls = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "tokcls");
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => mlContext.Transforms.Deberta.ApplyTextModel(tokcls.Path)).Message,
+            "DebertaForTokenClassification");
+
+        // Token-classification weights under a sequence-classification config: the MLContext log says which weights
+        // are new in transformers' words, and the scorer refuses the untrained head.
+        using var relabelled = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "tokcls",
+            c => c["architectures"] = new System.Text.Json.Nodes.JsonArray("DebertaForSequenceClassification"));
+        var warnings = new List<string>();
+        mlContext.Log += (_, m) => { if (m.Kind == ChannelMessageKind.Warning) lock (warnings) warnings.Add(m.RawMessage); };
+        var rows = mlContext.Data.LoadFromEnumerable(Rows(4, 1));
+        StringAssert.Contains(Assert.Throws<InvalidDataException>(() => mlContext.Transforms.Deberta.ApplyTextModel(relabelled.Path).Fit(rows)).Message,
+            "it is not a fine-tuned classifier");
+        lock (warnings)
+            Assert.IsTrue(warnings.Any(w => w.StartsWith("Some weights of DebertaForSequenceClassification were not initialized from the model " +
+                $"checkpoint at {relabelled.Path} and are newly initialized: ['pooler.dense.weight', 'pooler.dense.bias']", StringComparison.Ordinal)),
+                string.Join("\n", warnings));
         var missing = Path.Combine(mlm.Path, "nothing-here");
         StringAssert.Contains(Assert.Throws<DirectoryNotFoundException>(() => mlContext.Transforms.Deberta.ApplyTextModel(missing)).Message, missing);
 
