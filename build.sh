@@ -4,6 +4,7 @@
 #   ./build.sh test [--filter EXPR]   build, then run the tests; ends with "N passed, M failed"
 #   ./build.sh sample [FLAGS]         build, then run samples/AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 #   ./build.sh pack                   write artifacts/packages/Microsoft.ML.Deberta.<version>.nupkg
+#   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
 #
 # TorchSharp 0.107's native library needs libstdc++ with GLIBCXX_3.4.32 (GCC >= 13). Debian 12 has GCC 12's,
 # so there the test and sample steps build on the host and run inside a cached Debian 13 root (debootstrap),
@@ -77,11 +78,12 @@ exec chroot "$root" /usr/bin/env -i \
   ${DEBERTA_GOLDEN_ROOT:+DEBERTA_GOLDEN_ROOT="$DEBERTA_GOLDEN_ROOT"} \
   ${DEBERTA_EXTRA_SENTIMENT_TSV:+DEBERTA_EXTRA_SENTIMENT_TSV="$DEBERTA_EXTRA_SENTIMENT_TSV"} \
   ${CI:+CI="$CI"} \
-  bash -c 'cd "$0" && exec "$@"' "$repo" "$@"
+  bash -c 'cd "$0" && exec "$@"' "${ROOT_WORKDIR:-$repo}" "$@"
 INNER
 
 # Runs a command (e.g. `dotnet test --no-build ...`), inside the Debian 13 root where TorchSharp needs it. Folders
-# the command reads or writes outside the repository go in the array ROOT_EXTRA_DIRS (mounted at the same paths).
+# the command reads or writes outside the repository go in the array ROOT_EXTRA_DIRS (mounted at the same paths);
+# it starts in ROOT_WORKDIR (default: the repository).
 run_in_root() {
   if host_libstdcxx_is_new_enough; then
     "$@"
@@ -156,7 +158,7 @@ mount_for_root() {
   [ -d "$dir" ] || dir="$(dirname "$dir")"
   [ -d "$dir" ] || return 0                       # missing: let the program say so
   case "$dir/" in "$repo"/*) return 0 ;; esac     # the repository is mounted already
-  [ "$dir" != / ] || die "cannot give the sample a path at the file system's root"
+  [ "$dir" != / ] || die "cannot mount the file system's root into the Debian 13 root; use a path below it"
   ROOT_EXTRA_DIRS+=("$dir")
 }
 
@@ -196,6 +198,25 @@ run_sample() {
   run_in_root dotnet "$dll" ${args[@]+"${args[@]}"}
 }
 
+# Runs a user's command where TorchSharp loads: directly on a new-enough host, else inside the Debian 13 root, from
+# the caller's folder. That folder and the folders of arguments that name existing paths are mounted at the same
+# paths; system folders are not (the root has its own, which is the point).
+run_exec() {
+  [ "${1:-}" = -- ] && shift
+  [ $# -gt 0 ] || die "exec needs a command, e.g. ./build.sh exec -- dotnet path/to/app.dll"
+  ROOT_EXTRA_DIRS=()
+  local arg path
+  for arg in "$PWD" "$@"; do
+    [ -e "$arg" ] || continue
+    path="$(readlink -f "$arg")"
+    case "$path/" in
+      /|/usr/*|/bin/*|/sbin/*|/lib/*|/lib64/*|/etc/*|/proc/*|/sys/*|/dev/*|/run/*|/var/*|/boot/*) continue ;;
+    esac
+    mount_for_root "$path"
+  done
+  ROOT_WORKDIR="$PWD" run_in_root "$@"
+}
+
 pack() {
   dotnet pack "$repo/src/Microsoft.ML.Deberta/Microsoft.ML.Deberta.csproj" -c "$configuration" -nologo -v minimal
   ls "$repo"/artifacts/packages/Microsoft.ML.Deberta.*.nupkg
@@ -208,5 +229,6 @@ case "$verb" in
   test) run_tests "$@" ;;
   sample) run_sample "$@" ;;
   pack) pack ;;
-  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | pack)" ;;
+  exec) run_exec "$@" ;;
+  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | pack | exec -- COMMAND...)" ;;
 esac

@@ -2,7 +2,7 @@ using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tests.Parity;
 using Microsoft.ML.Deberta.Tokenization;
-using TorchSharp;
+using Microsoft.ML.Deberta.Training;
 
 namespace Microsoft.ML.Deberta.Tests;
 
@@ -32,13 +32,10 @@ public sealed class ReadmeQuickStartTests
 
         var encodings = tokenizer.EncodeBatch(
             texts,
-            new DebertaEncodeOptions { MaxLength = 512, Truncation = DebertaTruncation.LongestFirst, Padding = DebertaPadding.Longest });
-        using var inputIds = torch.tensor(encodings.SelectMany(e => e.InputIds).Select(i => (long)i).ToArray(),
-                                          [encodings.Count, encodings[0].Length]);
-        using var attentionMask = torch.tensor(encodings.SelectMany(e => e.AttentionMask).Select(i => (long)i).ToArray(),
-                                               [encodings.Count, encodings[0].Length]);
+            new DebertaEncodeOptions { MaxLength = 512, Truncation = DebertaTruncation.LongestFirst });
+        using var inputs = DebertaInputBatch.FromEncodings(encodings, tokenizer.PadTokenId);   // padded to the longest
 
-        using var output = model.Predict(inputIds, attentionMask);
+        using var output = model.Predict(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds);   // eval mode, no autograd
         using var probabilities = output.Logits.softmax(-1);
         // --- end of quick start ---
 

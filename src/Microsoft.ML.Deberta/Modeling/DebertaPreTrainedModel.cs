@@ -20,8 +20,9 @@ public abstract class DebertaPreTrainedModel : nn.Module
     /// <summary>Builds the model's configuration part; the config is copied, so later changes to it do not affect the model.</summary>
     /// <param name="name">The TorchSharp module name.</param>
     /// <param name="config">The configuration; validated here.</param>
+    /// <exception cref="TorchRuntimeUnavailableException">TorchSharp's native library cannot load in this process.</exception>
     private protected DebertaPreTrainedModel(string name, DebertaConfig config)
-        : base(name)
+        : base(TorchRuntime.EnsureLoaded(name))   // before nn.Module's constructor first touches libtorch
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
