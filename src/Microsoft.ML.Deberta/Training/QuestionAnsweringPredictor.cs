@@ -14,10 +14,10 @@ internal static class QuestionAnsweringPredictor
 {
     /// <summary>The windows of each row (<see cref="QuestionAnsweringDecoder.Encode(string, string, QuestionAnsweringOptions?)"/>).</summary>
     /// <exception cref="ArgumentException">A row's question or context is empty, or its question leaves no room for the
-    /// context; the message names the row: "Row {<paramref name="firstRow"/> + index}".</exception>
+    /// context; the message starts with the row's name (<paramref name="rowName"/>; "Row {index}" by default).</exception>
     public static IReadOnlyList<DebertaEncoding>[] Encode(
         QuestionAnsweringDecoder decoder, IReadOnlyList<string> questions, IReadOnlyList<string> contexts, QuestionAnsweringOptions options,
-        long firstRow = 0)
+        Func<int, string>? rowName = null)
     {
         var windows = new IReadOnlyList<DebertaEncoding>[questions.Count];
         for (int r = 0; r < windows.Length; r++)
@@ -28,7 +28,7 @@ internal static class QuestionAnsweringPredictor
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"Row {firstRow + r}: {e.Message}", e.ParamName, e);
+                throw new ArgumentException($"{rowName?.Invoke(r) ?? $"Row {r}"}: {e.Message}", e.ParamName, e);
             }
         }
         return windows;

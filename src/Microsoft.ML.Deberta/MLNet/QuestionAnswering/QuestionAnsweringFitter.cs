@@ -66,13 +66,7 @@ internal sealed class QuestionAnsweringFitter(DebertaQuestionAnsweringOptions op
         var model = CreateModel(start, seed, channel);
         try
         {
-            var trainer = new QuestionAnsweringTrainer(new SequenceClassificationTrainingOptions
-            {
-                BatchSize = options.BatchSize, Epochs = options.Epochs, LearningRate = options.LearningRate, WarmupRatio = options.WarmupRatio,
-                WeightDecay = options.WeightDecay, MaxGradNorm = options.MaxGradientNorm, Seed = seed,
-                EarlyStoppingPatience = options.EarlyStoppingPatience, EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
-                StopToken = options.StopTrainingToken,
-            });
+            var trainer = new QuestionAnsweringTrainer(QuestionAnsweringOptionsRules.Recipe(options, seed));
             var result = trainer.Train(model, set.Features, validation, options.Progress,
                 line => channel.Info(MessageSensitivity.None, $"{method}: {line}"), token);
             channel.Info(MessageSensitivity.None,

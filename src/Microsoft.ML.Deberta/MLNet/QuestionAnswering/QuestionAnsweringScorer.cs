@@ -8,12 +8,13 @@ using Microsoft.ML.Deberta.Training;
 namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
 
 /// <summary>
-/// A DeBERTa extractive QA model behind the ML.NET layer: tokenizer, <see cref="DebertaForQuestionAnswering"/> and the
-/// pipeline settings. <see cref="Prepare"/> cuts each row into windows (thread-safe, model untouched);
-/// <see cref="Answer"/> scores the windows of a whole batch of rows together and decodes each row
-/// (<see cref="QuestionAnsweringPredictor"/>). Its payload is a Hugging Face folder plus <c>question_answering.json</c>.
+/// A DeBERTa extractive QA model behind the ML.NET layer's structured seam (texts = questions, pairs = contexts):
+/// tokenizer, <see cref="DebertaForQuestionAnswering"/> and the pipeline settings. <see cref="PrepareBatch"/> cuts each
+/// row into windows (thread-safe, model untouched); <see cref="ScoreBatch"/> scores the windows of the whole batch of
+/// rows together and decodes each row (<see cref="QuestionAnsweringPredictor"/>). Its payload is a Hugging Face folder
+/// plus <c>question_answering.json</c>.
 /// </summary>
-internal sealed class QuestionAnsweringScorer : IDisposable
+internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnsweringRow>
 {
     /// <summary>The payload kind of a saved QA model.</summary>
     public const string Kind = "deberta-question-answering";
@@ -43,29 +44,33 @@ internal sealed class QuestionAnsweringScorer : IDisposable
     /// <summary>Windows scored so far (diagnostics).</summary>
     public long WindowsScored { get; private set; }
 
+    public string PayloadKind => Kind;
+
     /// <summary>The windows of each row. Thread-safe.</summary>
-    /// <param name="questions">The rows' questions.</param>
-    /// <param name="contexts">The rows' contexts.</param>
-    /// <param name="firstRow">The position of the first row in its data (0-based, as ML.NET counts), for messages.</param>
     /// <exception cref="InvalidDataException">A row's question or context is empty, or the question leaves no room for
-    /// the context in a window; the message names the row.</exception>
-    public IReadOnlyList<DebertaEncoding>[] Prepare(IReadOnlyList<string> questions, IReadOnlyList<string> contexts, long firstRow)
+    /// the context in a window; the message quotes the row's question (the pipeline refuses such rows too).</exception>
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
     {
+        if (pairs is null)
+            throw new InvalidOperationException("Question answering reads a question and a context per row.");
         try
         {
-            return QuestionAnsweringPredictor.Encode(_decoder, questions, contexts, Settings.Decoding, firstRow);
+            return QuestionAnsweringPredictor.Encode(_decoder, texts, pairs, Settings.Decoding,
+                r => $"The row whose question is '{(texts[r].Length > 80 ? texts[r][..80] + "…" : texts[r])}'");
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{e.Message} (rows counted from 0; the pipeline refuses such rows too)", e);
+            throw new InvalidDataException($"{e.Message} (the question-answering pipeline refuses such rows too)", e);
         }
     }
 
-    /// <summary>Answers the rows whose windows <see cref="Prepare"/> made: per row the top-k answers, best first.</summary>
-    public IReadOnlyList<AnswerSpan>[] Answer(IReadOnlyList<string> questions, IReadOnlyList<string> contexts, IReadOnlyList<IReadOnlyList<DebertaEncoding>> windows)
+    /// <summary>Answers the rows whose windows <see cref="PrepareBatch"/> made: per row the top-k answers, best first.</summary>
+    public IReadOnlyList<QuestionAnsweringRow> ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
     {
+        var windows = (IReadOnlyList<DebertaEncoding>[])(prepared ?? PrepareBatch(texts, pairs))!;
         WindowsScored += windows.Sum(w => w.Count);
-        return QuestionAnsweringPredictor.Answer(Model, _decoder, questions, contexts, windows, Settings.Decoding, Settings.InferenceBatchSize);
+        var answers = QuestionAnsweringPredictor.Answer(Model, _decoder, texts, pairs!, windows, Settings.Decoding, Settings.InferenceBatchSize);
+        return [.. answers.Select(QuestionAnsweringRow.Of)];
     }
 
     /// <summary>Writes the model as a Hugging Face folder (config, safetensors, tokenizer) plus the settings.</summary>
