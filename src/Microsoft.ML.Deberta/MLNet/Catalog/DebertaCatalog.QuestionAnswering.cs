@@ -1,5 +1,5 @@
 using Microsoft.ML.Deberta.Configuration;
-using Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+using Microsoft.ML.Deberta.MLNet;
 using Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 using Microsoft.ML.Deberta.Training;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>Reads gold and predicted answers from a data view for <c>EvaluateQuestionAnswering</c>.</summary>
 internal static class AnswerColumnsReader

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// The output columns of extractive QA, as ML.NET's own QA trainer names and types its answers: <c>Answer</c>
@@ -14,9 +14,6 @@ internal sealed class QuestionAnsweringColumns(string answer, string score, stri
     public const string Kind = "question-answering";
 
     public string TaskKind => Kind;
-
-    /// <summary>The four column names, in column order.</summary>
-    public string[] Names => [answer, score, start, end];
 
     public DataViewSchema.DetachedColumn[] CreateColumns(uint setId) =>
     [

@@ -1,7 +1,6 @@
 using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.MLNet;
-using Microsoft.ML.Deberta.MLNet.QuestionAnswering;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Runtime;
 

@@ -5,7 +5,7 @@ using Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 using Microsoft.ML.Deberta.Training;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// Trains a DeBERTa QA model from ML.NET rows: resolves the start (<see cref="QuestionAnsweringStart"/>), reads and

@@ -1,6 +1,6 @@
 using Microsoft.ML.Deberta.Training;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>Checks <see cref="DebertaQuestionAnsweringOptions"/> when an estimator is created, so a bad setting fails at once with its name.</summary>
 internal static class QuestionAnsweringOptionsRules

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>Rebuilds a saved QA step: the model payload (<see cref="QuestionAnsweringScorer.Load"/>) and its columns.</summary>
 internal sealed class QuestionAnsweringReader : IRowScoringReader

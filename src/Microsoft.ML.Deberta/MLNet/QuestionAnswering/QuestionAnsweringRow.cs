@@ -1,6 +1,6 @@
 using Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>The answers to one row's question, best first, as the output columns carry them.</summary>
 /// <param name="Answers">The answer texts ("" for "no answer").</param>

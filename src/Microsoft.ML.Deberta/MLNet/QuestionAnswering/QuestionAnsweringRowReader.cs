@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// Reads QA training (or validation) rows from an <see cref="IDataView"/> in one pass, before any training starts:

@@ -5,7 +5,7 @@ using Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 using Microsoft.ML.Deberta.Tokenization;
 using Microsoft.ML.Deberta.Training;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// A DeBERTa extractive QA model behind the ML.NET layer's structured seam (texts = questions, pairs = contexts):

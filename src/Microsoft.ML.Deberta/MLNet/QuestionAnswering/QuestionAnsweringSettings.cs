@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// How a QA model windows and decodes (the pipeline's settings), saved as <c>question_answering.json</c> beside the

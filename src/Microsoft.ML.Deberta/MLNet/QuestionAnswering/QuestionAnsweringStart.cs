@@ -2,7 +2,7 @@ using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Tokenization;
 
-namespace Microsoft.ML.Deberta.MLNet.QuestionAnswering;
+namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// Where a QA model's training starts, worked out from the options before any row is read: the config to build
