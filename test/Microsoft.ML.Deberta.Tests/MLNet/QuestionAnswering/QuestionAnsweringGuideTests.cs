@@ -9,9 +9,9 @@ public sealed class QuestionAnsweringGuideTests
     [TestMethod]
     public void TheGuidesQuestionAnsweringSnippetRuns()
     {
-        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "qa");
-        string checkpointFolder = checkpoint.Path;
+        // The pipeline reference's QA checkpoint (its own tokenizer; float16 weights, trained in float32) serves both roles.
         string qaFolder = Path.Combine(AppContext.BaseDirectory, "TestData", "golden", "pipelines", "v1_qa");
+        string checkpointFolder = qaFolder;
         string modelPath = Path.Combine(Path.GetTempPath(), $"qa-guide-{Guid.NewGuid():N}.zip");
         string paperAbstract = "DeBERTa was proposed by Pengcheng He, Xiaodong Liu, Jianfeng Gao and Weizhu Chen in 2020.";
         var mlContext = new MLContext(seed: 1);
