@@ -13,6 +13,10 @@ using Microsoft.ML.Deberta.Tests.FakeModel;
 //   predict-builtin <model.zip> <rows.tsv> <output.txt> <column>...
 // does the same with the library's own loaders (real DeBERTa steps) and the given output columns, and no
 // PredictionEngine line.
+//   predict-qa <model.zip> <rows.tsv> <output.txt>
+// answers question<TAB>context rows with a saved question-answering step (QuestionAnsweringModel).
+if (args.Length == 4 && args[0] == "predict-qa")
+    return QuestionAnsweringModel.Predict(args[1], args[2], args[3]);
 if (args.Length >= 5 && args[0] == "predict-builtin")
     return BuiltInModel.Predict(args[1], args[2], args[3], args[4..]);
 if (args.Length != 4 || args[0] != "predict")

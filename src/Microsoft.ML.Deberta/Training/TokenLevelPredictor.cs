@@ -55,11 +55,17 @@ public static class TokenLevelPredictor
         for (int i = 0; i < windows.Count; i++)
         {
             DebertaEncoding window = windows[i] ?? throw new ArgumentException($"windows[{i}] is null.", nameof(windows));
-            int length = WindowLogits.UnpaddedLength(window);
-            examples.Add(new EncodedExample([.. window.InputIds.Take(length)], [.. window.TokenTypeIds.Take(length)], i));
+            examples.Add(Unpadded(window, i));
         }
         EncodedExampleValidator.Check(model.Config, examples, examples.Count, nameof(windows), "the number of windows");
         return examples;
+    }
+
+    /// <summary>A window as the model sees it: without its trailing padding, from source row <paramref name="source"/>.</summary>
+    internal static EncodedExample Unpadded(DebertaEncoding window, int source)
+    {
+        int length = WindowLogits.UnpaddedLength(window);
+        return new EncodedExample([.. window.InputIds.Take(length)], [.. window.TokenTypeIds.Take(length)], source);
     }
 
     /// <summary>Copies each batch row's first (length × width) values to its example's slot.</summary>

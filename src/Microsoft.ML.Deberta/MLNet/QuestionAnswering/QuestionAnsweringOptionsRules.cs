@@ -1,0 +1,51 @@
+using Microsoft.ML.Deberta.Training;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>Checks <see cref="DebertaQuestionAnsweringOptions"/> when an estimator is created, so a bad setting fails at once with its name.</summary>
+internal static class QuestionAnsweringOptionsRules
+{
+    /// <summary>Throws <see cref="ArgumentException"/> (or <see cref="ArgumentOutOfRangeException"/>) naming the first bad setting.</summary>
+    /// <param name="o">The options.</param>
+    /// <param name="method">The catalog method, for messages.</param>
+    /// <param name="training">Whether the estimator trains (answer columns, start and recipe are then checked too).</param>
+    public static void Check(DebertaQuestionAnsweringOptions o, string method, bool training)
+    {
+        string[] inputs = training
+            ? [o.ContextColumnName, o.QuestionColumnName, o.AnswerTextColumnName, o.AnswerStartColumnName]
+            : [o.ContextColumnName, o.QuestionColumnName];
+        string[] outputs = [o.AnswerColumnName, o.ScoreColumnName, o.StartColumnName, o.EndColumnName];
+        foreach (var name in inputs.Concat(outputs))
+            if (string.IsNullOrWhiteSpace(name))
+                throw new ArgumentException($"{method}: a column name is empty.", nameof(o));
+        if (inputs.Distinct(StringComparer.Ordinal).Count() != inputs.Length)
+            throw new ArgumentException($"{method}: the input columns must differ; got {string.Join(", ", inputs)}.", nameof(o));
+        if (outputs.Distinct(StringComparer.Ordinal).Count() != outputs.Length)
+            throw new ArgumentException($"{method}: the output columns must have distinct names; got {string.Join(", ", outputs)}.", nameof(o));
+        if (QuestionAnsweringSettings.From(o).Problem() is string problem)
+            throw new ArgumentOutOfRangeException(nameof(o), $"{method}: {problem}");
+        if (!training)
+            return;
+
+        switch (o.ModelFolder, o.Config)
+        {
+            case (null, null):
+                throw new ArgumentException($"{method}: say where the model starts: set ModelFolder (a Hugging Face checkpoint) or Config and TokenizerFolder (a new model).", nameof(o.ModelFolder));
+            case (not null, not null):
+                throw new ArgumentException($"{method}: set either ModelFolder or Config, not both.", nameof(o.Config));
+            case (null, not null) when string.IsNullOrWhiteSpace(o.TokenizerFolder):
+                throw new ArgumentException($"{method}: a model trained from a Config needs TokenizerFolder.", nameof(o.TokenizerFolder));
+        }
+        if (o.EarlyStoppingPatience > 0 && o.ValidationSet is null)
+            throw new ArgumentException($"{method}: EarlyStoppingPatience needs a ValidationSet to measure improvement on.", nameof(o.EarlyStoppingPatience));
+        Recipe(o, seed: 0).Validate();
+    }
+
+    /// <summary>The fine-tuning recipe of the options (validated by the trainer).</summary>
+    public static SequenceClassificationTrainingOptions Recipe(DebertaQuestionAnsweringOptions o, int seed) => new()
+    {
+        BatchSize = o.BatchSize, Epochs = o.Epochs, LearningRate = o.LearningRate, WarmupRatio = o.WarmupRatio,
+        WeightDecay = o.WeightDecay, MaxGradNorm = o.MaxGradientNorm, Seed = seed,
+        EarlyStoppingPatience = o.EarlyStoppingPatience, EarlyStoppingMinDelta = o.EarlyStoppingMinDelta, StopToken = o.StopTrainingToken,
+    };
+}
