@@ -47,8 +47,9 @@ internal sealed class PredictionColumns
     /// <summary>Multiclass outputs for a key label with <paramref name="classCount"/> values: softmax across classes, or with <see cref="ScoreActivation.Sigmoid"/> a sigmoid per class (independent, multi-label scores).</summary>
     public static PredictionColumns Multiclass(OutputColumnNames names, int classCount, LabelKeyValues? keyValues,
         ScoreActivation activation = ScoreActivation.Default) =>
-        classCount >= 2 ? new(PredictionKind.MulticlassClassification, names, classCount, false, keyValues, activation)
-            : throw new ArgumentOutOfRangeException(nameof(classCount), "Classification needs at least 2 classes.");
+        classCount >= 2 || (classCount == 1 && activation == ScoreActivation.Sigmoid)
+            ? new(PredictionKind.MulticlassClassification, names, classCount, false, keyValues, activation)
+            : throw new ArgumentOutOfRangeException(nameof(classCount), "Classification needs at least 2 classes (1 with independent, sigmoid scores).");
 
     /// <summary>Binary outputs for a Boolean label, or for a key label with 2 values.</summary>
     public static PredictionColumns Binary(OutputColumnNames names, bool booleanLabel, LabelKeyValues? keyValues) =>

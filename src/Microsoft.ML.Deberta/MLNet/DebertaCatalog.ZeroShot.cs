@@ -1,0 +1,65 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Deberta.MLNet;
+using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tasks.ZeroShot;
+using Microsoft.ML.Deberta.Training;
+
+namespace Microsoft.ML.Deberta;
+
+public sealed partial class DebertaCatalog
+{
+    /// <summary>
+    /// Classifies texts into <paramref name="candidateLabels"/> with an NLI checkpoint and no training, by transformers'
+    /// <c>zero-shot-classification</c> rules: each text is the premise, each label a hypothesis from
+    /// <paramref name="hypothesisTemplate"/>. Adds <c>PredictedLabel</c> (a key whose values are the labels) and
+    /// <c>Score</c> (one value per label, slot names = labels), so <c>MapKeyToValue</c> and
+    /// <c>MulticlassClassification.Evaluate</c> work. All text × label pairs of a batch go through the model together.
+    /// </summary>
+    /// <param name="modelFolder">An NLI sequence-classification checkpoint folder with its tokenizer files.</param>
+    /// <param name="candidateLabels">The labels to choose from (at least one).</param>
+    /// <param name="textColumnName">The text column.</param>
+    /// <param name="hypothesisTemplate">The hypothesis; <c>{}</c> is replaced by each label.</param>
+    /// <param name="multiLabel">Score each label on its own instead of letting them compete.</param>
+    /// <param name="maxLength">Tokens per premise + hypothesis pair.</param>
+    /// <param name="batchSize">Text × label pairs per forward pass.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="ArgumentException">No labels, a template without <c>{}</c>, or a checkpoint that is not an NLI classifier.</exception>
+    public IEstimator<TextScoringTransformer> ZeroShotClassification(string modelFolder, IEnumerable<string> candidateLabels, string textColumnName = "Text",
+        string hypothesisTemplate = ZeroShotRules.DefaultTemplate, bool multiLabel = false, int maxLength = 512, int batchSize = 32) =>
+        ZeroShotClassification(new ZeroShotClassificationOptions
+        {
+            ModelFolder = modelFolder, CandidateLabels = candidateLabels?.ToArray() ?? [], TextColumnName = textColumnName,
+            HypothesisTemplate = hypothesisTemplate, MultiLabel = multiLabel, MaxLength = maxLength, BatchSize = batchSize,
+        });
+
+    /// <summary>Zero-shot classification; see <see cref="ZeroShotClassificationOptions"/> and the flat overload.</summary>
+    /// <param name="options">The checkpoint, labels, template and columns.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="ArgumentException">No labels, a template without <c>{}</c>, or a checkpoint that is not an NLI classifier.</exception>
+    public IEstimator<TextScoringTransformer> ZeroShotClassification(ZeroShotClassificationOptions options)
+    {
+        const string Method = nameof(ZeroShotClassification);
+        ArgumentNullException.ThrowIfNull(options);
+        var o = options.Snapshot();
+        var labels = ZeroShotRules.CheckLabels(o.CandidateLabels, Method);
+        ZeroShotRules.CheckTemplate(o.HypothesisTemplate, Method);
+        TextTrainerOptionsRules.AtLeast(o.BatchSize, 1, nameof(o.BatchSize), Method);
+        var encoding = EncodingRules.Check(Method, o.MaxLength, LongTextStrategy.Truncate, null, pair: true);
+        var folder = PretrainedFolder.Open(Method, o.ModelFolder, o.TokenizerFolder, o.MaxLength);
+        var config = folder.Config;
+        if (config.Architectures.FirstOrDefault() is not { } architecture || !architecture.EndsWith("ForSequenceClassification", StringComparison.Ordinal)
+            || config.NumLabels < 2)
+            throw new ArgumentException($"{Method}: '{folder.Folder}' is not an NLI sequence classifier (architecture " +
+                $"{config.Architectures.FirstOrDefault() ?? "none"}, {config.NumLabels} label(s)); use a checkpoint fine-tuned on MNLI or another NLI set.", nameof(options));
+        var (entailment, contradiction) = ZeroShotRules.NliIds(config.Label2Id, config.NumLabels, folder.Folder, Method);
+        var settings = new ZeroShotPayloadSettings
+        {
+            Labels = labels, Template = o.HypothesisTemplate, MultiLabel = o.MultiLabel, EntailmentId = entailment, ContradictionId = contradiction,
+        };
+        var predictions = PredictionColumns.Multiclass(new OutputColumnNames(o.ScoreColumnName, o.PredictedLabelColumnName), labels.Length,
+            LabelKeyValues.FromText(TextDataViewType.Instance, labels), o.MultiLabel || labels.Length == 1 ? ScoreActivation.Sigmoid : ScoreActivation.Default);
+        return new PretrainedScorerEstimator(this, Method, new TextColumns(o.TextColumnName), predictions, o.BatchSize,
+            channel => new ZeroShotScorer(folder.LoadTokenizer(), folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned NLI classifier"),
+                encoding, settings, o.BatchSize));
+    }
+}
