@@ -8,6 +8,9 @@ internal static class PipelineStepKinds
     /// <summary>A <see cref="TextScoringTransformer"/> (classification or regression over text). Also the kind of manifests that name none.</summary>
     public const string TextScoring = "text-scoring";
 
+    /// <summary>A <see cref="StructuredScoringTransformer"/> (a task with structured outputs: NER, QA, ...).</summary>
+    public const string StructuredScoring = "structured-scoring";
+
     /// <summary>A <see cref="TokenizationTransformer"/>.</summary>
     public const string Tokenization = "tokenization";
 
@@ -18,8 +21,9 @@ internal static class PipelineStepKinds
     {
         TextScoring => TextScoringTransformer.ReadStep(environment, folder, where, loaders),
         Tokenization => TokenizationTransformer.ReadStep(folder, where),
+        StructuredScoring => StructuredScoringTransformer.ReadStep(folder, where, RowScoringReaders.BuiltIn),
         _ => throw new InvalidDataException(
             $"{where}: the step is of kind '{stepKind}', which this version of Microsoft.ML.Deberta cannot load " +
-            $"(it loads: {TextScoring}, {Tokenization}). Update the Microsoft.ML.Deberta package."),
+            $"(it loads: {TextScoring}, {Tokenization}, {StructuredScoring}). Update the Microsoft.ML.Deberta package."),
     };
 }

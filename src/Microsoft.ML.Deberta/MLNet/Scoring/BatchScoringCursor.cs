@@ -3,15 +3,16 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
-/// A cursor that reads up to <see cref="TextScoringTransformer.BatchSize"/> input rows ahead, copies their active
+/// A cursor that reads up to <see cref="IRowScoring{TRow}.BatchSize"/> input rows ahead, copies their active
 /// columns, scores them with one forward pass, then serves them one by one. Never scores row by row. Each input text
 /// is read once (the text columns pass through from the copies made for scoring). Once <see cref="MoveNext"/> has
 /// returned false, or a batch failed to score, the cursor is on no row (<see cref="Position"/> −1); after a failure
 /// it refuses to go on rather than skip the failed rows.
 /// </summary>
-internal sealed class BatchScoringCursor : DataViewRowCursor
+/// <typeparam name="TRow">The prediction for one row.</typeparam>
+internal sealed class BatchScoringCursor<TRow> : DataViewRowCursor
 {
-    private readonly ScoringBinding _binding;
+    private readonly ScoringBinding<TRow> _binding;
     private readonly DataViewRowCursor _input;
     private readonly bool[] _addedActive;
     private readonly ValueGetter<ReadOnlyMemory<char>> _text;
@@ -21,14 +22,14 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     private readonly string[] _texts;
     private readonly string[]? _pairs;
     private readonly DataViewRowId[] _ids;
-    private float[][] _outputs = [];
+    private IReadOnlyList<TRow> _outputs = [];
     private int _count;
     private int _index = -1;
     private long _position = -1;
     private bool _inputDone;
     private Exception? _failure;
 
-    public BatchScoringCursor(ScoringBinding binding, DataViewRowCursor input, IEnumerable<int> activeInputs, bool[] addedActive)
+    public BatchScoringCursor(ScoringBinding<TRow> binding, DataViewRowCursor input, IEnumerable<int> activeInputs, bool[] addedActive)
     {
         _binding = binding;
         _input = input;
@@ -114,7 +115,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
         _inputDone = _count < _texts.Length;
         if (_count == 0)
             return false;
-        _outputs = _binding.Owner.Score(new ArraySegment<string>(_texts, 0, _count),
+        _outputs = _binding.Owner.ScoreRows(new ArraySegment<string>(_texts, 0, _count),
             _pairs is null ? null : (IReadOnlyList<string>)new ArraySegment<string>(_pairs, 0, _count));
         return true;
     }

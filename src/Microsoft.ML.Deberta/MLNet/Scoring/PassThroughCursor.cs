@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>A cursor over a scored view when no prediction column is requested: input rows as they are.</summary>
-internal sealed class PassThroughCursor(ScoringBinding binding, DataViewRowCursor input) : DataViewRowCursor
+internal sealed class PassThroughCursor(TextColumnsBinding binding, DataViewRowCursor input) : DataViewRowCursor
 {
     public override DataViewSchema Schema => binding.OutputSchema;
 

@@ -6,7 +6,8 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// The row-to-row mapper behind <c>PredictionEngine</c>: scores the one current row (a batch of 1) when a
 /// prediction column is first read at a new row position, and caches the result for the other columns.
 /// </summary>
-internal sealed class ScoringRowMapper(ScoringBinding binding) : IRowToRowMapper
+/// <typeparam name="TRow">The prediction for one row.</typeparam>
+internal sealed class ScoringRowMapper<TRow>(ScoringBinding<TRow> binding) : IRowToRowMapper
 {
     public DataViewSchema InputSchema => binding.InputSchema;
 
@@ -22,10 +23,10 @@ internal sealed class ScoringRowMapper(ScoringBinding binding) : IRowToRowMapper
         return new ScoredRow(binding, input, binding.Split(activeColumns).Added);
     }
 
-    private sealed class ScoredRow(ScoringBinding binding, DataViewRow input, bool[] addedActive) : DataViewRow
+    private sealed class ScoredRow(ScoringBinding<TRow> binding, DataViewRow input, bool[] addedActive) : DataViewRow
     {
         private long _scoredPosition = -1;
-        private float[] _outputs = [];
+        private TRow _outputs = default!;
 
         public override DataViewSchema Schema => binding.OutputSchema;
 
@@ -45,7 +46,7 @@ internal sealed class ScoringRowMapper(ScoringBinding binding) : IRowToRowMapper
                 return binding.AddedGetter<TValue>(added, () => Outputs(text, pair));
             }, "row");
 
-        private float[] Outputs(ValueGetter<ReadOnlyMemory<char>> text, ValueGetter<ReadOnlyMemory<char>>? pair)
+        private TRow Outputs(ValueGetter<ReadOnlyMemory<char>> text, ValueGetter<ReadOnlyMemory<char>>? pair)
         {
             if (_scoredPosition == input.Position)
                 return _outputs;
@@ -58,7 +59,7 @@ internal sealed class ScoringRowMapper(ScoringBinding binding) : IRowToRowMapper
                 pair(ref value);
                 pairs = [value.ToString()];
             }
-            _outputs = binding.Owner.Score(texts, pairs)[0];
+            _outputs = binding.Owner.ScoreRows(texts, pairs)[0];
             _scoredPosition = input.Position;
             return _outputs;
         }

@@ -18,7 +18,7 @@ namespace Microsoft.ML.Deberta;
 /// <c>PredictionEngine</c> created with default options disposes its transformer when it is disposed; pass
 /// <c>PredictionEngineOptions { OwnsTransformer = false }</c> when engines share a model.</para>
 /// </remarks>
-public sealed class TextScoringTransformer : ITransformer, IDisposable, IDebertaPipelineStep
+public sealed class TextScoringTransformer : ITransformer, IDisposable, IDebertaPipelineStep, IRowScoring<float[]>
 {
     private readonly object _forwardLock = new();
     private IDebertaTextScorer? _scorer;
@@ -62,6 +62,14 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable, IDeberta
 
     internal int OutputSize { get; }
 
+    TextColumns IRowScoring<float[]>.Columns => Columns;
+
+    int IRowScoring<float[]>.BatchSize => BatchSize;
+
+    IRowOutputColumns<float[]> IRowScoring<float[]>.Outputs => Predictions;
+
+    IReadOnlyList<float[]> IRowScoring<float[]>.ScoreRows(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) => Score(texts, pairs);
+
     bool ITransformer.IsRowToRowMapper => true;
 
     /// <summary>The schema <see cref="Transform"/> produces: the input columns followed by the prediction columns.</summary>
@@ -69,7 +77,7 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable, IDeberta
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new ScoringBinding(this, inputSchema).OutputSchema;
+        return new ScoringBinding<float[]>(this, inputSchema).OutputSchema;
     }
 
     /// <summary>Adds the prediction columns, lazily: rows are scored in batches while a cursor reads them.</summary>
@@ -78,14 +86,14 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable, IDeberta
     {
         ArgumentNullException.ThrowIfNull(input);
         ThrowIfDisposed();
-        return new ScoringDataView(new ScoringBinding(this, input.Schema), input);
+        return new ScoringDataView<float[]>(new ScoringBinding<float[]>(this, input.Schema), input);
     }
 
     IRowToRowMapper ITransformer.GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ThrowIfDisposed();
-        return new ScoringRowMapper(new ScoringBinding(this, inputSchema));
+        return new ScoringRowMapper<float[]>(new ScoringBinding<float[]>(this, inputSchema));
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => DebertaSaveScope.SaveStep(this, ctx);
@@ -106,7 +114,7 @@ public sealed class TextScoringTransformer : ITransformer, IDisposable, IDeberta
         return outputs;
     }
 
-    /// <summary>Writes the model's payload (see <see cref="IDebertaTextScorer.SavePayload"/>) under this model's lock.</summary>
+    /// <summary>Writes the model's payload (see <see cref="IDebertaScorer.SavePayload"/>) under this model's lock.</summary>
     internal void SavePayload(string folder)
     {
         lock (_forwardLock)

@@ -11,14 +11,8 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// bounded), and runs <see cref="PrepareBatch"/> outside that lock so that one cursor or engine tokenizes while
 /// another runs the model.
 /// </remarks>
-internal interface IDebertaTextScorer : IDisposable
+internal interface IDebertaTextScorer : IDebertaScorer
 {
-    /// <summary>
-    /// Names the payload format that <see cref="SavePayload"/> writes. It is recorded in the .zip and picks the
-    /// <see cref="IDebertaTextScorerLoader"/> that reads the payload back (e.g. <c>"deberta-sequence-classifier"</c>).
-    /// </summary>
-    string PayloadKind { get; }
-
     /// <summary>
     /// Raw outputs per row: one logit per class for classification (a binary classifier may also return a single
     /// logit, the log-odds of the positive class), or one value for regression.
@@ -43,10 +37,4 @@ internal interface IDebertaTextScorer : IDisposable
 
     /// <summary>Scores a batch that <see cref="PrepareBatch"/> prepared; serialised like the other calls.</summary>
     float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared) => ScoreBatch(texts, pairs);
-
-    /// <summary>
-    /// Writes everything needed to rebuild this scorer into an existing, empty folder: e.g. <c>config.json</c>,
-    /// <c>model.safetensors</c>, tokenizer files and labels. Called during save; must not change the scorer.
-    /// </summary>
-    void SavePayload(string folder);
 }

@@ -1,10 +1,11 @@
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
-/// The lazy result of <see cref="TextScoringTransformer.Transform"/>. Cursors that read a prediction column score
+/// The lazy result of a scoring step's <c>Transform</c>. Cursors that read a prediction column score
 /// rows in batches; cursors that read only input columns pass them through without touching the model.
 /// </summary>
-internal sealed class ScoringDataView(ScoringBinding binding, IDataView input) : IDataView
+/// <typeparam name="TRow">The prediction for one row.</typeparam>
+internal sealed class ScoringDataView<TRow>(ScoringBinding<TRow> binding, IDataView input) : IDataView
 {
     public DataViewSchema Schema => binding.OutputSchema;
 
@@ -18,7 +19,7 @@ internal sealed class ScoringDataView(ScoringBinding binding, IDataView input) :
         var (added, inputs) = binding.Split(columnsNeeded);
         var inputCursor = input.GetRowCursor(inputs.Select(i => binding.InputSchema[i]), rand);
         return added.Any(a => a)
-            ? new BatchScoringCursor(binding, inputCursor, inputs, added)
+            ? new BatchScoringCursor<TRow>(binding, inputCursor, inputs, added)
             : new PassThroughCursor(binding, inputCursor);
     }
 

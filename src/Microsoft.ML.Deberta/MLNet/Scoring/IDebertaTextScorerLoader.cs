@@ -1,9 +1,9 @@
 namespace Microsoft.ML.Deberta.MLNet;
 
-/// <summary>Rebuilds an <see cref="IDebertaTextScorer"/> from the folder its <see cref="IDebertaTextScorer.SavePayload"/> wrote.</summary>
+/// <summary>Rebuilds an <see cref="IDebertaTextScorer"/> from the folder its <see cref="IDebertaScorer.SavePayload"/> wrote.</summary>
 internal interface IDebertaTextScorerLoader
 {
-    /// <summary>The <see cref="IDebertaTextScorer.PayloadKind"/> this loader reads.</summary>
+    /// <summary>The <see cref="IDebertaScorer.PayloadKind"/> this loader reads.</summary>
     string PayloadKind { get; }
 
     /// <summary>

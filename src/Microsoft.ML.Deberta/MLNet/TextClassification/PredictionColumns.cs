@@ -7,7 +7,7 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// value), per <see cref="PredictionKind"/>. Owns the ML.NET conventions: softmax probabilities with slot names,
 /// key-typed predictions carrying the label's KeyValues, log-odds for binary scores. Immutable.
 /// </summary>
-internal sealed class PredictionColumns
+internal sealed class PredictionColumns : IRowOutputColumns<float[]>
 {
     private PredictionColumns(PredictionKind kind, OutputColumnNames names, int classCount, bool booleanLabel, LabelKeyValues? keyValues,
         ScoreActivation activation = ScoreActivation.Default, int featureSize = 0)
