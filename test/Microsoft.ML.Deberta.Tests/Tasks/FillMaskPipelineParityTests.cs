@@ -44,7 +44,7 @@ public sealed class FillMaskPipelineParityTests
 
     // Fill-mask outputs are a list per masked text of propositions ({score, token, token_str, sequence}), or of
     // such lists when a text has several masks; the other pipelines store an object or other fields.
-    private static bool IsFillMask(JsonElement root, out JsonElement outputs)
+    internal static bool IsFillMask(JsonElement root, out JsonElement outputs)
     {
         if (!root.TryGetProperty("outputs", out outputs) || outputs.ValueKind != JsonValueKind.Array)
             return false;
