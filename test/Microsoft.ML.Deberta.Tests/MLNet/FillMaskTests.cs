@@ -99,8 +99,9 @@ public sealed class FillMaskTests
         // The reference's top 5 as targets, listed in reverse: the same ranking and whole-vocabulary probabilities come back.
         var targets = reference.Select(r => r.GetProperty("token_str").GetString()!).Reverse().ToArray();
 
+        string maskedLMFolder = V3MaskedLM;
         // ---- as in docs/mlnet-guide.md (FillMask) ----
-        var model = mlContext.Transforms.Deberta.FillMask(V3MaskedLM, topK: 3, targets: targets).Fit(data);
+        var model = mlContext.Transforms.Deberta.FillMask(maskedLMFolder, topK: 3, targets: targets).Fit(data);   // targets: null for the whole vocabulary
         var engine = mlContext.Model.CreatePredictionEngine<Row, Prediction>(model);
         var prediction = engine.Predict(new Row { Text = "The capital of France is [MASK]." });
         for (int i = 0; i < prediction.Tokens.Length; i++)

@@ -29,8 +29,9 @@ public sealed class TextEmbeddingTests
         var mlContext = new MLContext(seed: 1);
         var split = mlContext.Data.TrainTestSplit(mlContext.Data.LoadFromEnumerable(SentimentRow.ReadTsv(YelpPath)), testFraction: 0.2, seed: 7);
 
+        string modelFolder = ModelFolder;
         // ---- as in docs/mlnet-guide.md (TextEmbedding) ----
-        var pipeline = mlContext.Transforms.Deberta.TextEmbedding(ModelFolder, textColumnName: "Text", outputColumnName: "Features")
+        var pipeline = mlContext.Transforms.Deberta.TextEmbedding(modelFolder, textColumnName: "Text", outputColumnName: "Features")
             .AppendCacheCheckpoint(mlContext)
             .Append(mlContext.Transforms.Conversion.MapValueToKey("Label", "Sentiment"))
             .Append(mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Features"));

@@ -114,8 +114,9 @@ public sealed class ZeroShotClassificationTests
         var mlContext = new MLContext(seed: 1);
         var data = mlContext.Data.LoadFromEnumerable(Texts[..4].Select((t, i) => new Row { Text = t, Label = Labels[i % 3] }).ToList());
 
+        string nliFolder = checkpoint.Path;
         // ---- as in docs/mlnet-guide.md (ZeroShotClassification) ----
-        var pipeline = mlContext.Transforms.Deberta.ZeroShotClassification(checkpoint.Path, candidateLabels: ["sports", "politics", "cooking"])
+        var pipeline = mlContext.Transforms.Deberta.ZeroShotClassification(nliFolder, candidateLabels: ["sports", "politics", "cooking"])
             .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedTopic", "PredictedLabel"));
         var model = pipeline.Fit(data);
         var engine = mlContext.Model.CreatePredictionEngine<Row, Prediction>(model);
