@@ -41,53 +41,43 @@ public sealed class FillMaskTests
 
     [TestMethod]
     [TestCategory("Parity")]
-    public void FillMaskThroughMLNetMatchesTheFillMaskPipeline()
+    public void FillMaskThroughMLNetMatchesTheFillMaskPipeline() =>
+        FillMaskPipelineParityTests.ForEachFillMaskFolder(Compare, " (ML.NET)", line => TestContext.WriteLine(line));
+
+    // The folder's masked texts through the catalog method, every proposition against the pipeline's.
+    private static (int Compared, double Largest) Compare(string folder, JsonElement reference, JsonElement outputs)
     {
-        string pipelines = GoldenData.RequireFolder("pipelines");
-        int folders = 0;
-        foreach (string folder in Directory.GetDirectories(pipelines).Order(StringComparer.Ordinal))
+        var mlContext = new MLContext(seed: 1);
+        string[] texts = reference.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!)
+            .Where(t => t.Contains("[MASK]", StringComparison.Ordinal)).ToArray();
+        var expected = outputs.EnumerateArray().Select(perText => perText.EnumerateArray().First().ValueKind == JsonValueKind.Array
+            ? perText.EnumerateArray().SelectMany(m => m.EnumerateArray()).ToArray() : perText.EnumerateArray().ToArray()).ToArray();
+        int topK = outputs[0].EnumerateArray().First().ValueKind == JsonValueKind.Array ? outputs[0][0].GetArrayLength() : outputs[0].GetArrayLength();
+        var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToList());
+        using var model = mlContext.Transforms.Deberta.FillMask(folder, topK: topK, batchSize: 2).Fit(data);
+        var scored = model.Transform(data);
+        var tokens = scored.GetColumn<string[]>("Tokens").ToArray();
+        var scores = scored.GetColumn<float[]>("Score").ToArray();
+        var sequences = scored.GetColumn<string[]>("Sequences").ToArray();
+        var ids = scored.GetColumn<int[]>("TokenIds").ToArray();
+        int compared = 0;
+        double largest = 0;
+        for (int t = 0; t < texts.Length; t++)
         {
-            string file = Path.Combine(folder, "golden_pipeline.json");
-            if (!File.Exists(file))
-                continue;
-            using var reference = JsonDocument.Parse(File.ReadAllText(file));
-            if (!FillMaskPipelineParityTests.IsFillMask(reference.RootElement, out JsonElement outputs))
-                continue;
-            var mlContext = new MLContext(seed: 1);
-            string[] texts = reference.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!)
-                .Where(t => t.Contains("[MASK]", StringComparison.Ordinal)).ToArray();
-            var expected = outputs.EnumerateArray().Select(perText => perText.EnumerateArray().First().ValueKind == JsonValueKind.Array
-                ? perText.EnumerateArray().SelectMany(m => m.EnumerateArray()).ToArray() : perText.EnumerateArray().ToArray()).ToArray();
-            int topK = outputs[0].EnumerateArray().First().ValueKind == JsonValueKind.Array ? outputs[0][0].GetArrayLength() : outputs[0].GetArrayLength();
-            var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToList());
-            using var model = mlContext.Transforms.Deberta.FillMask(folder, topK: topK, batchSize: 2).Fit(data);
-            var scored = model.Transform(data);
-            var tokens = scored.GetColumn<string[]>("Tokens").ToArray();
-            var scores = scored.GetColumn<float[]>("Score").ToArray();
-            var sequences = scored.GetColumn<string[]>("Sequences").ToArray();
-            var ids = scored.GetColumn<int[]>("TokenIds").ToArray();
-            int compared = 0;
-            double largest = 0;
-            for (int t = 0; t < texts.Length; t++)
+            Assert.HasCount(expected[t].Length, tokens[t], $"{folder}: text {t}");
+            for (int p = 0; p < expected[t].Length; p++)
             {
-                Assert.HasCount(expected[t].Length, tokens[t], $"{folder}: text {t}");
-                for (int p = 0; p < expected[t].Length; p++)
-                {
-                    var want = expected[t][p];
-                    Assert.AreEqual(want.GetProperty("token").GetInt32(), ids[t][p], $"text {t}, proposition {p}: token");
-                    Assert.AreEqual(want.GetProperty("token_str").GetString(), tokens[t][p], $"text {t}, proposition {p}: token_str");
-                    Assert.AreEqual(want.GetProperty("sequence").GetString(), sequences[t][p], $"text {t}, proposition {p}: sequence");
-                    double delta = Math.Abs(want.GetProperty("score").GetDouble() - scores[t][p]);
-                    largest = Math.Max(largest, delta);
-                    Assert.IsLessThanOrEqualTo(1e-5, delta, $"text {t}, proposition {p}: score");
-                    compared++;
-                }
+                var want = expected[t][p];
+                Assert.AreEqual(want.GetProperty("token").GetInt32(), ids[t][p], $"text {t}, proposition {p}: token");
+                Assert.AreEqual(want.GetProperty("token_str").GetString(), tokens[t][p], $"text {t}, proposition {p}: token_str");
+                Assert.AreEqual(want.GetProperty("sequence").GetString(), sequences[t][p], $"text {t}, proposition {p}: sequence");
+                double delta = Math.Abs(want.GetProperty("score").GetDouble() - scores[t][p]);
+                largest = Math.Max(largest, delta);
+                Assert.IsLessThanOrEqualTo(1e-5, delta, $"text {t}, proposition {p}: score");
+                compared++;
             }
-            TestContext.WriteLine($"pipeline {Path.GetFileName(folder)} fill-mask (ML.NET): {compared} outputs compared, max |Δscore| {largest:E2}");
-            folders++;
         }
-        if (folders == 0)
-            GoldenData.NothingToCompare($"no pipelines/<name>/golden_pipeline.json with fill-mask outputs under {pipelines}");
+        return (compared, largest);
     }
 
     [TestMethod]

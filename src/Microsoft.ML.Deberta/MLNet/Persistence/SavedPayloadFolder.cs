@@ -27,6 +27,14 @@ internal static class SavedPayloadFolder
         }
     }
 
+    /// <summary>Writes what <see cref="ReadEncoding"/> and <see cref="LoadModel{TModel}"/> read back: the Hugging Face folder (model and tokenizer) and <c>text_encoding.json</c>.</summary>
+    public static void Write(string folder, DebertaPreTrainedModel model, DebertaTokenizerBase tokenizer, TextEncodingSettings encoding, int batchSize)
+    {
+        model.SavePretrained(folder);
+        tokenizer.SavePretrained(folder);
+        (encoding with { InferenceBatchSize = batchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
+    }
+
     /// <summary>The model, which must find every weight it needs in the folder.</summary>
     public static TModel LoadModel<TModel>(string folder) where TModel : DebertaPreTrainedModel
     {

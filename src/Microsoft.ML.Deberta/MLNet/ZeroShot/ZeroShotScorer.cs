@@ -1,4 +1,3 @@
-using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tasks.ZeroShot;
 using Microsoft.ML.Deberta.Tokenization;
@@ -87,9 +86,7 @@ internal sealed class ZeroShotScorer : IDebertaTextScorer
 
     public void SavePayload(string folder)
     {
-        Model.SavePretrained(folder);
-        Tokenizer.SavePretrained(folder);
-        (Encoding with { InferenceBatchSize = BatchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
+        SavedPayloadFolder.Write(folder, Model, Tokenizer, Encoding, BatchSize);
         Settings.Write(Path.Combine(folder, ZeroShotPayloadSettings.FileName));
     }
 
