@@ -158,11 +158,72 @@ public sealed class ZeroShotClassificationTests
             var expected = PredictionDump.Lines(model.Transform(data), "Score", "PredictedLabel");
             var modelPath = Path.Combine(folder, "zero-shot.zip");
             DebertaModelIO.Save(mlContext, model, data.Schema, modelPath);
-            model.Dispose();
+            (model as IDisposable)?.Dispose();
             var outputPath = Path.Combine(folder, "child-output.txt");
             var result = ChildProcess.Run(["predict-builtin", modelPath, rowsPath, outputPath, "Score", "PredictedLabel"], TimeSpan.FromMinutes(3));
             Assert.AreEqual(0, result.ExitCode, result.Output);
             CollectionAssert.AreEqual(expected, File.ReadAllLines(outputPath).Take(expected.Count).ToArray(), "same scores in a fresh process");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void LabelsFromAColumnFollowTheSameRulesRowByRow()
+    {
+        using var checkpoint = NliCheckpoint.FromPipeline("v3_seqcls", "contradiction", "neutral", "entailment");
+        var folder = Directory.CreateTempSubdirectory("deberta-zero-shot-column-tests-").FullName;
+        try
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rowsPath = Path.Combine(folder, "rows.tsv");
+            string[] rowLabels = ["sports, politics, cooking", "politics,cooking", "cooking", "sports , cooking"];
+            File.WriteAllLines(rowsPath, Texts[..4].Select((t, i) => $"{t}\t{rowLabels[i]}"));
+            var data = mlContext.Data.LoadFromEnumerable(TextRow.ReadTsv(rowsPath));
+            var model = mlContext.Transforms.Deberta.ZeroShotClassification(checkpoint.Path, candidateLabelsColumnName: "Label", batchSize: 3).Fit(data);
+            var scored = model.Transform(data);
+            var labels = scored.GetColumn<string[]>("Labels").ToArray();
+            var scores = scored.GetColumn<float[]>("Score").ToArray();
+            var predicted = scored.GetColumn<string>("PredictedLabel").ToArray();
+
+            var tokenizer = DebertaTokenizerBase.FromFolder(checkpoint.Path);
+            using (var nli = DebertaCheckpoint.Load<DebertaForSequenceClassification>(checkpoint.Path))
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    var expectedLabels = rowLabels[t].Split(',').Select(l => l.Trim()).ToArray();
+                    CollectionAssert.AreEqual(expectedLabels, labels[t], $"row {t}: labels");
+                    var logits = expectedLabels.Select(label =>
+                    {
+                        var encoding = tokenizer.Encode(Texts[t], $"This example is {label}.", new DebertaEncodeOptions { MaxLength = 512, Truncation = DebertaTruncation.OnlyFirst });
+                        using var inputs = DebertaInputBatch.FromEncodings([encoding], tokenizer.PadTokenId);
+                        using var output = nli.Predict(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds);
+                        return output.Logits.data<float>().ToArray();
+                    }).ToArray();
+                    // A single label is scored on its own (multi-label), as transformers does.
+                    var expected = Expected(logits, 2, 0, multiLabel: expectedLabels.Length == 1);
+                    for (int l = 0; l < expected.Length; l++)
+                        Assert.AreEqual(expected[l], scores[t][l], 1e-5, $"row {t}, label {expectedLabels[l]}");
+                    Assert.AreEqual(expectedLabels[Array.IndexOf(expected, expected.Max())], predicted[t], $"row {t}");
+                }
+            }
+
+            var expectedLines = PredictionDump.Lines(scored, "Score", "PredictedLabel");
+            var modelPath = Path.Combine(folder, "zero-shot-column.zip");
+            DebertaModelIO.Save(mlContext, model, data.Schema, modelPath);
+            (model as IDisposable)?.Dispose();
+            var outputPath = Path.Combine(folder, "child-output.txt");
+            var result = ChildProcess.Run(["predict-builtin", modelPath, rowsPath, outputPath, "Score", "PredictedLabel"], TimeSpan.FromMinutes(3));
+            Assert.AreEqual(0, result.ExitCode, result.Output);
+            CollectionAssert.AreEqual(expectedLines, File.ReadAllLines(outputPath).Take(expectedLines.Count).ToArray(), "same scores in a fresh process");
+
+            using var again = (StructuredScoringTransformer)mlContext.Transforms.Deberta.ZeroShotClassification(checkpoint.Path, candidateLabelsColumnName: "Label").Fit(data);
+            var noLabels = mlContext.Data.LoadFromEnumerable(new[] { new TextRow { Text = "A text.", Label = " , " } });
+            var e = Assert.Throws<InvalidDataException>(() => again.Transform(noLabels).GetColumn<float[]>("Score").ToArray());
+            StringAssert.Contains(e.Message, "Row 1 of a batch of 1");
+            StringAssert.Contains(e.Message, "write the row's labels separated by commas");
         }
         finally
         {
@@ -186,6 +247,11 @@ public sealed class ZeroShotClassificationTests
         var noEntailment = Assert.Throws<ArgumentException>(() => deberta.ZeroShotClassification(plain.Path, Labels));
         StringAssert.Contains(noEntailment.Message, "names no entailment label (its labels: negative, neutral, positive)");
         StringAssert.Contains(noEntailment.Message, "starting with \"entail\"");
+        var both = Assert.Throws<ArgumentException>(() => deberta.ZeroShotClassification(new ZeroShotClassificationOptions
+        {
+            ModelFolder = nli.Path, CandidateLabels = Labels, CandidateLabelsColumnName = "Label",
+        }));
+        StringAssert.Contains(both.Message, "set either CandidateLabels or CandidateLabelsColumnName");
         var notNli = Assert.Throws<ArgumentException>(() => deberta.ZeroShotClassification(GoldenData.Bundled("pipelines", "v3_mlm"), Labels));
         StringAssert.Contains(notNli.Message, "is not an NLI sequence classifier");
     }

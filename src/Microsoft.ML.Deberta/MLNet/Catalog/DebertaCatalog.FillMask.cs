@@ -1,4 +1,6 @@
+using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.MLNet;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Deberta;
 
@@ -45,6 +47,23 @@ public sealed partial class DebertaCatalog
             throw new ArgumentOutOfRangeException(nameof(options), o.TopK, $"{Method}: TopK {o.TopK} exceeds the model's vocabulary of {folder.Config.VocabSize}.");
         var columns = new FillMaskColumns(o.TokensColumnName, o.ScoreColumnName, o.SequencesColumnName, o.TokenIdsColumnName);
         var settings = new FillMaskPayloadSettings { TopK = o.TopK, Targets = o.Targets, MaxLength = encoding.MaxLength, BatchSize = o.BatchSize };
-        return new FillMaskEstimator(this, folder, o.TextColumnName, columns, settings);
+        // MaskedLMCheckpoint.LoadTrained: a checkpoint without a trained masked-LM head is an error, not random output.
+        return new PretrainedRowScorerEstimator<FillMaskRow>(this, Method, new TextColumns(o.TextColumnName), columns, settings.BatchSize, channel =>
+        {
+            var tokenizer = folder.LoadTokenizer();
+            var model = MaskedLMCheckpoint.LoadTrained(folder.Folder, new CheckpointLoadOptions { Log = warning => channel.Warning(MessageSensitivity.None, warning) });
+            try
+            {
+                var scorer = new FillMaskScorer(tokenizer, model, settings);
+                foreach (var warning in scorer.TargetWarnings)
+                    channel.Warning(MessageSensitivity.None, warning);
+                return scorer;
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        });
     }
 }

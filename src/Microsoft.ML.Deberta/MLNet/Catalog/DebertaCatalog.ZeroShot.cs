@@ -3,6 +3,7 @@ using Microsoft.ML.Deberta.MLNet;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tasks.ZeroShot;
 using Microsoft.ML.Deberta.Training;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Deberta;
 
@@ -24,7 +25,7 @@ public sealed partial class DebertaCatalog
     /// <param name="batchSize">Text × label pairs per forward pass.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ArgumentException">No labels, a template without <c>{}</c>, or a checkpoint that is not an NLI classifier.</exception>
-    public IEstimator<TextScoringTransformer> ZeroShotClassification(string modelFolder, IEnumerable<string> candidateLabels, string textColumnName = "Text",
+    public IEstimator<ITransformer> ZeroShotClassification(string modelFolder, IEnumerable<string> candidateLabels, string textColumnName = "Text",
         string hypothesisTemplate = ZeroShotRules.DefaultTemplate, bool multiLabel = false, int maxLength = 512, int batchSize = 32) =>
         ZeroShotClassification(new ZeroShotClassificationOptions
         {
@@ -32,16 +33,41 @@ public sealed partial class DebertaCatalog
             HypothesisTemplate = hypothesisTemplate, MultiLabel = multiLabel, MaxLength = maxLength, BatchSize = batchSize,
         });
 
-    /// <summary>Zero-shot classification; see <see cref="ZeroShotClassificationOptions"/> and the flat overload.</summary>
+    /// <summary>
+    /// Zero-shot classification whose candidate labels come with each row: <paramref name="candidateLabelsColumnName"/>
+    /// holds them separated by commas (e.g. <c>"sports, politics"</c>). Adds <c>Labels</c> (the row's labels),
+    /// <c>Score</c> (aligned with them) and <c>PredictedLabel</c> (Text). Otherwise as the fixed-label overload.
+    /// </summary>
+    /// <param name="modelFolder">An NLI sequence-classification checkpoint folder with its tokenizer files.</param>
+    /// <param name="candidateLabelsColumnName">The text column of each row's comma-separated candidate labels.</param>
+    /// <param name="textColumnName">The text column.</param>
+    /// <param name="hypothesisTemplate">The hypothesis; <c>{}</c> is replaced by each label.</param>
+    /// <param name="multiLabel">Score each label on its own instead of letting them compete.</param>
+    /// <param name="maxLength">Tokens per premise + hypothesis pair.</param>
+    /// <param name="batchSize">Text × label pairs per forward pass.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="ArgumentException">A template without <c>{}</c>, or a checkpoint that is not an NLI classifier.</exception>
+    public IEstimator<ITransformer> ZeroShotClassification(string modelFolder, string candidateLabelsColumnName, string textColumnName = "Text",
+        string hypothesisTemplate = ZeroShotRules.DefaultTemplate, bool multiLabel = false, int maxLength = 512, int batchSize = 32) =>
+        ZeroShotClassification(new ZeroShotClassificationOptions
+        {
+            ModelFolder = modelFolder, CandidateLabelsColumnName = candidateLabelsColumnName, TextColumnName = textColumnName,
+            HypothesisTemplate = hypothesisTemplate, MultiLabel = multiLabel, MaxLength = maxLength, BatchSize = batchSize,
+        });
+
+    /// <summary>Zero-shot classification; see <see cref="ZeroShotClassificationOptions"/> and the flat overloads.</summary>
     /// <param name="options">The checkpoint, labels, template and columns.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ArgumentException">No labels, a template without <c>{}</c>, or a checkpoint that is not an NLI classifier.</exception>
-    public IEstimator<TextScoringTransformer> ZeroShotClassification(ZeroShotClassificationOptions options)
+    public IEstimator<ITransformer> ZeroShotClassification(ZeroShotClassificationOptions options)
     {
         const string Method = nameof(ZeroShotClassification);
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Snapshot();
-        var labels = ZeroShotRules.CheckLabels(o.CandidateLabels, Method);
+        bool perRow = o.CandidateLabelsColumnName is not null;
+        if (perRow && o.CandidateLabels.Length > 0)
+            throw new ArgumentException($"{Method}: set either CandidateLabels or CandidateLabelsColumnName, not both.", nameof(options));
+        var labels = perRow ? [] : ZeroShotRules.CheckLabels(o.CandidateLabels, Method);
         ZeroShotRules.CheckTemplate(o.HypothesisTemplate, Method);
         TextTrainerOptionsRules.AtLeast(o.BatchSize, 1, nameof(o.BatchSize), Method);
         var encoding = EncodingRules.Check(Method, o.MaxLength, LongTextStrategy.Truncate, null, pair: true);
@@ -56,10 +82,21 @@ public sealed partial class DebertaCatalog
         {
             Labels = labels, Template = o.HypothesisTemplate, MultiLabel = o.MultiLabel, EntailmentId = entailment, ContradictionId = contradiction,
         };
+        var load = (IChannel channel) => (folder.LoadTokenizer(), folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned NLI classifier"));
+        if (perRow)
+            return new PretrainedRowScorerEstimator<ZeroShotRow>(this, Method, new TextColumns(o.TextColumnName, o.CandidateLabelsColumnName),
+                new ZeroShotColumns(o.LabelsColumnName, o.ScoreColumnName, o.PredictedLabelColumnName), o.BatchSize, channel =>
+                {
+                    var (tokenizer, model) = load(channel);
+                    return new ZeroShotColumnScorer(tokenizer, model, encoding, settings, o.BatchSize);
+                });
         var predictions = PredictionColumns.Multiclass(new OutputColumnNames(o.ScoreColumnName, o.PredictedLabelColumnName), labels.Length,
             LabelKeyValues.FromText(TextDataViewType.Instance, labels), o.MultiLabel || labels.Length == 1 ? ScoreActivation.Sigmoid : ScoreActivation.Default);
         return new PretrainedScorerEstimator(this, Method, new TextColumns(o.TextColumnName), predictions, o.BatchSize,
-            channel => new ZeroShotScorer(folder.LoadTokenizer(), folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned NLI classifier"),
-                encoding, settings, o.BatchSize));
+            channel =>
+            {
+                var (tokenizer, model) = load(channel);
+                return new ZeroShotScorer(tokenizer, model, encoding, settings, o.BatchSize);
+            });
     }
 }

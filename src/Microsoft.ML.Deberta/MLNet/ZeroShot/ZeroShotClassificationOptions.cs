@@ -18,8 +18,21 @@ public sealed class ZeroShotClassificationOptions
     /// <summary>The text column (String): each text is the premise.</summary>
     public string TextColumnName = "Text";
 
-    /// <summary>The labels to choose from, in the order of <c>Score</c>'s slots and <c>PredictedLabel</c>'s key values. Required.</summary>
+    /// <summary>
+    /// The labels to choose from, in the order of <c>Score</c>'s slots and <c>PredictedLabel</c>'s key values. Set this or
+    /// <see cref="CandidateLabelsColumnName"/>.
+    /// </summary>
     public string[] CandidateLabels = [];
+
+    /// <summary>
+    /// A text column holding each row's own candidate labels, separated by commas (e.g. <c>"sports, politics"</c>), as
+    /// transformers accepts them. The outputs then vary per row: <c>Labels</c> (Vector&lt;Text&gt;), <c>Score</c>
+    /// (Vector&lt;Single&gt;, aligned) and <c>PredictedLabel</c> (Text). Set this or <see cref="CandidateLabels"/>.
+    /// </summary>
+    public string? CandidateLabelsColumnName;
+
+    /// <summary>With <see cref="CandidateLabelsColumnName"/>: the output column of each row's labels, aligned with <c>Score</c>.</summary>
+    public string LabelsColumnName = "Labels";
 
     /// <summary>The hypothesis made from each label: <c>{}</c> is replaced by the label.</summary>
     public string HypothesisTemplate = "This example is {}.";

@@ -41,6 +41,9 @@ internal static class ZeroShotRules
         return list;
     }
 
+    /// <summary>Candidate labels written as one text, as transformers accepts them: split at commas, each trimmed.</summary>
+    public static string[] ParseLabels(string labels) => labels.Split(',').Select(l => l.Trim()).ToArray();
+
     /// <summary>
     /// The entailment id (the first label2id entry starting with "entail", case-insensitive) and the contradiction id
     /// (0, or the last id when entailment is 0), as transformers finds them.
