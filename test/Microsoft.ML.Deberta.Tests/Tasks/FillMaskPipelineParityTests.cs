@@ -21,7 +21,14 @@ public sealed class FillMaskPipelineParityTests
 
     [TestMethod]
     [TestCategory("Parity")]
-    public void DecoderProposesAsTransformersFillMaskPipeline()
+    public void DecoderProposesAsTransformersFillMaskPipeline() =>
+        ForEachFillMaskFolder((folder, root, outputs) => Compare(folder, root, outputs), "", line => TestContext.WriteLine(line));
+
+    /// <summary>
+    /// Runs <paramref name="compare"/> on every <c>pipelines/&lt;name&gt;/</c> of the golden root with fill-mask outputs and
+    /// logs the parity line per folder; inconclusive or failing (<see cref="GoldenData.NothingToCompare"/>) when there is none.
+    /// </summary>
+    internal static void ForEachFillMaskFolder(Func<string, JsonElement, JsonElement, (int Compared, double Largest)> compare, string path, Action<string> log)
     {
         string pipelines = GoldenData.RequireFolder("pipelines");
         int folders = 0;
@@ -33,8 +40,8 @@ public sealed class FillMaskPipelineParityTests
             using var reference = JsonDocument.Parse(File.ReadAllText(file));
             if (!IsFillMask(reference.RootElement, out JsonElement outputs))
                 continue;
-            var (compared, largest) = Compare(folder, reference.RootElement, outputs);
-            TestContext.WriteLine($"pipeline {Path.GetFileName(folder)} fill-mask: {compared} outputs compared, max |Δscore| {largest:E2}");
+            var (compared, largest) = compare(folder, reference.RootElement, outputs);
+            log($"pipeline {Path.GetFileName(folder)} fill-mask{path}: {compared} outputs compared, max |Δscore| {largest:E2}");
             Assert.IsGreaterThan(0, compared, $"{Path.GetFileName(folder)}: fill-mask outputs are present but none was compared");
             folders++;
         }

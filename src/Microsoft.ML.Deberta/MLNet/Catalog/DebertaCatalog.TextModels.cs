@@ -185,6 +185,6 @@ public sealed partial class DebertaCatalog
             Strategy = longTextStrategy,
             Stride = TextEncodingSettings.DefaultStride(maxLength, textPairColumnName is not null),
         };
-        return new PretrainedTextModelEstimator(this, modelFolder, tokenizerFolder, new TextColumns(textColumnName, textPairColumnName), encoding, batchSize);
+        return PretrainedTextModel.Create(this, modelFolder, tokenizerFolder, new TextColumns(textColumnName, textPairColumnName), encoding, batchSize);
     }
 }

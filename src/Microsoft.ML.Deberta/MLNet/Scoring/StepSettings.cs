@@ -36,6 +36,11 @@ internal sealed record StepSettings
     [JsonPropertyName("label_value_type")] public string? LabelValueType { get; init; }
     [JsonPropertyName("label_values")] public string[]? LabelValues { get; init; }
 
+    /// <summary>Written only when not the kind's default, so older files (which have none) read as the default.</summary>
+    [JsonPropertyName("score_activation"), JsonConverter(typeof(JsonStringEnumConverter<ScoreActivation>)),
+     JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ScoreActivation Activation { get; init; }
+
     /// <summary>The settings of a fitted step.</summary>
     public static StepSettings From(TextScoringTransformer step)
     {
@@ -55,6 +60,7 @@ internal sealed record StepSettings
             BooleanLabel = p.BooleanLabel,
             LabelValueType = p.KeyValues is null ? null : KeyValueTypes.NameOf(p.KeyValues.ItemType),
             LabelValues = p.KeyValues?.Names.ToArray(),
+            Activation = p.Activation,
         };
     }
 
@@ -80,7 +86,7 @@ internal sealed record StepSettings
             throw new InvalidDataException($"{where}: step format {settings.FormatVersion} is newer than this version of " +
                 $"Microsoft.ML.Deberta reads ({CurrentFormatVersion}); update the package.");
         if (settings.TextColumn.Length == 0 || settings.PayloadKind.Length == 0 || settings.BatchSize < 1
-            || (settings.LabelValues is null) != (settings.LabelValueType is null))
+            || (settings.LabelValues is null) != (settings.LabelValueType is null) || !Enum.IsDefined(settings.Activation))
             throw new InvalidDataException($"{where}: '{FileName}' is incomplete.");
         return settings;
     }
@@ -95,9 +101,10 @@ internal sealed record StepSettings
         var values = LabelValues is null ? null : LabelKeyValues.FromText(KeyValueTypes.FromName(LabelValueType!), LabelValues);
         return Kind switch
         {
-            PredictionKind.MulticlassClassification => PredictionColumns.Multiclass(names, ClassCount, values),
+            PredictionKind.MulticlassClassification => PredictionColumns.Multiclass(names, ClassCount, values, Activation),
             PredictionKind.BinaryClassification => PredictionColumns.Binary(names, BooleanLabel, values),
-            _ => PredictionColumns.Regression(names),
+            PredictionKind.Features => PredictionColumns.Features(names, OutputSize),
+            _ => PredictionColumns.Regression(names, Activation),
         };
     }
 }

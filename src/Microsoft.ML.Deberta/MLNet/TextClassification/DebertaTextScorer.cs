@@ -1,4 +1,3 @@
-using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tokenization;
 using Microsoft.ML.Deberta.Training;
@@ -75,9 +74,7 @@ internal sealed class DebertaTextScorer : IDebertaTextScorer
 
     public void SavePayload(string folder)
     {
-        Model.SavePretrained(folder);
-        Tokenizer.SavePretrained(folder);
-        (Encoding with { InferenceBatchSize = BatchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
+        SavedPayloadFolder.Write(folder, Model, Tokenizer, Encoding, BatchSize);
     }
 
     public void Dispose()

@@ -9,7 +9,8 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// </summary>
 internal sealed class PredictionColumns : IRowOutputColumns<float[]>
 {
-    private PredictionColumns(PredictionKind kind, OutputColumnNames names, int classCount, bool booleanLabel, LabelKeyValues? keyValues)
+    private PredictionColumns(PredictionKind kind, OutputColumnNames names, int classCount, bool booleanLabel, LabelKeyValues? keyValues,
+        ScoreActivation activation = ScoreActivation.Default, int featureSize = 0)
     {
         if (keyValues is not null && keyValues.Count != classCount)
             throw new ArgumentException($"{keyValues.Count} label values for {classCount} classes.", nameof(keyValues));
@@ -18,7 +19,15 @@ internal sealed class PredictionColumns : IRowOutputColumns<float[]>
         ClassCount = classCount;
         BooleanLabel = booleanLabel;
         KeyValues = keyValues;
+        Activation = activation;
+        FeatureSize = featureSize;
     }
+
+    /// <summary>How <c>Score</c> follows from the raw outputs (see <see cref="ScoreActivation"/>).</summary>
+    public ScoreActivation Activation { get; }
+
+    /// <summary>Features only: the length of the vector column.</summary>
+    public int FeatureSize { get; }
 
     /// <summary>The output convention.</summary>
     public PredictionKind Kind { get; }
@@ -35,17 +44,25 @@ internal sealed class PredictionColumns : IRowOutputColumns<float[]>
     /// <summary>The label's KeyValues (class names), or null when the label has none or is not a key.</summary>
     public LabelKeyValues? KeyValues { get; }
 
-    /// <summary>Multiclass outputs for a key label with <paramref name="classCount"/> values.</summary>
-    public static PredictionColumns Multiclass(OutputColumnNames names, int classCount, LabelKeyValues? keyValues) =>
-        classCount >= 2 ? new(PredictionKind.MulticlassClassification, names, classCount, false, keyValues)
-            : throw new ArgumentOutOfRangeException(nameof(classCount), "Classification needs at least 2 classes.");
+    /// <summary>Multiclass outputs for a key label with <paramref name="classCount"/> values: softmax across classes, or with <see cref="ScoreActivation.Sigmoid"/> a sigmoid per class (independent, multi-label scores).</summary>
+    public static PredictionColumns Multiclass(OutputColumnNames names, int classCount, LabelKeyValues? keyValues,
+        ScoreActivation activation = ScoreActivation.Default) =>
+        classCount >= 2 || (classCount == 1 && activation == ScoreActivation.Sigmoid)
+            ? new(PredictionKind.MulticlassClassification, names, classCount, false, keyValues, activation)
+            : throw new ArgumentOutOfRangeException(nameof(classCount), "Classification needs at least 2 classes (1 with independent, sigmoid scores).");
 
     /// <summary>Binary outputs for a Boolean label, or for a key label with 2 values.</summary>
     public static PredictionColumns Binary(OutputColumnNames names, bool booleanLabel, LabelKeyValues? keyValues) =>
         new(PredictionKind.BinaryClassification, names, 2, booleanLabel, booleanLabel ? null : keyValues);
 
-    /// <summary>Regression outputs.</summary>
-    public static PredictionColumns Regression(OutputColumnNames names) => new(PredictionKind.Regression, names, 0, false, null);
+    /// <summary>Regression outputs: the value as it is, or its sigmoid with <see cref="ScoreActivation.Sigmoid"/> (a relevance probability from a logit).</summary>
+    public static PredictionColumns Regression(OutputColumnNames names, ScoreActivation activation = ScoreActivation.Default) =>
+        new(PredictionKind.Regression, names, 0, false, null, activation);
+
+    /// <summary>One vector column of <paramref name="size"/> values, named <see cref="OutputColumnNames.Score"/>, holding the outputs as they are.</summary>
+    public static PredictionColumns Features(OutputColumnNames names, int size) =>
+        size >= 1 ? new(PredictionKind.Features, names, 0, false, null, ScoreActivation.Default, size)
+            : throw new ArgumentOutOfRangeException(nameof(size), "A feature vector needs at least 1 value.");
 
     /// <summary>Classification or regression.</summary>
     public TextTask Task => Kind == PredictionKind.Regression ? TextTask.Regression : TextTask.Classification;
@@ -58,6 +75,7 @@ internal sealed class PredictionColumns : IRowOutputColumns<float[]>
     {
         PredictionKind.MulticlassClassification => outputSize == ClassCount,
         PredictionKind.BinaryClassification => outputSize is 1 or 2,
+        PredictionKind.Features => outputSize == FeatureSize,
         _ => outputSize == 1,
     };
 
@@ -66,6 +84,7 @@ internal sealed class PredictionColumns : IRowOutputColumns<float[]>
     {
         PredictionKind.MulticlassClassification => $"{ClassCount} (one logit per class)",
         PredictionKind.BinaryClassification => "2 (one logit per class) or 1 (the positive class's log-odds)",
+        PredictionKind.Features => $"{FeatureSize} (the feature vector)",
         _ => "1 (the predicted value)",
     };
 
@@ -102,6 +121,8 @@ internal sealed class PredictionColumns : IRowOutputColumns<float[]>
                     new(Names.PredictedLabel, predictedType, PredictedLabelAnnotations("BinaryClassification", setId)),
                 ];
             }
+            case PredictionKind.Features:
+                return [new(Names.Score, new VectorDataViewType(NumberDataViewType.Single, FeatureSize))];
             default:
             {
                 var score = new DataViewSchema.Annotations.Builder();
@@ -118,12 +139,16 @@ internal sealed class PredictionColumns : IRowOutputColumns<float[]>
     public Delegate MakeGetter(int index, Func<float[]> outputs) => (Kind, index) switch
     {
         (PredictionKind.MulticlassClassification, 0) => (ValueGetter<uint>)((ref uint dst) => dst = ArgMaxKey(outputs())),
+        (PredictionKind.MulticlassClassification, 1) when Activation == ScoreActivation.Sigmoid =>
+            (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => SigmoidEach(outputs(), ref dst)),
         (PredictionKind.MulticlassClassification, 1) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => Softmax(outputs(), ref dst)),
         (PredictionKind.BinaryClassification, 0) => (ValueGetter<float>)((ref float dst) => dst = LogOdds(outputs())),
         (PredictionKind.BinaryClassification, 1) => (ValueGetter<float>)((ref float dst) => dst = Sigmoid(LogOdds(outputs()))),
         (PredictionKind.BinaryClassification, 2) when BooleanLabel => (ValueGetter<bool>)((ref bool dst) => dst = LogOdds(outputs()) > 0),
         (PredictionKind.BinaryClassification, 2) => (ValueGetter<uint>)((ref uint dst) => dst = BinaryKey(LogOdds(outputs()))),
+        (PredictionKind.Regression, 0) when Activation == ScoreActivation.Sigmoid => (ValueGetter<float>)((ref float dst) => dst = Sigmoid(outputs()[0])),
         (PredictionKind.Regression, 0) => (ValueGetter<float>)((ref float dst) => dst = outputs()[0]),
+        (PredictionKind.Features, 0) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => Copy(outputs(), ref dst)),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -155,6 +180,21 @@ internal sealed class PredictionColumns : IRowOutputColumns<float[]>
                 best = i;
         }
         return (uint)best + 1;
+    }
+
+    private static void SigmoidEach(float[] logOdds, ref VBuffer<float> dst)
+    {
+        var editor = VBufferEditor.Create(ref dst, logOdds.Length);
+        for (int i = 0; i < logOdds.Length; i++)
+            editor.Values[i] = Sigmoid(logOdds[i]);
+        dst = editor.Commit();
+    }
+
+    private static void Copy(float[] values, ref VBuffer<float> dst)
+    {
+        var editor = VBufferEditor.Create(ref dst, values.Length);
+        values.CopyTo(editor.Values);
+        dst = editor.Commit();
     }
 
     private static void Softmax(float[] logits, ref VBuffer<float> dst)

@@ -22,4 +22,10 @@ internal enum PredictionKind
 
     /// <summary><c>Score</c> = Single: for <c>Regression.Evaluate</c>.</summary>
     Regression,
+
+    /// <summary>
+    /// One <c>Vector&lt;Single, N&gt;</c> column (named by <see cref="OutputColumnNames.Score"/>, <c>Features</c> by
+    /// default) holding the model's outputs as they are, e.g. text embeddings: the features of an ML.NET trainer.
+    /// </summary>
+    Features,
 }

@@ -32,15 +32,7 @@ internal static class TextTrainerOptionsRules
                 break;
         }
 
-        int specials = o.TextPairColumnName is null ? 2 : 3;
-        AtLeast(o.MaxLength, specials + (o.TextPairColumnName is null ? 1 : 2), nameof(o.MaxLength), method);
-        if (!Enum.IsDefined(o.LongTextStrategy))
-            throw new ArgumentOutOfRangeException(nameof(o.LongTextStrategy), o.LongTextStrategy, $"{method}: unknown long-text strategy.");
-        int window = TextEncodingSettings.SmallestWindow(o.MaxLength, o.TextPairColumnName is not null);
-        if (o.Stride is int stride && (stride < 0 || stride >= window))
-            throw new ArgumentOutOfRangeException(nameof(o.Stride), stride,
-                $"{method}: Stride must lie in [0, {window - 1}]: consecutive windows share fewer tokens than the smallest window " +
-                $"({window} text tokens at MaxLength {o.MaxLength}{(o.TextPairColumnName is null ? "" : " for a pair")}) holds.");
+        EncodingRules.Check(method, o.MaxLength, o.LongTextStrategy, o.Stride, o.TextPairColumnName is not null);
         AtLeast(o.BatchSize, 1, nameof(o.BatchSize), method);
         AtLeast(o.Epochs, 1, nameof(o.Epochs), method);
         AtLeast(o.InferenceBatchSize, 1, nameof(o.InferenceBatchSize), method);
@@ -62,7 +54,7 @@ internal static class TextTrainerOptionsRules
             throw new ArgumentException($"{method}: {what} is empty.", what);
     }
 
-    private static void AtLeast(int value, int least, string name, string method)
+    internal static void AtLeast(int value, int least, string name, string method)
     {
         if (value < least)
             throw new ArgumentOutOfRangeException(name, value, $"{method}: {name} must be at least {least}.");
