@@ -1,4 +1,3 @@
-using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Tokenization;
 
@@ -24,16 +23,7 @@ internal sealed record MaskedLMStart(DebertaConfig Config, DebertaTokenizerBase 
         string description;
         if (o.ModelFolder is { } folder)
         {
-            weights = Path.GetFullPath(folder);
-            if (!Directory.Exists(weights))
-                throw new DirectoryNotFoundException($"{Method}: the model folder '{weights}' does not exist.");
-            if (!File.Exists(Path.Combine(weights, "config.json")))
-                throw new FileNotFoundException(
-                    $"{Method}: the model folder '{weights}' has no config.json; point ModelFolder at a Hugging Face checkpoint folder.",
-                    Path.Combine(weights, "config.json"));
-            if (CheckpointFiles.ListWeightFiles(weights).Count == 0)
-                throw new FileNotFoundException(
-                    $"{Method}: the model folder '{weights}' has no weights (model.safetensors or pytorch_model.bin).", Path.Combine(weights, "model.safetensors"));
+            weights = TrainingStart.RequireCheckpointFolder(folder, Method);
             config = DebertaConfig.Load(weights);
             description = $"continuing pretraining of '{weights}' ({config.Architectures.FirstOrDefault() ?? "a backbone"})";
         }

@@ -28,11 +28,7 @@ internal static class TextColumnReader
                 if ((row & 1023) == 0)
                     cancellationToken.ThrowIfCancellationRequested();
                 getter(ref value);
-                if (value.Span.IsWhiteSpace())
-                    throw new InvalidDataException(
-                        $"Row {row} of the {what} has an empty text in column '{column}'. Remove or fill such rows before training, " +
-                        $"e.g. mlContext.Data.FilterByCustomPredicate or a filter when loading.");
-                texts.Add(value.ToString());
+                texts.Add(TextTrainingSetReader.NonEmpty(value, column, row, what));
             }
         }
         if (texts.Count == 0)

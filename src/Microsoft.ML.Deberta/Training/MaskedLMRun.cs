@@ -16,25 +16,23 @@ internal sealed class MaskedLMRun(
     public TrainingResult Execute()
     {
         int examples = train.Count;
-        int stepsPerEpoch = (examples + options.BatchSize - 1) / options.BatchSize;
-        int totalSteps = checked(options.Epochs * stepsPerEpoch);
-        var schedule = new LinearWarmupDecaySchedule(
-            options.LearningRate, LinearWarmupDecaySchedule.WarmupStepsFromRatio(options.WarmupRatio, totalSteps), totalSteps);
-        var tracker = new TrainingProgressTracker(progress, options.Epochs, totalSteps);
+        var schedule = LinearWarmupDecaySchedule.ForRun(options.LearningRate, options.WarmupRatio, options.Epochs, examples, options.BatchSize);
+        var tracker = new TrainingProgressTracker(progress, options.Epochs, schedule.TotalSteps);
         long padId = model.Config.PadTokenId ?? 0;
         var device = SequenceClassificationPredictor.ModelDevice(model);
         var random = new Random(options.Seed);
         var validationRandom = new Random(unchecked(options.Seed + ValidationSeedOffset));
         var validationSet = validation?.Select(e => MaskedSequence.Draw(e, masker, validationRandom)).ToList();
+        if (validationSet is not null && validationSet.Sum(m => m.TargetCount) == 0)
+            throw new ArgumentException(
+                $"The validation masks select no token in {validationSet.Count} sequences, so there is no perplexity to measure; " +
+                "give more (or longer) validation texts.", nameof(validation));
 
         var epochs = new List<EpochSummary>();
         ParameterSnapshot? best = null;
         double? initial = null, bestPerplexity = null;
         int bestEpoch = 0;
-        bool wasTraining = model.training;
-        using var dropoutGenerator = new Generator(unchecked((ulong)options.Seed));
-        var previousGenerator = model.DropoutGenerator;
-        model.DropoutGenerator = dropoutGenerator;
+        using var runScope = new TrainingRunScope(model, options.Seed);
         try
         {
             if (validationSet is not null)
@@ -100,10 +98,6 @@ internal sealed class MaskedLMRun(
         finally
         {
             best?.Dispose();
-            model.DropoutGenerator = previousGenerator;
-            model.zero_grad(set_to_none: true); // gradients are as large as the model; nothing reads them after training
-            if (wasTraining) model.train();
-            else model.eval();
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using static TorchSharp.torch;
 
 namespace Microsoft.ML.Deberta.Training;
 
