@@ -158,4 +158,47 @@ public sealed class MaskedLanguageModelingTests
         Assert.IsTrue(log.Any(l => l.Contains("ForMaskedLM) with a new head")), "TextClassification started from the adapted checkpoint");
         (model as IDisposable)?.Dispose();
     }
+    [TestMethod]
+    public void TheSameSeedTrainsTheSameModel()
+    {
+        var tokenizer = DebertaTokenizerBase.FromFolder(DebertaTestData.V1TokenizerFolder);
+        var sentences = Training.LanguageModelingMaskerTests.YelpSentences().Take(100).ToList();
+        var train = LanguageModelingExamples.Build(tokenizer.EncodeBatch(sentences), 32, groupTexts: true);
+        float[] Train(int seed)
+        {
+            var config = DebertaTestData.SmallConfig(hidden: 32, layers: 1, heads: 2);
+            config.Legacy = false;
+            using var model = new DebertaForMaskedLM(config, seed: 2);
+            new MaskedLMTrainer(new MaskedLMTrainingOptions { Epochs = 1, LearningRate = 1e-3, Seed = seed, WholeWordMasking = true })
+                .Train(model, tokenizer.MaskTokenId, tokenizer.VocabularySize, train);
+            using var scope = NewDisposeScope();
+            return cat(model.parameters().Select(p => p.detach().flatten()).ToArray()).data<float>().ToArray();
+        }
+        var first = Train(6);
+        CollectionAssert.AreEqual(first, Train(6), "same seed, same weights");
+        CollectionAssert.AreNotEqual(first, Train(7), "another seed, other masks and order");
+    }
+
+    [TestMethod]
+    public void CancellationStopsFitAndWritesNothing()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var (train, _) = MaskedLanguageModelingData.Yelp(mlContext, trainCount: 100);
+        using var output = new TemporaryDirectory();
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<TrainingProgress>();
+        var trainer = mlContext.Transforms.Deberta.MaskedLanguageModeling(new MaskedLanguageModelingOptions
+        {
+            Config = DebertaTestData.SmallConfig(hidden: 32, layers: 1, heads: 2),
+            TokenizerFolder = DebertaTestData.V1TokenizerFolder,
+            OutputFolder = output.Path,
+            MaxLength = 32,
+            Epochs = 3,
+            Progress = new SynchronousProgress<TrainingProgress>(r => { reports.Add(r); cancel.Cancel(); }),
+            CancellationToken = cancel.Token,
+        });
+        Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(train));
+        Assert.HasCount(1, reports, "cancelled at the first report (end of epoch 1)");
+        Assert.IsFalse(Directory.EnumerateFileSystemEntries(output.Path).Any(), "nothing is written");
+    }
 }
