@@ -44,6 +44,16 @@ public sealed class LinearWarmupDecaySchedule
         return (int)Math.Ceiling(totalSteps * warmupRatio);
     }
 
+    /// <summary>
+    /// The schedule of a run of <paramref name="epochs"/> × ⌈examples / batch size⌉ optimizer steps that warms up over
+    /// ⌈<paramref name="warmupRatio"/> × all steps⌉ and decays to 0 at the last one.
+    /// </summary>
+    internal static LinearWarmupDecaySchedule ForRun(double learningRate, double warmupRatio, int epochs, int examples, int batchSize)
+    {
+        int totalSteps = checked(epochs * ((examples + batchSize - 1) / batchSize));
+        return new LinearWarmupDecaySchedule(learningRate, WarmupStepsFromRatio(warmupRatio, totalSteps), totalSteps);
+    }
+
     /// <summary>The learning rate used by the optimizer step with the given 0-based index.</summary>
     public double LearningRateAt(int step)
     {

@@ -49,24 +49,11 @@ public sealed class SequenceClassificationTrainingOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     internal void Validate()
     {
-        if (BatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be at least 1.");
-        if (Epochs < 1)
-            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Training needs at least 1 epoch.");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a finite number > 0.");
-        if (!(WarmupRatio >= 0 && WarmupRatio <= 1))
-            throw new ArgumentOutOfRangeException(nameof(WarmupRatio), WarmupRatio, "The warm-up ratio must lie in [0, 1].");
-        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
-            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Weight decay must be a finite number >= 0.");
-        if (!(MaxGradNorm >= 0) || !double.IsFinite(MaxGradNorm))
-            throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "The clipping norm must be a finite number >= 0 (0 disables clipping).");
+        TrainingRecipeRules.Check(BatchSize, Epochs, LearningRate, WarmupRatio, WeightDecay, MaxGradNorm, ProgressInterval);
         if (EarlyStoppingPatience < 0)
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "The patience must be >= 0 (0 never stops early).");
         if (!(EarlyStoppingMinDelta >= 0) || !double.IsFinite(EarlyStoppingMinDelta))
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "The minimum improvement must be a finite number >= 0.");
-        if (ProgressInterval < 1)
-            throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, "The progress interval must be at least 1 step.");
     }
 
     /// <summary>A copy, so that changes after a trainer was created do not affect it.</summary>

@@ -8,4 +8,7 @@ public sealed record TrainingResult(IReadOnlyList<EpochSummary> Epochs, int Best
 {
     /// <summary>Whether <see cref="SequenceClassificationTrainingOptions.StopToken"/> ended the run before its planned epochs.</summary>
     public bool StoppedOnRequest { get; init; }
+
+    /// <summary>The validation metric before the first step, for trainers that measure it (masked-LM training's perplexity); otherwise null.</summary>
+    public double? InitialValidationMetric { get; init; }
 }

@@ -66,7 +66,8 @@ internal static class TextTrainingSetReader
             predictions.ClassCount, predictions.ClassNames);
     }
 
-    private static string NonEmpty(ReadOnlyMemory<char> value, string column, long row, string what)
+    /// <summary>The text of a row, or an error naming the row and column when it is empty.</summary>
+    internal static string NonEmpty(ReadOnlyMemory<char> value, string column, long row, string what)
     {
         if (value.Span.IsWhiteSpace())
             throw new InvalidDataException(

@@ -70,17 +70,8 @@ internal sealed partial class TrainingStart
         string description;
         if (options.ModelFolder is { } modelFolder)
         {
-            weights = Path.GetFullPath(modelFolder);
-            if (!Directory.Exists(weights))
-                throw new DirectoryNotFoundException($"{method}: the model folder '{weights}' does not exist.");
-            if (!File.Exists(Path.Combine(weights, "config.json")))
-                throw new FileNotFoundException(
-                    $"{method}: the model folder '{weights}' has no config.json; point ModelFolder at a Hugging Face checkpoint folder.",
-                    Path.Combine(weights, "config.json"));
+            weights = RequireCheckpointFolder(modelFolder, method);
             config = DebertaConfig.Load(weights);
-            if (CheckpointFiles.ListWeightFiles(weights).Count == 0)
-                throw new FileNotFoundException(
-                    $"{method}: the model folder '{weights}' has no weights (model.safetensors or pytorch_model.bin).", Path.Combine(weights, "model.safetensors"));
             tokenizer = loadTokenizer(options.TokenizerFolder ?? weights,
                 options.TokenizerFolder is null ? $"{method}: the model folder (set TokenizerFolder if the tokenizer is elsewhere)" : $"{method}: TokenizerFolder");
             var architecture = config.Architectures.FirstOrDefault();
