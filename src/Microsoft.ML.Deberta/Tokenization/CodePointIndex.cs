@@ -5,7 +5,7 @@ namespace Microsoft.ML.Deberta.Tokenization;
 /// code-point indices (what Python and the transformers reference files use). A surrogate pair is one code point;
 /// a lone surrogate counts as one code point too.
 /// </summary>
-public static class CodePointIndex
+internal static class CodePointIndex
 {
     /// <summary>Returns the number of code points in <paramref name="text"/> before UTF-16 index <paramref name="utf16Index"/>.</summary>
     /// <param name="text">The text the index refers to.</param>
