@@ -16,7 +16,7 @@ internal sealed class DebertaTextScorerLoader : IDebertaTextScorerLoader
         try
         {
             encoding = TextEncodingSettings.Read(Path.Combine(folder, TextEncodingSettings.FileName));
-            tokenizer = TokenizerFiles.Load(folder, "the saved model");
+            tokenizer = TokenizerFiles.Load(folder, "The saved model's tokenizer folder");
         }
         catch (FileNotFoundException e)
         {

@@ -33,7 +33,8 @@ internal sealed class PretrainedTextModelEstimator : IEstimator<TextScoringTrans
         _encoding = encoding;
         _batchSize = batchSize;
         if (!Directory.Exists(_folder))
-            throw new DirectoryNotFoundException($"{Method}: the model folder '{_folder}' does not exist.");
+            throw new DirectoryNotFoundException(
+                $"{Method}: the model folder '{_folder}' does not exist. Check the path (a relative path starts from '{Environment.CurrentDirectory}').");
         var config = DebertaConfig.Load(_folder);
         var architecture = config.Architectures.FirstOrDefault();
         if (architecture is null || !architecture.EndsWith("ForSequenceClassification", StringComparison.Ordinal))
@@ -73,7 +74,9 @@ internal sealed class PretrainedTextModelEstimator : IEstimator<TextScoringTrans
         ColumnRules.RequireText(input.Schema, _columns.Text, "text");
         if (_columns.Pair is { } pair)
             ColumnRules.RequireText(input.Schema, pair, "second text");
-        var tokenizer = TokenizerFiles.Load(_tokenizerFolder ?? _folder, "ApplyTextModel");
+        var tokenizer = _tokenizerFolder is null
+            ? TokenizerFiles.Load(_folder, "ApplyTextModel: the model folder", "pass the folder that holds them as ApplyTextModel's tokenizerFolder argument")
+            : TokenizerFiles.Load(_tokenizerFolder, "ApplyTextModel: the tokenizerFolder");
         DebertaForSequenceClassification model;
         CheckpointLoadReport report;
         using (var channel = _catalog.Environment.Start("ApplyTextModel"))
