@@ -72,7 +72,8 @@ internal sealed partial class TrainingStart
         {
             weights = Path.GetFullPath(modelFolder);
             if (!Directory.Exists(weights))
-                throw new DirectoryNotFoundException($"{method}: the model folder '{weights}' does not exist.");
+                throw new DirectoryNotFoundException(
+                    $"{method}: the model folder '{weights}' does not exist. Check the path (a relative path starts from '{Environment.CurrentDirectory}').");
             if (!File.Exists(Path.Combine(weights, "config.json")))
                 throw new FileNotFoundException(
                     $"{method}: the model folder '{weights}' has no config.json; point ModelFolder at a Hugging Face checkpoint folder.",
@@ -80,7 +81,8 @@ internal sealed partial class TrainingStart
             config = DebertaConfig.Load(weights);
             if (CheckpointFiles.ListWeightFiles(weights).Count == 0)
                 throw new FileNotFoundException(
-                    $"{method}: the model folder '{weights}' has no weights (model.safetensors or pytorch_model.bin).", Path.Combine(weights, "model.safetensors"));
+                    $"{method}: the model folder '{weights}' has no weights (model.safetensors or pytorch_model.bin). Copy them there " +
+                    "from the checkpoint, or train a new model from Config and TokenizerFolder instead of ModelFolder.", Path.Combine(weights, "model.safetensors"));
             tokenizer = options.TokenizerFolder is null
                 ? loadTokenizer(weights, $"{method}: the model folder", "set TokenizerFolder to the folder that holds them")
                 : loadTokenizer(options.TokenizerFolder, $"{method}: the TokenizerFolder", null);

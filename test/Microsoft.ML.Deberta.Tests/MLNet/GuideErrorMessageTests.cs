@@ -13,6 +13,8 @@ public sealed class GuideErrorMessageTests
     private sealed class Row
     {
         public string Text { get; set; } = "";
+
+        public string Label { get; set; } = "";
     }
 
     private static string V3Classifier(string to, bool withTokenizer)
@@ -104,6 +106,37 @@ public sealed class GuideErrorMessageTests
         StringAssert.Contains(e.Message, $"Tokenizer file '{Path.Combine(folder, "tokenizer.json")}' is not valid JSON (line 1, byte 14).");
         StringAssert.EndsWith(e.Message, " Use the tokenizer files saved with the checkpoint.");
         Assert.DoesNotContain("BytePositionInLine", e.Message, "System.Text.Json's own wording stays in the inner exception");
+    });
+
+    [TestMethod]
+    public void TextClassificationNamesTheMissingFolderOrWeightsAndWhatToDo() => InTempFolder(root =>
+    {
+        var mlContext = new MLContext(seed: 0);
+        var data = mlContext.Data.LoadFromEnumerable(new[] { new Row { Text = "good", Label = "1" }, new Row { Text = "bad", Label = "0" } });
+        var missing = Path.Combine(root, "nowhere");
+        var noWeights = V3Classifier(Path.Combine(root, "classifier"), withTokenizer: true);
+        File.Delete(Path.Combine(noWeights, "model.safetensors"));
+        ITransformer Fit(string folder) => mlContext.Transforms.Conversion.MapValueToKey("Label")
+            .Append(mlContext.Transforms.Deberta.TextClassification(folder)).Fit(data);
+
+        Assert.AreEqual($"TextClassification: the model folder '{missing}' does not exist. Check the path (a relative path starts from " +
+                        $"'{Environment.CurrentDirectory}').", Assert.ThrowsExactly<DirectoryNotFoundException>(() => Fit(missing)).Message);
+        Assert.AreEqual($"TextClassification: the model folder '{noWeights}' has no weights (model.safetensors or pytorch_model.bin). " +
+                        "Copy them there from the checkpoint, or train a new model from Config and TokenizerFolder instead of ModelFolder.",
+            Assert.ThrowsExactly<FileNotFoundException>(() => Fit(noWeights)).Message);
+    });
+
+    [TestMethod]
+    public void LoadingAFileThatIsNotAModelZipSaysSoInOurWords() => InTempFolder(root =>
+    {
+        var path = Path.Combine(root, "model.zip");
+        File.WriteAllText(path, "not a zip");
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => DebertaModelIO.Load(new MLContext(seed: 0), path, out _));
+
+        Assert.AreEqual($"'{path}' is not a model .zip file, or it is truncated or corrupt. Check the path, or save the model again with " +
+                        "DebertaModelIO.Save.", e.Message);
+        Assert.IsNotNull(e.InnerException, "System.IO.Compression's message stays inside");
     });
 
     [TestMethod]
