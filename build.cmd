@@ -4,6 +4,8 @@ rem   build.cmd                        restore and build the solution (Release)
 rem   build.cmd test [--filter EXPR]   build, then run the tests; ends with "N passed, M failed"
 rem   build.cmd sample [FLAGS]         build, then run samples\AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 rem   build.cmd pack                   write artifacts\packages\Microsoft.ML.Deberta.<version>.nupkg
+rem   build.cmd exec -- COMMAND...     run any command (Windows loads TorchSharp as it is, so this just runs it)
+rem   build.cmd public-api             rewrite test\...\PublicApi\PublicApi.txt from the built assembly
 setlocal EnableDelayedExpansion
 set "REPO=%~dp0"
 set "REPO=%REPO:~0,-1%"
@@ -15,7 +17,9 @@ if /I "%VERB%"=="build" goto :build
 if /I "%VERB%"=="test" goto :test
 if /I "%VERB%"=="sample" goto :sample
 if /I "%VERB%"=="pack" goto :pack
-echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| pack) 1>&2
+if /I "%VERB%"=="exec" goto :exec
+if /I "%VERB%"=="public-api" goto :publicapi
+echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| pack ^| exec -- COMMAND... ^| public-api) 1>&2
 exit /b 1
 
 :build
@@ -57,4 +61,24 @@ exit /b %ERRORLEVEL%
 
 :pack
 dotnet pack "%REPO%\src\Microsoft.ML.Deberta\Microsoft.ML.Deberta.csproj" -c %CONFIGURATION% -nologo -v minimal
+exit /b %ERRORLEVEL%
+
+:exec
+rem Same verb as build.sh, which runs the command in a Debian 13 root where libstdc++ is too old; Windows needs none.
+shift
+if "%~1"=="--" shift
+if "%~1"=="" ( echo build.cmd: exec needs a command, e.g. build.cmd exec -- dotnet path\to\app.dll 1>&2 & exit /b 1 )
+set "EXEC_ARGS="
+:exec_args
+if "%~1"=="" goto :exec_run
+set EXEC_ARGS=!EXEC_ARGS! "%~1"
+shift
+goto :exec_args
+:exec_run
+!EXEC_ARGS!
+exit /b %ERRORLEVEL%
+
+:publicapi
+set "DEBERTA_UPDATE_PUBLIC_API=1"
+call "%~f0" test --filter "FullyQualifiedName~PublicApiTests.ThePublicSurfaceMatchesTheBaseline"
 exit /b %ERRORLEVEL%

@@ -5,6 +5,7 @@
 #   ./build.sh sample [FLAGS]         build, then run samples/AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 #   ./build.sh pack                   write artifacts/packages/Microsoft.ML.Deberta.<version>.nupkg
 #   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
+#   ./build.sh public-api             rewrite test/.../PublicApi/PublicApi.txt from the built assembly (after a deliberate API change)
 #
 # TorchSharp 0.107's native library needs libstdc++ with GLIBCXX_3.4.32 (GCC >= 13). Debian 12 has GCC 12's,
 # so there the test and sample steps build on the host and run inside a cached Debian 13 root (debootstrap),
@@ -78,6 +79,7 @@ exec chroot "$root" /usr/bin/env -i \
   ${DEBERTA_GOLDEN_ROOT:+DEBERTA_GOLDEN_ROOT="$DEBERTA_GOLDEN_ROOT"} \
   ${DEBERTA_EXTRA_SENTIMENT_TSV:+DEBERTA_EXTRA_SENTIMENT_TSV="$DEBERTA_EXTRA_SENTIMENT_TSV"} \
   ${DEBERTA_MEASURE_MLM_TRANSFER:+DEBERTA_MEASURE_MLM_TRANSFER="$DEBERTA_MEASURE_MLM_TRANSFER"} \
+  ${DEBERTA_UPDATE_PUBLIC_API:+DEBERTA_UPDATE_PUBLIC_API="$DEBERTA_UPDATE_PUBLIC_API"} \
   ${CI:+CI="$CI"} \
   bash -c 'cd "$0" && exec "$@"' "${ROOT_WORKDIR:-$repo}" "$@"
 INNER
@@ -231,5 +233,6 @@ case "$verb" in
   sample) run_sample "$@" ;;
   pack) pack ;;
   exec) run_exec "$@" ;;
-  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | pack | exec -- COMMAND...)" ;;
+  public-api) DEBERTA_UPDATE_PUBLIC_API=1 run_tests --filter "FullyQualifiedName~PublicApiTests.ThePublicSurfaceMatchesTheBaseline" ;;
+  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | pack | exec -- COMMAND... | public-api)" ;;
 esac

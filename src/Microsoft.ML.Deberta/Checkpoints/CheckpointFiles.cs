@@ -6,7 +6,7 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// Finds and reads the weight files of a Hugging Face checkpoint folder into a state dict (name → tensor),
 /// in the dtype they are stored in.
 /// </summary>
-public static class CheckpointFiles
+internal static class CheckpointFiles
 {
     /// <summary>The single-file safetensors weights, <c>model.safetensors</c>.</summary>
     public const string SafeTensorsFileName = "model.safetensors";

@@ -33,7 +33,7 @@ public static class MaskedLMCheckpoint
     /// <summary>Raises <see cref="UntrainedHeadException"/> when a masked-LM load initialised head keys.</summary>
     /// <param name="folder">The folder the report is about, for the message.</param>
     /// <param name="report">The report of loading it as <see cref="DebertaForMaskedLM"/>.</param>
-    public static void ThrowIfHeadMissing(string folder, CheckpointLoadReport report)
+    internal static void ThrowIfHeadMissing(string folder, CheckpointLoadReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var missing = report.NewlyInitializedKeys

@@ -18,7 +18,7 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// what the tensors add up to is bounded by it too (a stride-0 view may repeat an element, as the <c>position_ids</c> of
 /// older checkpoints do, but not into more bytes than the file could plausibly describe).
 /// </remarks>
-public static class PyTorchBinFile
+internal static class PyTorchBinFile
 {
     // data.pkl of a state dict is a few kB per hundred tensors; anything near this is not a state dict.
     private const long MaxPickleBytes = 256L << 20;

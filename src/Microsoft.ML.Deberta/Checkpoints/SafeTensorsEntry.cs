@@ -9,4 +9,4 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// <param name="Shape">The tensor's shape.</param>
 /// <param name="Begin">Start of its bytes within the data section.</param>
 /// <param name="End">End (exclusive) of its bytes within the data section.</param>
-public sealed record SafeTensorsEntry(string Name, string DTypeName, ScalarType DType, long[] Shape, long Begin, long End);
+internal sealed record SafeTensorsEntry(string Name, string DTypeName, ScalarType DType, long[] Shape, long Begin, long End);

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// or offsets lie raises <see cref="InvalidDataException"/> naming the file and the tensor instead of crashing in
 /// native code or producing a half-filled tensor.
 /// </remarks>
-public static class SafeTensorsFile
+internal static class SafeTensorsFile
 {
     // The reference implementation's limit; real checkpoints have headers of a few hundred kB.
     private const long MaxHeaderBytes = 100_000_000;

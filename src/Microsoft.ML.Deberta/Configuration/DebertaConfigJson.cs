@@ -28,7 +28,8 @@ internal static class DebertaConfigJson
         }
         catch (JsonException e)
         {
-            throw new DebertaConfigException("config.json", $"The config is not valid JSON: {e.Message}");
+            throw new DebertaConfigException("config.json",
+                $"The config is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}). Replace config.json with the checkpoint's original.");
         }
         if (root is not JsonObject o)
             throw new DebertaConfigException("config.json", "The config must be a JSON object.");

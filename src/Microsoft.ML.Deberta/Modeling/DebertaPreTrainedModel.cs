@@ -15,7 +15,7 @@ namespace Microsoft.ML.Deberta.Modeling;
 public abstract class DebertaPreTrainedModel : nn.Module
 {
     /// <summary>The prefix under which a task model holds its backbone (transformers' <c>base_model_prefix</c> + ".").</summary>
-    public const string BackbonePrefix = "deberta.";
+    internal const string BackbonePrefix = "deberta.";
 
     /// <summary>Builds the model's configuration part; the config is copied, so later changes to it do not affect the model.</summary>
     /// <param name="name">The TorchSharp module name.</param>
@@ -36,13 +36,13 @@ public abstract class DebertaPreTrainedModel : nn.Module
     public abstract DebertaModel Backbone { get; }
 
     /// <summary>The transformers class this model corresponds to, e.g. <c>DebertaV2ForSequenceClassification</c>.</summary>
-    public string HuggingFaceClassName => (Config.Version == DebertaVersion.V2 ? "DebertaV2" : "Deberta") + ClassNameSuffix;
+    internal string HuggingFaceClassName => (Config.Version == DebertaVersion.V2 ? "DebertaV2" : "Deberta") + ClassNameSuffix;
 
     /// <summary>"Model", "ForMaskedLM", ...: the part of the transformers class name after Deberta/DebertaV2.</summary>
     private protected abstract string ClassNameSuffix { get; }
 
     /// <summary>Whether a state-dict key belongs to the task head rather than the backbone.</summary>
-    public bool IsHeadKey(string key) => this is not DebertaModel && !key.StartsWith(BackbonePrefix, StringComparison.Ordinal);
+    internal bool IsHeadKey(string key) => this is not DebertaModel && !key.StartsWith(BackbonePrefix, StringComparison.Ordinal);
 
     /// <summary>The number of parameter values (tied weights counted once).</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
@@ -51,7 +51,7 @@ public abstract class DebertaPreTrainedModel : nn.Module
     /// Re-initialises every weight as transformers does for a new model (normal(0, initializer_range) matrices,
     /// zero biases, unit LayerNorms), deterministically from <paramref name="seed"/>.
     /// </summary>
-    public void InitializeWeights(long seed) => WeightInitializer.Initialize(this, seed);
+    internal void InitializeWeights(long seed) => WeightInitializer.Initialize(this, seed);
 
     /// <summary>Re-initialises the parameters whose key <paramref name="select"/> accepts (see <see cref="InitializeWeights(long)"/>).</summary>
     internal void InitializeWeights(long seed, Func<string, bool> select) => WeightInitializer.Initialize(this, seed, select);

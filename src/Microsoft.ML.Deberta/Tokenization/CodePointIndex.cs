@@ -5,6 +5,8 @@ namespace Microsoft.ML.Deberta.Tokenization;
 /// code-point indices (what Python and the transformers reference files use). A surrogate pair is one code point;
 /// a lone surrogate counts as one code point too.
 /// </summary>
+/// <remarks>Public because users need it: SQuAD-style data gives answer starts in code points, and the question-answering
+/// checks tell the user to convert them with <see cref="ToUtf16"/>.</remarks>
 public static class CodePointIndex
 {
     /// <summary>Returns the number of code points in <paramref name="text"/> before UTF-16 index <paramref name="utf16Index"/>.</summary>

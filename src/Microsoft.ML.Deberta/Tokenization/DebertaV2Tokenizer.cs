@@ -59,7 +59,7 @@ public sealed partial class DebertaV2Tokenizer : DebertaTokenizerBase
     internal bool FastTokenizerConventions { get; private init; }
 
     /// <summary>Gets the SentencePiece model.</summary>
-    public SentencePieceUnigramModel Model => _model;
+    internal SentencePieceUnigramModel Model => _model;
 
     /// <inheritdoc/>
     public override int VocabularySize { get; }

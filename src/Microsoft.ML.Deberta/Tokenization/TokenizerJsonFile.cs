@@ -23,7 +23,9 @@ internal static class TokenizerJsonFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Tokenizer file '{path}' is not valid JSON: {e.Message}", e);
+            // Where, not System.Text.Json's wording (the inner exception keeps it).
+            throw new InvalidDataException(
+                $"Tokenizer file '{path}' is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", e);
         }
         if (root.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"Tokenizer file '{path}' must hold a JSON object, not {root.ValueKind}.");

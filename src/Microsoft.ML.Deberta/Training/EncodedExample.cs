@@ -7,4 +7,4 @@ namespace Microsoft.ML.Deberta.Training;
 /// <param name="InputIds">Token ids including [CLS]/[SEP].</param>
 /// <param name="TokenTypeIds">Token type ids (0 for the first segment, 1 for the second), same length.</param>
 /// <param name="SourceIndex">0-based index of the source row.</param>
-public sealed record EncodedExample(int[] InputIds, int[] TokenTypeIds, int SourceIndex);
+internal sealed record EncodedExample(int[] InputIds, int[] TokenTypeIds, int SourceIndex);

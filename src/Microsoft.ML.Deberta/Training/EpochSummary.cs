@@ -6,4 +6,4 @@ namespace Microsoft.ML.Deberta.Training;
 /// <param name="ValidationMetricName">The validation metric's name, when a validation set was given.</param>
 /// <param name="ValidationMetric">The validation metric, when a validation set was given.</param>
 /// <param name="Duration">Wall-clock time of the epoch including validation.</param>
-public sealed record EpochSummary(int Epoch, double TrainingLoss, string? ValidationMetricName, double? ValidationMetric, TimeSpan Duration);
+internal sealed record EpochSummary(int Epoch, double TrainingLoss, string? ValidationMetricName, double? ValidationMetric, TimeSpan Duration);

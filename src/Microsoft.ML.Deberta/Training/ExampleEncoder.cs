@@ -24,7 +24,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// (transformers' <c>only_second</c> would fail on a first text that long.) Every window is an example with the row's
 /// <see cref="EncodedExample.SourceIndex"/>; scoring averages their logits.</para>
 /// </remarks>
-public static class ExampleEncoder
+internal static class ExampleEncoder
 {
     // Rows tokenized per batch call: bounds the memory held by full encodings (tokens, offsets) of a large data set.
     private const int RowsPerTokenizerCall = 1024;

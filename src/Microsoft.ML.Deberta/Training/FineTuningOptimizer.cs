@@ -13,7 +13,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// ML.NET's TorchSharp trainers use Adam with coupled L2 decay on every parameter, a summed loss and clipping at 5;
 /// this class follows the transformers recipe instead, and a test reproduces a transformers run step by step.
 /// </remarks>
-public sealed class FineTuningOptimizer : IDisposable
+internal sealed class FineTuningOptimizer : IDisposable
 {
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly AdamW _adamW;

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// ML.NET's own text trainers use a one-cycle schedule that ends at 90% of the peak, so it barely decays; decaying
 /// to 0 is what fine-tuning recipes for DeBERTa expect.
 /// </remarks>
-public sealed class LinearWarmupDecaySchedule
+internal sealed class LinearWarmupDecaySchedule
 {
     /// <summary>Creates the schedule.</summary>
     /// <param name="peakLearningRate">The rate reached at the end of warm-up.</param>

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Deberta.Training;
+namespace Microsoft.ML.Deberta;
 
 /// <summary>What to do with a text longer than the maximum sequence length.</summary>
 public enum LongTextStrategy

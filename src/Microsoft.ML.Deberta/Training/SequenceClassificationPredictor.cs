@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Deberta.Training;
 
 /// <summary>Batched inference of a sequence classification/regression head over pre-tokenized examples.</summary>
-public static class SequenceClassificationPredictor
+internal static class SequenceClassificationPredictor
 {
     /// <summary>
     /// Runs the model over the examples in padded batches (no_grad, eval mode, dispose scopes) and returns one row of

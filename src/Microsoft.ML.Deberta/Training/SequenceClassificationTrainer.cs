@@ -20,7 +20,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// else runs meanwhile (another training on another thread included); TorchSharp's global generator is neither
 /// reseeded nor drawn from. The model keeps its training/eval mode.</para>
 /// </remarks>
-public sealed class SequenceClassificationTrainer
+internal sealed class SequenceClassificationTrainer
 {
     private readonly SequenceClassificationTrainingOptions _options;
 

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Deberta.Training;
 
 /// <summary>Hyperparameters of fine-tuning a sequence classification or regression head.</summary>
-public sealed class SequenceClassificationTrainingOptions
+internal sealed class SequenceClassificationTrainingOptions
 {
     /// <summary>Examples per optimizer step.</summary>
     public int BatchSize { get; set; } = 16;

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Deberta.Training;
+namespace Microsoft.ML.Deberta;
 
 /// <summary>A progress report of a fine-tuning run.</summary>
 /// <param name="Epoch">1-based epoch.</param>

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// <param name="Epochs">One summary per completed epoch.</param>
 /// <param name="BestEpoch">The epoch whose weights the model holds at the end (the last one without validation).</param>
 /// <param name="StoppedEarly">Whether early stopping ended the run before the planned epochs.</param>
-public sealed record TrainingResult(IReadOnlyList<EpochSummary> Epochs, int BestEpoch, bool StoppedEarly)
+internal sealed record TrainingResult(IReadOnlyList<EpochSummary> Epochs, int BestEpoch, bool StoppedEarly)
 {
     /// <summary>Whether <see cref="SequenceClassificationTrainingOptions.StopToken"/> ended the run before its planned epochs.</summary>
     public bool StoppedOnRequest { get; init; }

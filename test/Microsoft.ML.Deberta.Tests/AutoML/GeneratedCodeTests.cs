@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.AutoML;
@@ -26,7 +25,7 @@ public sealed class GeneratedCodeTests
         DebertaModelIO.Save(mlContext, result.BestModel, result.InputSchema, folder.File("model.zip"));
         var project = ConsumptionCodeGenerator.Write(result, folder.File("Code"), new GeneratedCodeOptions
         {
-            ModelName = "SentimentModel", Namespace = "Sentiment.ConsoleApp", LibraryProjectPath = LibraryProject(),
+            ModelName = "SentimentModel", Namespace = "Sentiment.ConsoleApp", LibraryProjectPath = RepositoryPaths.LibraryProject(),
         });
         var consumption = File.ReadAllText(folder.File("Code/SentimentModel.consumption.cs"));
         StringAssert.Contains(consumption, "public class ModelInput");
@@ -34,9 +33,9 @@ public sealed class GeneratedCodeTests
         StringAssert.Contains(consumption, "PredictAllLabels");
         StringAssert.Contains(File.ReadAllText(folder.File("Code/SentimentModel.training.cs")), "ScratchModelSizes.Config(@\"scratch-tiny\", 50262)");
 
-        var build = Run("dotnet", "build", project, "-c", "Release", "-nologo", "-v", "q", "-o", folder.File("bin"));
+        var build = ChildProcess.RunDotnet(["build", project, "-c", "Release", "-nologo", "-v", "q", "-o", folder.File("bin")], TimeSpan.FromMinutes(8));
         Assert.AreEqual(0, build.ExitCode, build.Output);
-        var run = Run("dotnet", [folder.File("bin/SentimentModel.dll"), .. Sentences]);
+        var run = ChildProcess.RunDotnet([folder.File("bin/SentimentModel.dll"), .. Sentences], TimeSpan.FromMinutes(8));
         TestContext.WriteLine(run.Output);
         Assert.AreEqual(0, run.ExitCode, run.Output);
 
@@ -64,32 +63,5 @@ public sealed class GeneratedCodeTests
         var probabilities = parts[1].Split(' ').Select(p => p.Split('='))
             .ToDictionary(p => p[0], p => float.Parse(p[1], CultureInfo.InvariantCulture));
         return (parts[0], probabilities);
-    }
-
-    // The library's project in this repository: the generated code references it instead of the (unpublished) package.
-    private static string LibraryProject()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "Microsoft.ML.Deberta", "Microsoft.ML.Deberta.csproj");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new AssertFailedException("src/Microsoft.ML.Deberta/Microsoft.ML.Deberta.csproj not found above the test folder.");
-    }
-
-    private static (int ExitCode, string Output) Run(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', arguments)} did not finish in 8 minutes.");
-        }
-        return (process.ExitCode, output.Result + error.Result);
     }
 }

@@ -133,7 +133,8 @@ public sealed class BadInputTests
         var mlContext = new MLContext(seed: 1);
         var data = mlContext.Data.LoadFromEnumerable(new List<TestRow>());
         var e = FailsBeforeTraining<InvalidDataException>(t => TestModels.Estimator(mlContext, t, TestModels.Regression()).Fit(data));
-        StringAssert.Contains(e.Message, "The training data has no rows");
+        Assert.AreEqual("The training data has no rows. Check that the data was read as intended (for a text file: its path, " +
+                        "separatorChar and hasHeader).", e.Message);
     }
 
     [TestMethod]

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Deberta.Tests.MLNet;
 
 /// <summary>
 /// Runs an executable copied next to the tests by a project reference (the fake model, by default, for the
-/// fresh-process round trip; or the AutoML sample) in a new process with the same dotnet host.
+/// fresh-process round trip; or the AutoML sample), or any dotnet command, in a new process with the same dotnet host.
 /// </summary>
 internal static class ChildProcess
 {
@@ -14,22 +14,29 @@ internal static class ChildProcess
     {
         var program = Path.Combine(AppContext.BaseDirectory, assembly);
         Assert.IsTrue(File.Exists(program), $"{program} is missing: the test project should copy it.");
+        return RunDotnet([program, .. arguments], timeout);
+    }
+
+    /// <summary>Runs the dotnet host with <paramref name="arguments"/> (a command such as <c>build</c>, or an app's dll).</summary>
+    public static Result RunDotnet(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    {
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
-        start.ArgumentList.Add(program);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"The child process did not finish within {timeout}.");
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}.");
         }
         process.WaitForExit();
         return new Result(process.ExitCode, stdout.Result + stderr.Result);

@@ -112,7 +112,7 @@ public sealed class DebertaPersistenceTests
             ("binary", mlContext.Transforms.Deberta.TextClassification(new TextClassificationOptions
             {
                 Config = tiny.Config, TokenizerFolder = tiny.TokenizerFolder, LabelColumnName = "Positive", TextColumnName = "Second", TextPairColumnName = "Text",
-                MaxLength = 8, Epochs = 1, Seed = 1, LongTextStrategy = Deberta.Training.LongTextStrategy.SlidingWindows, Stride = 2,
+                MaxLength = 8, Epochs = 1, Seed = 1, LongTextStrategy = Deberta.LongTextStrategy.SlidingWindows, Stride = 2,
             }).Fit(data), ["Score", "Probability", "PredictedLabel"]),
         };
         var binary = (Deberta.MLNet.DebertaTextScorer)((TextScoringTransformer)models[1].Model).Scorer;

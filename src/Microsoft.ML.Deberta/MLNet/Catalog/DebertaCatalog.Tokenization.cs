@@ -41,7 +41,7 @@ public sealed partial class DebertaCatalog
         DebertaTokenizerBase tokenizer = (options.Tokenizer, options.TokenizerFolder) switch
         {
             ({ } given, null) => given,
-            (null, { } folder) => TokenizerFiles.Load(folder, "Tokenize"),
+            (null, { } folder) => TokenizerFiles.Load(folder, "Tokenize: the tokenizer folder"),
             (null, null) => throw new ArgumentException("Give a tokenizer: set TokenizerFolder or Tokenizer.", nameof(options)),
             _ => throw new ArgumentException("Set either TokenizerFolder or Tokenizer, not both.", nameof(options)),
         };

@@ -34,8 +34,9 @@ internal sealed record MaskedLMStart(DebertaConfig Config, DebertaTokenizerBase 
         }
         config.Legacy = false;
         config.Validate();
-        var tokenizer = TokenizerFiles.Load(o.TokenizerFolder ?? weights!,
-            o.TokenizerFolder is null ? $"{Method}: the model folder (set TokenizerFolder if the tokenizer is elsewhere)" : $"{Method}: TokenizerFolder");
+        var tokenizer = o.TokenizerFolder is null
+            ? TokenizerFiles.Load(weights!, $"{Method}: the model folder", "set TokenizerFolder to the folder that holds them")
+            : TokenizerFiles.Load(o.TokenizerFolder, $"{Method}: the TokenizerFolder");
 
         if (o.MaxLength > config.MaxPositionEmbeddings)
             throw new ArgumentException(

@@ -136,7 +136,10 @@ public static class DebertaModelIO
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{source}: ML.NET could not read the pipeline: {e.Message}", e);
+            // ML.NET's own message stays in the inner exception: it names ML.NET internals, not what to do.
+            throw new InvalidDataException(
+                $"{source}: ML.NET could not rebuild the pipeline it holds ({e.GetType().Name}, details in the inner exception). " +
+                "Load it with the Microsoft.ML version it was saved with, or save the model again.", e);
         }
         int stubs = ModelSteps.CountStubs(model);
         if (payloads.Count == 0)
@@ -168,7 +171,8 @@ public static class DebertaModelIO
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{source} is not a model .zip file, or it is truncated or corrupt: {e.Message}", e);
+            throw new InvalidDataException(
+                $"{source} is not a model .zip file, or it is truncated or corrupt. Check the path, or save the model again with DebertaModelIO.Save.", e);
         }
     }
 

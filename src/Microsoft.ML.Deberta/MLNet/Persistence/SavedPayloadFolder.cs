@@ -17,7 +17,7 @@ internal static class SavedPayloadFolder
         try
         {
             var encoding = TextEncodingSettings.Read(Path.Combine(folder, TextEncodingSettings.FileName));
-            var tokenizer = TokenizerFiles.Load(folder, "the saved model");
+            var tokenizer = TokenizerFiles.Load(folder, "The saved model's tokenizer folder");
             int batchSize = encoding.InferenceBatchSize ?? TextEncodingSettings.DefaultInferenceBatchSize;
             return (encoding with { InferenceBatchSize = null }, batchSize, tokenizer);
         }

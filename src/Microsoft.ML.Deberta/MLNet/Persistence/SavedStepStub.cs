@@ -15,9 +15,10 @@ internal static class SavedStepStub
 {
     public const string ContractName = "Microsoft.ML.Deberta.SavedStep.v1";
 
+    // DebertaModelIO.Load comes first: the user reads the way out before the explanation (issue 11).
     public const string LoadInstruction =
-        "This model holds DeBERTa steps whose weights only DebertaModelIO.Load restores: load it with " +
-        "Microsoft.ML.Deberta.DebertaModelIO.Load(mlContext, path, out var inputSchema) instead of mlContext.Model.Load";
+        "DebertaModelIO.Load is needed for this model: plain mlContext.Model.Load cannot restore the weights of its DeBERTa steps. " +
+        "Load it with Microsoft.ML.Deberta.DebertaModelIO.Load(mlContext, path, out var inputSchema) instead";
 
     [ThreadStatic]
     private static bool _creating;

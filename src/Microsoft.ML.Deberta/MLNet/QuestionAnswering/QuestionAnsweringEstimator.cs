@@ -75,7 +75,9 @@ public sealed class QuestionAnsweringEstimator : IEstimator<StructuredScoringTra
     private QuestionAnsweringScorer LoadCheckpoint()
     {
         string folder = Path.GetFullPath(_options.ModelFolder!);
-        var tokenizer = TokenizerFiles.Load(_options.TokenizerFolder ?? folder, _method);
+        var tokenizer = _options.TokenizerFolder is null
+            ? TokenizerFiles.Load(folder, $"{_method}: the model folder", "set TokenizerFolder to the folder that holds them")
+            : TokenizerFiles.Load(_options.TokenizerFolder, $"{_method}: the TokenizerFolder");
         DebertaForQuestionAnswering model;
         CheckpointLoadReport report;
         using (var channel = _catalog.StartChannel(_method))

@@ -89,7 +89,7 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
         DebertaTokenizerBase tokenizer;
         try
         {
-            tokenizer = TokenizerFiles.Load(folder, "the saved question-answering model");
+            tokenizer = TokenizerFiles.Load(folder, "The saved question-answering model's tokenizer folder");
         }
         catch (FileNotFoundException e)
         {

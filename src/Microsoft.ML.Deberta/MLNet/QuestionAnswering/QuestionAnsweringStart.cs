@@ -31,19 +31,11 @@ internal sealed record QuestionAnsweringStart(DebertaConfig Config, DebertaToken
         bool keepsHead = false;
         if (options.ModelFolder is { } modelFolder)
         {
-            weights = Path.GetFullPath(modelFolder);
-            if (!Directory.Exists(weights))
-                throw new DirectoryNotFoundException($"{method}: the model folder '{weights}' does not exist.");
-            if (!File.Exists(Path.Combine(weights, "config.json")))
-                throw new FileNotFoundException(
-                    $"{method}: the model folder '{weights}' has no config.json; point ModelFolder at a Hugging Face checkpoint folder.",
-                    Path.Combine(weights, "config.json"));
+            weights = TrainingStart.RequireCheckpointFolder(modelFolder, method);
             config = DebertaConfig.Load(weights);
-            if (CheckpointFiles.ListWeightFiles(weights).Count == 0)
-                throw new FileNotFoundException(
-                    $"{method}: the model folder '{weights}' has no weights (model.safetensors or pytorch_model.bin).", Path.Combine(weights, "model.safetensors"));
-            tokenizer = TokenizerFiles.Load(options.TokenizerFolder ?? weights,
-                options.TokenizerFolder is null ? $"{method}: the model folder (set TokenizerFolder if the tokenizer is elsewhere)" : $"{method}: TokenizerFolder");
+            tokenizer = options.TokenizerFolder is null
+                ? TokenizerFiles.Load(weights, $"{method}: the model folder", "set TokenizerFolder to the folder that holds them")
+                : TokenizerFiles.Load(options.TokenizerFolder, $"{method}: the TokenizerFolder");
             string? architecture = config.Architectures.FirstOrDefault();
             string? head = HeadMismatchWarnings.Suffix(architecture);
             keepsHead = head == QuestionAnsweringHead && !options.ReinitializeHead;
@@ -61,7 +53,7 @@ internal sealed record QuestionAnsweringStart(DebertaConfig Config, DebertaToken
         {
             config = options.Config!.Clone();
             config.Validate();
-            tokenizer = TokenizerFiles.Load(options.TokenizerFolder!, $"{method}: TokenizerFolder");
+            tokenizer = TokenizerFiles.Load(options.TokenizerFolder!, $"{method}: the TokenizerFolder");
             if (config.VocabSize < tokenizer.VocabularySize)
                 throw new ArgumentException(
                     $"{method}: the config's vocab_size {config.VocabSize} is smaller than the tokenizer's {tokenizer.VocabularySize} ids; " +

@@ -36,7 +36,8 @@ internal sealed class PretrainedFolder
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
         var folder = Path.GetFullPath(modelFolder);
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"{method}: the model folder '{folder}' does not exist.");
+            throw new DirectoryNotFoundException(
+                $"{method}: the model folder '{folder}' does not exist. Check the path (a relative path starts from '{Environment.CurrentDirectory}').");
         var config = DebertaConfig.Load(folder);
         if (maxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"{method}: maxLength must leave room for text besides [CLS] and [SEP] (at least 3).");
@@ -45,7 +46,10 @@ internal sealed class PretrainedFolder
         return new PretrainedFolder(method, folder, tokenizerFolder is null ? null : Path.GetFullPath(tokenizerFolder), config);
     }
 
-    public DebertaTokenizerBase LoadTokenizer() => TokenizerFiles.Load(TokenizerFolder ?? Folder, Method);
+    /// <summary>Loads the tokenizer of <see cref="TokenizerFolder"/>, or of the model folder when none was given.</summary>
+    public DebertaTokenizerBase LoadTokenizer() => TokenizerFolder is null
+        ? TokenizerFiles.Load(Folder, $"{Method}: the model folder", $"pass the folder that holds them as {Method}'s tokenizerFolder argument")
+        : TokenizerFiles.Load(TokenizerFolder, $"{Method}: the tokenizerFolder");
 
     /// <summary>Loads the model; transformers' head warnings go to <paramref name="channel"/>.</summary>
     /// <exception cref="InvalidDataException">The checkpoint lacks weights the model needs (<paramref name="what"/> names the model).</exception>

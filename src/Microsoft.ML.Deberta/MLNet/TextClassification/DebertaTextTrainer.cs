@@ -81,13 +81,13 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
         }
     }
 
-    private DebertaTokenizerBase LoadTokenizer(string folder, string what)
+    private DebertaTokenizerBase LoadTokenizer(string folder, string what, string? elsewhere)
     {
         var key = Path.GetFullPath(folder);
         lock (_tokenizers)
         {
             if (!_tokenizers.TryGetValue(key, out var tokenizer))
-                _tokenizers[key] = tokenizer = TokenizerFiles.Load(folder, what);
+                _tokenizers[key] = tokenizer = TokenizerFiles.Load(folder, what, elsewhere);
             return tokenizer;
         }
     }

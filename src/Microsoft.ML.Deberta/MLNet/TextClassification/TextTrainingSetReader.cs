@@ -61,7 +61,8 @@ internal static class TextTrainingSetReader
         }
         cancellationToken.ThrowIfCancellationRequested();
         if (texts.Count == 0)
-            throw new InvalidDataException($"The {what} has no rows.");
+            throw new InvalidDataException(
+                $"The {what} has no rows. Check that the data was read as intended (for a text file: its path, separatorChar and hasHeader).");
         return new TextTrainingSet(predictions.Task, [.. texts], pairs?.ToArray(), classes?.ToArray(), targets?.ToArray(),
             predictions.ClassCount, predictions.ClassNames);
     }

@@ -13,14 +13,16 @@ internal sealed partial class TrainingStart
     {
         var weights = Path.GetFullPath(folder);
         if (!Directory.Exists(weights))
-            throw new DirectoryNotFoundException($"{method}: the model folder '{weights}' does not exist.");
+            throw new DirectoryNotFoundException(
+                $"{method}: the model folder '{weights}' does not exist. Check the path (a relative path starts from '{Environment.CurrentDirectory}').");
         if (!File.Exists(Path.Combine(weights, "config.json")))
             throw new FileNotFoundException(
                 $"{method}: the model folder '{weights}' has no config.json; point ModelFolder at a Hugging Face checkpoint folder.",
                 Path.Combine(weights, "config.json"));
         if (CheckpointFiles.ListWeightFiles(weights).Count == 0)
             throw new FileNotFoundException(
-                $"{method}: the model folder '{weights}' has no weights (model.safetensors or pytorch_model.bin).", Path.Combine(weights, "model.safetensors"));
+                $"{method}: the model folder '{weights}' has no weights (model.safetensors or pytorch_model.bin). Copy them there " +
+                "from the checkpoint, or train a new model from Config and TokenizerFolder instead of ModelFolder.", Path.Combine(weights, "model.safetensors"));
         return weights;
     }
 }

@@ -59,7 +59,7 @@ internal sealed partial class TrainingStart
     /// <exception cref="FileNotFoundException">The model folder lacks config.json, weights or tokenizer files.</exception>
     /// <exception cref="ArgumentException">The checkpoint or config does not fit the task.</exception>
     public static TrainingStart Resolve(TextTrainerOptions options, string method, TextTask task, int classCount,
-        IReadOnlyList<string>? classNames, Func<string, string, DebertaTokenizerBase> loadTokenizer)
+        IReadOnlyList<string>? classNames, Func<string, string, string?, DebertaTokenizerBase> loadTokenizer)
     {
         var warnings = new List<string>();
         DebertaConfig config;
@@ -72,8 +72,9 @@ internal sealed partial class TrainingStart
         {
             weights = RequireCheckpointFolder(modelFolder, method);
             config = DebertaConfig.Load(weights);
-            tokenizer = loadTokenizer(options.TokenizerFolder ?? weights,
-                options.TokenizerFolder is null ? $"{method}: the model folder (set TokenizerFolder if the tokenizer is elsewhere)" : $"{method}: TokenizerFolder");
+            tokenizer = options.TokenizerFolder is null
+                ? loadTokenizer(weights, $"{method}: the model folder", "set TokenizerFolder to the folder that holds them")
+                : loadTokenizer(options.TokenizerFolder, $"{method}: the TokenizerFolder", null);
             var architecture = config.Architectures.FirstOrDefault();
             var kind = HeadKind(architecture);
             if (kind == SequenceClassification && !options.ReinitializeHead)
@@ -98,7 +99,7 @@ internal sealed partial class TrainingStart
         {
             config = options.Config!.Clone();
             config.Validate();
-            tokenizer = loadTokenizer(options.TokenizerFolder!, $"{method}: TokenizerFolder");
+            tokenizer = loadTokenizer(options.TokenizerFolder!, $"{method}: the TokenizerFolder", null);
             if (config.VocabSize < tokenizer.VocabularySize)
                 throw new ArgumentException(
                     $"{method}: the config's vocab_size {config.VocabSize} is smaller than the tokenizer's {tokenizer.VocabularySize} ids; " +

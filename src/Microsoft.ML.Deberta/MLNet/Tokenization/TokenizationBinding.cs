@@ -64,7 +64,7 @@ internal sealed class TokenizationBinding : TextColumnsBinding
             throw new InvalidOperationException(
                 $"Row {position + 1}: Truncation {settings.Truncation} may shorten only column '{cut}', but the text in column '{whole}' " +
                 $"leaves no room for it within MaxLength {settings.MaxLength} (transformers refuses such a row too). Use Truncation " +
-                $"LongestFirst, a larger MaxLength, or shorten that text. ({e.Message})", e);
+                $"LongestFirst, a larger MaxLength, or shorten that text.", e);
         }
     }
 

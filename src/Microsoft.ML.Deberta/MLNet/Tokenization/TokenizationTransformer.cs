@@ -80,6 +80,6 @@ public sealed class TokenizationTransformer : ITransformer, IDebertaPipelineStep
         var tokenizerFolder = Path.Combine(folder, TokenizerFolderName);
         if (!Directory.Exists(tokenizerFolder))
             throw new InvalidDataException($"{where}: the tokenizer folder '{TokenizerFolderName}/' is missing.");
-        return new TokenizationTransformer(TokenizerFiles.Load(tokenizerFolder, where), settings);
+        return new TokenizationTransformer(TokenizerFiles.Load(tokenizerFolder, $"{where}: the tokenizer folder"), settings);
     }
 }

@@ -15,7 +15,7 @@ namespace Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 /// Lower-casing is .NET's invariant one, which differs from Python's <c>str.lower()</c> only for the few characters
 /// Python lowers to two (İ) or by context (final Σ).
 /// </remarks>
-public static partial class SquadNormalizer
+internal static partial class SquadNormalizer
 {
     /// <summary>Python's <c>string.punctuation</c>.</summary>
     public const string Punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";

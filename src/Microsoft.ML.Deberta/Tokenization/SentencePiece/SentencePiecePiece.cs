@@ -14,4 +14,4 @@ namespace Microsoft.ML.Deberta.Tokenization.SentencePiece;
 /// End of the span in the original text, as a UTF-16 index (exclusive). Equal to <paramref name="Start"/> for a
 /// piece that covers no original character, such as the dummy-prefix piece <c>"▁"</c> at the start of a text.
 /// </param>
-public readonly record struct SentencePiecePiece(int Id, string Piece, int Start, int End);
+internal readonly record struct SentencePiecePiece(int Id, string Piece, int Start, int End);

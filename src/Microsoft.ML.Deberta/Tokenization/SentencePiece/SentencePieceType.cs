@@ -4,7 +4,7 @@ namespace Microsoft.ML.Deberta.Tokenization.SentencePiece;
 /// The type of a piece in a SentencePiece model (<c>ModelProto.SentencePiece.Type</c>); the numeric values are the
 /// ones stored in <c>spm.model</c>.
 /// </summary>
-public enum SentencePieceType
+internal enum SentencePieceType
 {
     /// <summary>An ordinary piece that the segmentation can choose.</summary>
     Normal = 1,

@@ -24,7 +24,7 @@ namespace Microsoft.ML.Deberta.Tokenization.SentencePiece;
 /// Instances are immutable and safe to use from several threads at once.
 /// </para>
 /// </remarks>
-public sealed class SentencePieceUnigramModel
+internal sealed class SentencePieceUnigramModel
 {
     // unigram_model.cc: kUnkPenalty, and max_score_'s initial value FLT_MIN (the smallest normal float, not
     // float.Epsilon). A model whose normal scores are all negative keeps max_score_ = FLT_MIN, which makes a
