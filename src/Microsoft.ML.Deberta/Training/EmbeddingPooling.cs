@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Deberta.Training;
+namespace Microsoft.ML.Deberta;
 
 /// <summary>How the token vectors of the last layer become one vector per text.</summary>
 public enum EmbeddingPooling

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Deberta.Training;
+namespace Microsoft.ML.Deberta;
 
 /// <summary>What one epoch of fine-tuning achieved.</summary>
 /// <param name="Epoch">1-based epoch.</param>
@@ -6,4 +6,4 @@ namespace Microsoft.ML.Deberta.Training;
 /// <param name="ValidationMetricName">The validation metric's name, when a validation set was given.</param>
 /// <param name="ValidationMetric">The validation metric, when a validation set was given.</param>
 /// <param name="Duration">Wall-clock time of the epoch including validation.</param>
-internal sealed record EpochSummary(int Epoch, double TrainingLoss, string? ValidationMetricName, double? ValidationMetric, TimeSpan Duration);
+public sealed record EpochSummary(int Epoch, double TrainingLoss, string? ValidationMetricName, double? ValidationMetric, TimeSpan Duration);

@@ -8,4 +8,4 @@ namespace Microsoft.ML.Deberta.Training;
 /// <param name="SpecialTokens">True for special tokens ([CLS], [SEP], …): never masked.</param>
 /// <param name="WordIds">A number per token, equal for the pieces of one word and different between words; −1 for
 /// tokens that belong to no word.</param>
-public sealed record LanguageModelingExample(int[] InputIds, bool[] SpecialTokens, int[] WordIds);
+internal sealed record LanguageModelingExample(int[] InputIds, bool[] SpecialTokens, int[] WordIds);

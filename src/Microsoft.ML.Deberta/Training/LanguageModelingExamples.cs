@@ -8,7 +8,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// concatenated and cut into blocks of exactly the block size (<c>group_texts</c>: the tail shorter than a block is
 /// dropped; each text keeps its own [CLS] and [SEP], so blocks cross text boundaries).
 /// </summary>
-public static class LanguageModelingExamples
+internal static class LanguageModelingExamples
 {
     /// <summary>Builds the sequences.</summary>
     /// <param name="encodings">The texts, tokenized with special tokens (and truncated to the block size when not grouping).</param>

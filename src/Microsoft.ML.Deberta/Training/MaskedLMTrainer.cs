@@ -17,7 +17,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// from the seed, so epochs are compared on the same task; the best epoch's weights are restored at the end.
 /// Cancellation throws <see cref="OperationCanceledException"/> between steps; the model keeps its last step.
 /// </remarks>
-public sealed class MaskedLMTrainer
+internal sealed class MaskedLMTrainer
 {
     /// <summary>The name of the validation metric in progress reports and epoch summaries.</summary>
     public const string PerplexityMetricName = "perplexity";

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Deberta.Training;
 
 /// <summary>Hyperparameters of masked-LM training (continued pretraining / domain adaptation).</summary>
-public sealed class MaskedLMTrainingOptions
+internal sealed class MaskedLMTrainingOptions
 {
     /// <summary>Sequences per optimizer step.</summary>
     public int BatchSize { get; set; } = 16;

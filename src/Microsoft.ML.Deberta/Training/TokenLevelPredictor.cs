@@ -10,7 +10,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// windows: padded batches sorted by length, no gradients, eval mode (see <see cref="BatchedInference"/>). Each window
 /// gets its own logits, one row per token before its trailing padding, ready for the decoders of <c>Tasks/</c>.
 /// </summary>
-public static class TokenLevelPredictor
+internal static class TokenLevelPredictor
 {
     /// <summary>Per window, (unpadded length) × num_labels token-classification logits, row-major.</summary>
     /// <exception cref="ArgumentException">A window is empty, too long for the model, or holds ids outside its vocabulary.</exception>

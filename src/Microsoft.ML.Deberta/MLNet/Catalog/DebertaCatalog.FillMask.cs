@@ -41,7 +41,7 @@ public sealed partial class DebertaCatalog
         TextTrainerOptionsRules.AtLeast(o.BatchSize, 1, nameof(o.BatchSize), Method);
         if (o.Targets is { Length: 0 } || o.Targets?.Any(string.IsNullOrEmpty) == true)
             throw new ArgumentException($"{Method}: Targets is empty or holds an empty word; give the words to choose from, or null for the whole vocabulary.", nameof(options));
-        var encoding = EncodingRules.Check(Method, o.MaxLength, Training.LongTextStrategy.Truncate, null, pair: false);
+        var encoding = EncodingRules.Check(Method, o.MaxLength, LongTextStrategy.Truncate, null, pair: false);
         var folder = PretrainedFolder.Open(Method, o.ModelFolder, o.TokenizerFolder, o.MaxLength);
         if (o.TopK > folder.Config.VocabSize)
             throw new ArgumentOutOfRangeException(nameof(options), o.TopK, $"{Method}: TopK {o.TopK} exceeds the model's vocabulary of {folder.Config.VocabSize}.");
