@@ -18,7 +18,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
     private readonly TextTrainerOptions _options;
     private readonly string _method;
     private readonly TextEncodingSettings _encoding;
-    private readonly Dictionary<string, DebertaTokenizerBase> _tokenizers = new(StringComparer.Ordinal);
+    private readonly TokenizerCache _tokenizers = new();
 
     /// <param name="options">Checked options (a private copy).</param>
     /// <param name="method">The catalog method, for messages.</param>
@@ -81,16 +81,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
         }
     }
 
-    private DebertaTokenizerBase LoadTokenizer(string folder, string what)
-    {
-        var key = Path.GetFullPath(folder);
-        lock (_tokenizers)
-        {
-            if (!_tokenizers.TryGetValue(key, out var tokenizer))
-                _tokenizers[key] = tokenizer = TokenizerFiles.Load(folder, what);
-            return tokenizer;
-        }
-    }
+    private DebertaTokenizerBase LoadTokenizer(string folder, string what) => _tokenizers.Load(folder, what);
 
     /// <summary>Tokenizes a data set once and checks its ids against the model's vocabulary, naming the row at fault.</summary>
     private IReadOnlyList<EncodedExample> Encode(TrainingStart start, TextTrainingSet set, string what, IChannel channel)

@@ -16,7 +16,7 @@ internal sealed class NerTrainer
 {
     private readonly TokenClassificationOptions _options;
     private readonly string _method;
-    private readonly Dictionary<string, DebertaTokenizerBase> _tokenizers = new(StringComparer.Ordinal);
+    private readonly TokenizerCache _tokenizers = new(TokenClassificationEncoding.TokenizerOptions);
 
     public NerTrainer(TokenClassificationOptions options, string method)
     {
@@ -100,14 +100,5 @@ internal sealed class NerTrainer
         return new TokenClassificationSet(windows, rows.Labels);
     }
 
-    private DebertaTokenizerBase LoadTokenizer(string folder, string what)
-    {
-        var key = Path.GetFullPath(folder);
-        lock (_tokenizers)
-        {
-            if (!_tokenizers.TryGetValue(key, out var tokenizer))
-                _tokenizers[key] = tokenizer = TokenizerFiles.Load(folder, what, TokenClassificationEncoding.TokenizerOptions);
-            return tokenizer;
-        }
-    }
+    private DebertaTokenizerBase LoadTokenizer(string folder, string what) => _tokenizers.Load(folder, what);
 }
