@@ -102,7 +102,7 @@ public sealed class NerBadInputTests
     {
         var mlContext = new MLContext(seed: 1);
         var o = Tiny();
-        o.LongTextStrategy = Microsoft.ML.Deberta.Training.LongTextStrategy.Truncate;
+        o.LongTextStrategy = Microsoft.ML.Deberta.LongTextStrategy.Truncate;
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => mlContext.Transforms.Deberta.TokenClassification(o)).Message, "SlidingWindows");
         o = Tiny();
         o.TextPairColumnName = "Other";
