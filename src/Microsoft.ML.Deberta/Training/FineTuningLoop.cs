@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Deberta.Modeling;
 using TorchSharp;
@@ -13,43 +12,33 @@ namespace Microsoft.ML.Deberta.Training;
 /// early stopping, progress reports, stop requests and cancellation. The head's part (batch loss, validation metric)
 /// is an <see cref="IFineTuningObjective"/>.
 /// </summary>
-/// <remarks>Dropout masks come from a generator of the run's own, seeded with the seed; TorchSharp's global generator
-/// is neither reseeded nor drawn from. The model keeps its training/eval mode.</remarks>
+/// <remarks>The run's set-up and clean-up (its own seeded dropout generator, the model's mode) is
+/// <see cref="TrainingRunScope"/>, its progress bookkeeping <see cref="TrainingProgressTracker"/>; the masked-LM run
+/// shares both.</remarks>
 internal sealed class FineTuningLoop(
     SequenceClassificationTrainingOptions options, DebertaPreTrainedModel model, IFineTuningObjective objective,
     IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken cancellationToken)
 {
-    private readonly Stopwatch _clock = new();
-    private int _stepsDone;
-    private int _totalSteps;
-    private double _lossSinceReport;
-    private int _stepsSinceReport;
-    private double _lastLearningRate;
+    private TrainingProgressTracker _tracker = null!;
 
     public TrainingResult Execute()
     {
         int examples = objective.ExampleCount;
-        int stepsPerEpoch = (examples + options.BatchSize - 1) / options.BatchSize;
-        _totalSteps = checked(options.Epochs * stepsPerEpoch);
-        var schedule = new LinearWarmupDecaySchedule(
-            options.LearningRate, LinearWarmupDecaySchedule.WarmupStepsFromRatio(options.WarmupRatio, _totalSteps), _totalSteps);
+        var schedule = LinearWarmupDecaySchedule.ForRun(options.LearningRate, options.WarmupRatio, options.Epochs, examples, options.BatchSize);
 
         var epochs = new List<EpochSummary>();
         ParameterSnapshot? best = null;
         double? bestMetric = null;
         int bestEpoch = 0, epochsWithoutImprovement = 0;
         bool stoppedEarly = false, stoppedOnRequest = false, movedPastLastEpoch = false;
-        bool wasTraining = model.training;
-        using var dropoutGenerator = new Generator(unchecked((ulong)options.Seed));
-        var previousGenerator = model.DropoutGenerator;
-        model.DropoutGenerator = dropoutGenerator;
-        _clock.Start();
+        using var runScope = new TrainingRunScope(model, options.Seed);
+        _tracker = new TrainingProgressTracker(progress, options.Epochs, schedule.TotalSteps);
         try
         {
             using var optimizer = new FineTuningOptimizer(model.named_parameters(), schedule, options.WeightDecay, options.MaxGradNorm);
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
-                var epochStart = _clock.Elapsed;
+                var epochStart = _tracker.Elapsed;
                 var order = SequenceClassificationTrainer.EpochOrder(options.Seed, epoch, examples);
                 model.train();
                 double epochLoss = 0;
@@ -59,7 +48,7 @@ internal sealed class FineTuningLoop(
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     // A stop request ends the run between steps, but only once there is a step to keep.
-                    if (options.StopToken.IsCancellationRequested && _stepsDone > 0)
+                    if (options.StopToken.IsCancellationRequested && _tracker.StepsDone > 0)
                     {
                         partial = true;
                         break;
@@ -68,12 +57,9 @@ internal sealed class FineTuningLoop(
                     double loss = Step(optimizer, indices, epoch);
                     epochLoss += loss * indices.Length;
                     seen += indices.Length;
-                    _lossSinceReport += loss;
-                    _stepsSinceReport++;
-                    _stepsDone++;
                     bool lastOfEpoch = start + options.BatchSize >= examples;
-                    if (!lastOfEpoch && _stepsDone % options.ProgressInterval == 0)
-                        Report(epoch, null, null);
+                    if (!lastOfEpoch && _tracker.StepsDone % options.ProgressInterval == 0)
+                        _tracker.Report(epoch, null, null);
                 }
                 optimizer.ZeroGrad();
                 // With completed epochs to fall back on, a partial epoch is dropped when validation can pick the
@@ -119,13 +105,13 @@ internal sealed class FineTuningLoop(
                     bestEpoch = epoch;
                 }
 
-                var summary = new EpochSummary(epoch, epochLoss, metricName, metric, _clock.Elapsed - epochStart);
+                var summary = new EpochSummary(epoch, epochLoss, metricName, metric, _tracker.Elapsed - epochStart);
                 epochs.Add(summary);
                 stoppedEarly = objective.HasValidation && options.EarlyStoppingPatience > 0
                     && epochsWithoutImprovement >= options.EarlyStoppingPatience && epoch < options.Epochs;
                 log?.Invoke(LogLine(summary, detail, improved, epochsWithoutImprovement, stoppedEarly) +
                     (partial ? $" Stopped on request after {seen} of {examples} examples of this epoch." : ""));
-                Report(epoch, metricName, metric, finished: epoch == options.Epochs || stoppedEarly || partial);
+                _tracker.Report(epoch, metricName, metric, finished: epoch == options.Epochs || stoppedEarly || partial);
                 stoppedOnRequest = partial;
                 if (stoppedEarly || partial)
                     break;
@@ -141,10 +127,6 @@ internal sealed class FineTuningLoop(
         finally
         {
             best?.Dispose();
-            model.DropoutGenerator = previousGenerator;
-            model.zero_grad(set_to_none: true); // gradients are as large as the model; nothing reads them after training
-            if (wasTraining) model.train();
-            else model.eval();
         }
     }
 
@@ -156,30 +138,11 @@ internal sealed class FineTuningLoop(
         double loss = lossTensor.to_type(ScalarType.Float64).item<double>();
         if (!double.IsFinite(loss))
             throw new InvalidOperationException(
-                $"The training loss became {loss.ToString(CultureInfo.InvariantCulture)} at epoch {epoch}, step {_stepsDone + 1}; the model keeps the weights of the step before. " +
+                $"The training loss became {loss.ToString(CultureInfo.InvariantCulture)} at epoch {epoch}, step {_tracker.StepsDone + 1}; the model keeps the weights of the step before. " +
                 "Try a lower learning rate.");
         lossTensor.backward();
-        _lastLearningRate = optimizer.Step().LearningRate;
+        _tracker.StepDone(loss, optimizer.Step().LearningRate);
         return loss;
-    }
-
-    private void Report(int epoch, string? metricName, double? metric, bool finished = false)
-    {
-        if (progress is null)
-        {
-            _lossSinceReport = 0;
-            _stepsSinceReport = 0;
-            return;
-        }
-        var elapsed = _clock.Elapsed;
-        var remaining = finished || _stepsDone == 0
-            ? TimeSpan.Zero
-            : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(_totalSteps - _stepsDone) / _stepsDone)));
-        double loss = _stepsSinceReport == 0 ? double.NaN : _lossSinceReport / _stepsSinceReport;
-        _lossSinceReport = 0;
-        _stepsSinceReport = 0;
-        progress.Report(new TrainingProgress(epoch, options.Epochs, _stepsDone, _totalSteps, loss, _lastLearningRate,
-            metricName, metric, elapsed, remaining));
     }
 
     private string LogLine(EpochSummary summary, string? detail, bool improved, int epochsWithoutImprovement, bool stoppedEarly)
