@@ -1,4 +1,5 @@
 using Microsoft.ML.Deberta.Configuration;
+using Microsoft.ML.Deberta.MLNet;
 using Microsoft.ML.Deberta.Training;
 
 namespace Microsoft.ML.Deberta;
@@ -78,7 +79,8 @@ public sealed partial class DebertaCatalog
         if (o.MaxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(options), o.MaxLength,
                 $"{Method}: MaxLength must be at least 3 ([CLS], one token, [SEP]).");
-        o.TrainingOptions(0).Validate();
+        FineTuningOptionsRules.CheckRecipe(o, Method);
+        MaskedLMTrainingOptions.CheckMaskProbability(o.MaskProbability, nameof(o.MaskProbability));
         return new MaskedLanguageModelingTrainer(this, o);
     }
 }

@@ -113,7 +113,7 @@ public sealed partial class DebertaCatalog
     /// <see cref="ApplyQuestionAnsweringModel(string, string, string, int, bool, int, int, int, int, string?)"/> with
     /// every option (columns, windowing, decoding); the training settings are ignored.
     /// </summary>
-    /// <param name="options">The options; <see cref="DebertaQuestionAnsweringOptions.ModelFolder"/> is required.</param>
+    /// <param name="options">The options; <see cref="DebertaFineTuningOptions.ModelFolder"/> is required.</param>
     /// <exception cref="ArgumentException">The checkpoint is not a question-answering model, or a setting is out of range.</exception>
     public QuestionAnsweringEstimator ApplyQuestionAnsweringModel(DebertaQuestionAnsweringOptions options)
     {

@@ -11,7 +11,7 @@ public sealed partial class DebertaCatalog
     /// <c>MapValueToKey</c>; its key values become the class names) or a Boolean. Outputs follow ML.NET's trainers:
     /// see <see cref="TextClassificationOptions"/>.
     /// </summary>
-    /// <param name="modelFolder">A checkpoint folder: config.json, weights and tokenizer files (see <see cref="TextTrainerOptions.ModelFolder"/>).</param>
+    /// <param name="modelFolder">A checkpoint folder: config.json, weights and tokenizer files (see <see cref="TextTrainerOptions"/>).</param>
     /// <param name="textColumnName">The text column.</param>
     /// <param name="textPairColumnName">The second text column of a pair task, or null.</param>
     /// <param name="labelColumnName">The label column.</param>
@@ -72,7 +72,7 @@ public sealed partial class DebertaCatalog
     /// Fine-tunes a Hugging Face DeBERTa checkpoint to predict a number from a text (or a pair): a Single label, a
     /// Single <c>Score</c> for <c>Regression.Evaluate</c>, mean squared error loss.
     /// </summary>
-    /// <param name="modelFolder">A checkpoint folder: config.json, weights and tokenizer files (see <see cref="TextTrainerOptions.ModelFolder"/>).</param>
+    /// <param name="modelFolder">A checkpoint folder: config.json, weights and tokenizer files (see <see cref="TextTrainerOptions"/>).</param>
     /// <param name="textColumnName">The text column.</param>
     /// <param name="textPairColumnName">The second text column of a pair task, or null.</param>
     /// <param name="labelColumnName">The label column (Single).</param>

@@ -21,9 +21,14 @@ namespace Microsoft.ML.Deberta;
 /// their character span in the context, end exclusive). With <see cref="HandleImpossibleAnswer"/> the "no answer"
 /// entry is an empty text with start and end 0, as the pipeline gives it.</para>
 /// <para>Defaults suit fine-tuning a pre-trained checkpoint (learning rate 3e-5, 2 epochs as run_qa.py's examples,
-/// batch 12); a model trained from scratch (<see cref="Config"/>) needs about 1e-3 and a small config.</para>
+/// batch 12); a model trained from scratch (<see cref="DebertaFineTuningOptions.Config"/>) needs about 1e-3 and a small config.</para>
+/// <para>A pre-trained backbone in <see cref="DebertaFineTuningOptions.ModelFolder"/> (<c>…Model</c>, <c>…ForMaskedLM</c>
+/// or no architecture named) gets a new QA head; a <c>…ForQuestionAnswering</c> checkpoint keeps its head. A checkpoint
+/// with another head (token or sequence classification) is refused unless <see cref="ReinitializeHead"/> is set. The
+/// <see cref="DebertaFineTuningOptions.ValidationSet"/> (same columns) is answered after every epoch and scored by SQuAD
+/// F1 (in percent, also for <see cref="DebertaEstimatorFineTuningOptions.EarlyStoppingMinDelta"/>).</para>
 /// </remarks>
-public sealed class DebertaQuestionAnsweringOptions
+public sealed class DebertaQuestionAnsweringOptions : DebertaEstimatorFineTuningOptions
 {
     /// <summary>The context column (String): the text the answer is taken from.</summary>
     public string ContextColumnName = "Context";
@@ -48,20 +53,6 @@ public sealed class DebertaQuestionAnsweringOptions
 
     /// <summary>The output column of the answers' ends in the context, exclusive (<c>Vector&lt;Int32&gt;</c>).</summary>
     public string EndColumnName = "End";
-
-    /// <summary>
-    /// A Hugging Face checkpoint folder to start from (config.json, weights, tokenizer files): a pre-trained backbone
-    /// (<c>…Model</c>, <c>…ForMaskedLM</c> or no architecture named) gets a new QA head; a <c>…ForQuestionAnswering</c>
-    /// checkpoint keeps its head. A checkpoint with another head (token or sequence classification) is refused unless
-    /// <see cref="ReinitializeHead"/> is set. Set this or <see cref="Config"/>.
-    /// </summary>
-    public string? ModelFolder;
-
-    /// <summary>A configuration to train a new model from scratch (random weights from the seed); needs <see cref="TokenizerFolder"/>.</summary>
-    public DebertaConfig? Config;
-
-    /// <summary>The tokenizer folder: required with <see cref="Config"/>; with <see cref="ModelFolder"/> it replaces the folder's own.</summary>
-    public string? TokenizerFolder;
 
     /// <summary>Start with a new QA head on the encoder of a checkpoint trained for another task.</summary>
     public bool ReinitializeHead;
@@ -90,53 +81,14 @@ public sealed class DebertaQuestionAnsweringOptions
     /// </summary>
     public bool SkipMismatchedAnswers;
 
-    /// <summary>Windows per optimizer step.</summary>
-    public int BatchSize = 12;
-
-    /// <summary>Passes over the training data.</summary>
-    public int Epochs = 2;
-
-    /// <summary>The peak learning rate (warm-up, then linear decay to 0).</summary>
-    public double LearningRate = 3e-5;
-
-    /// <summary>The fraction of the steps spent warming the learning rate up from 0.</summary>
-    public double WarmupRatio = 0.1;
-
-    /// <summary>Decoupled AdamW weight decay, never applied to biases and LayerNorm weights.</summary>
-    public double WeightDecay = 0.01;
-
-    /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
-    public double MaxGradientNorm = 1.0;
-
-    /// <summary>The seed of weight initialisation, shuffling and dropout; null draws one from the MLContext's seed.</summary>
-    public int? Seed;
-
-    /// <summary>Rows (same columns) answered after every epoch and scored by SQuAD F1; the best epoch's weights are kept.</summary>
-    public IDataView? ValidationSet;
-
-    /// <summary>Stop after this many epochs without a validation improvement (0: never). Needs <see cref="ValidationSet"/>.</summary>
-    public int EarlyStoppingPatience;
-
-    /// <summary>The smallest change of the validation F1 (in percent) that counts as an improvement.</summary>
-    public double EarlyStoppingMinDelta;
-
-    /// <summary>Receives progress reports.</summary>
-    public IProgress<TrainingProgress>? Progress;
-
-    /// <summary>Cancels <c>Fit</c>: it throws <see cref="OperationCanceledException"/>.</summary>
-    public CancellationToken CancellationToken;
-
-    /// <summary>Ends training early without an error (see <see cref="TextTrainerOptions.StopTrainingToken"/>).</summary>
-    public CancellationToken StopTrainingToken;
-
-    /// <summary>Windows per forward pass when the fitted model scores.</summary>
-    public int InferenceBatchSize = 16;
+    /// <summary>The task's own defaults: 12 windows per optimizer step, 2 epochs (run_qa.py's examples), 16 windows per forward pass when scoring.</summary>
+    public DebertaQuestionAnsweringOptions()
+    {
+        BatchSize = 12;
+        Epochs = 2;
+        InferenceBatchSize = 16;
+    }
 
     /// <summary>A private copy (config included), so later changes do not affect an estimator.</summary>
-    internal DebertaQuestionAnsweringOptions Snapshot()
-    {
-        var copy = (DebertaQuestionAnsweringOptions)MemberwiseClone();
-        copy.Config = Config?.Clone();
-        return copy;
-    }
+    internal DebertaQuestionAnsweringOptions Snapshot() => SnapshotAs<DebertaQuestionAnsweringOptions>();
 }

@@ -27,18 +27,7 @@ internal static class QuestionAnsweringOptionsRules
         if (!training)
             return;
 
-        switch (o.ModelFolder, o.Config)
-        {
-            case (null, null):
-                throw new ArgumentException($"{method}: say where the model starts: set ModelFolder (a Hugging Face checkpoint) or Config and TokenizerFolder (a new model).", nameof(o.ModelFolder));
-            case (not null, not null):
-                throw new ArgumentException($"{method}: set either ModelFolder or Config, not both.", nameof(o.Config));
-            case (null, not null) when string.IsNullOrWhiteSpace(o.TokenizerFolder):
-                throw new ArgumentException($"{method}: a model trained from a Config needs TokenizerFolder.", nameof(o.TokenizerFolder));
-        }
-        if (o.EarlyStoppingPatience > 0 && o.ValidationSet is null)
-            throw new ArgumentException($"{method}: EarlyStoppingPatience needs a ValidationSet to measure improvement on.", nameof(o.EarlyStoppingPatience));
-        Recipe(o, seed: 0).Validate();
+        FineTuningOptionsRules.Check(o, method);
     }
 
     /// <summary>The fine-tuning recipe of the options (validated by the trainer).</summary>

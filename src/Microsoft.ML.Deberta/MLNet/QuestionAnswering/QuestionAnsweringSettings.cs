@@ -61,22 +61,7 @@ internal sealed record QuestionAnsweringSettings
     /// <exception cref="InvalidDataException">Missing, unreadable, newer format, or values out of range.</exception>
     public static QuestionAnsweringSettings Read(string path)
     {
-        if (!File.Exists(path))
-            throw new InvalidDataException($"The saved question-answering model has no '{FileName}'.");
-        QuestionAnsweringSettings? settings;
-        try
-        {
-            settings = JsonSerializer.Deserialize<QuestionAnsweringSettings>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{FileName}' is not valid: {e.Message}", e);
-        }
-        if (settings is null)
-            throw new InvalidDataException($"'{FileName}' is empty.");
-        if (settings.FormatVersion > CurrentFormatVersion)
-            throw new InvalidDataException($"'{FileName}' has format {settings.FormatVersion}, newer than this version of " +
-                $"Microsoft.ML.Deberta reads ({CurrentFormatVersion}); update the package.");
+        var settings = StepJson.Read<QuestionAnsweringSettings>(path, "The saved question-answering model", Json, s => s.FormatVersion, CurrentFormatVersion);
         if (settings.Problem() is string problem)
             throw new InvalidDataException($"'{FileName}' holds values out of range: {problem}");
         return settings;

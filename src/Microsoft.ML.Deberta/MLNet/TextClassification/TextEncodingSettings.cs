@@ -53,22 +53,7 @@ internal sealed record TextEncodingSettings
     /// <exception cref="InvalidDataException">Missing, unreadable, newer format, or values out of range.</exception>
     public static TextEncodingSettings Read(string path)
     {
-        if (!File.Exists(path))
-            throw new InvalidDataException($"The model payload has no '{FileName}'.");
-        TextEncodingSettings? settings;
-        try
-        {
-            settings = JsonSerializer.Deserialize<TextEncodingSettings>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{FileName}' is not valid: {e.Message}", e);
-        }
-        if (settings is null)
-            throw new InvalidDataException($"'{FileName}' is empty.");
-        if (settings.FormatVersion > CurrentFormatVersion)
-            throw new InvalidDataException($"'{FileName}' has format {settings.FormatVersion}, newer than this version of " +
-                $"Microsoft.ML.Deberta reads ({CurrentFormatVersion}); update the package.");
+        var settings = StepJson.Read<TextEncodingSettings>(path, "The model payload", Json, s => s.FormatVersion, CurrentFormatVersion);
         if (settings.MaxLength < 3 || settings.Stride < 0 || settings.Stride >= settings.MaxLength || !Enum.IsDefined(settings.Strategy)
             || settings.InferenceBatchSize < 1)
             throw new InvalidDataException($"'{FileName}' holds values out of range (max_length {settings.MaxLength}, stride {settings.Stride}, " +

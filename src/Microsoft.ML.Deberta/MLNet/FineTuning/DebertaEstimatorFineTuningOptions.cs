@@ -1,0 +1,31 @@
+namespace Microsoft.ML.Deberta;
+
+/// <summary>
+/// What the options of a fine-tuning estimator share besides <see cref="DebertaFineTuningOptions"/>: early stopping on
+/// the validation metric, a token that ends training without an error, and the batch size of the fitted model's scoring.
+/// Text classification and regression, question answering and token classification derive from it.
+/// </summary>
+public abstract class DebertaEstimatorFineTuningOptions : DebertaFineTuningOptions
+{
+    private protected DebertaEstimatorFineTuningOptions()
+    {
+    }
+
+    /// <summary>Stop after this many epochs without a validation improvement (0: never stop early). Needs <see cref="DebertaFineTuningOptions.ValidationSet"/>.</summary>
+    public int EarlyStoppingPatience;
+
+    /// <summary>The smallest change of the validation metric that counts as an improvement.</summary>
+    public double EarlyStoppingMinDelta;
+
+    /// <summary>
+    /// Ends training early without an error when signalled, e.g. by a time budget (unlike
+    /// <see cref="DebertaFineTuningOptions.CancellationToken"/>, which makes <c>Fit</c> throw): training stops after the
+    /// current optimizer step and <c>Fit</c> returns a model with the best completed epoch's weights (by the validation
+    /// metric), or the weights reached so far when no epoch completed or there is no validation set. At least one step
+    /// is always taken.
+    /// </summary>
+    public CancellationToken StopTrainingToken;
+
+    /// <summary>Rows (or windows) per forward pass when the fitted model scores (<c>Transform</c>).</summary>
+    public int InferenceBatchSize = 32;
+}
