@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tests.MLNet;
@@ -19,6 +20,8 @@ internal static class DocSnippetFolder
         ("models/my-deberta-ner", to => CopyCheckpoint("v1_tokcls", to)),          // DebertaForTokenClassification
         ("models/my-deberta-qa", to => CopyCheckpoint("v1_qa", to)),               // DebertaForQuestionAnswering
         ("models/my-deberta-mlm", to => CopyCheckpoint("v3_mlm", to)),             // DebertaV2ForMaskedLM (fill-mask)
+        ("models/my-deberta-nli", WriteNliClassifier),                             // zero-shot: NLI-labelled classifier
+        ("models/my-deberta-reranker", WriteCrossEncoder),                         // pair scoring: one logit
         ("models/deberta-base", WriteBackbone),                                    // a backbone to fine-tune
         ("yelp_labelled.txt", to => File.Copy(TestData("sentiment", "yelp_labelled.txt"), to)),   // 1,000 sentence<TAB>0|1 lines
     ];
@@ -47,6 +50,26 @@ internal static class DocSnippetFolder
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
     }
 
+    // No NLI checkpoint is bundled: the v3 classifier (3 labels) with its labels named as an MNLI model names them.
+    private static void WriteNliClassifier(string to)
+    {
+        CopyCheckpoint("v3_seqcls", to);
+        var configPath = Path.Combine(to, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        CheckpointFolder.Labels("contradiction", "neutral", "entailment")(config);
+        File.WriteAllText(configPath, config.ToJsonString());
+    }
+
+    // A cross-encoder: a sequence classifier with a single logit, over the v1 tokenizer (so any English text encodes).
+    private static void WriteCrossEncoder(string to)
+    {
+        var config = DebertaTestData.SmallConfig(hidden: 32, layers: 1);
+        config.NumLabels = 1;
+        using (var model = new DebertaForSequenceClassification(config, seed: 3))
+            model.SavePretrained(to);
+        CopyV1Tokenizer(to);
+    }
+
     // Fine-tuning snippets train on it, so it is a 1-layer DeBERTa with the v1 tokenizer, whose BPE keeps sentences short:
     // on the v3 test model (1,001 pieces, so many more tokens per sentence) the README's quick start took 2 min 10 s,
     // on this one 30 s (same loaded machine).
@@ -54,6 +77,11 @@ internal static class DocSnippetFolder
     {
         using (var backbone = new DebertaForMaskedLM(DebertaTestData.SmallConfig(hidden: 32, layers: 1), seed: 3))
             backbone.SavePretrained(to);
+        CopyV1Tokenizer(to);
+    }
+
+    private static void CopyV1Tokenizer(string to)
+    {
         foreach (var file in new[] { "vocab.json", "merges.txt" })
             File.Copy(Path.Combine(DebertaTestData.V1TokenizerFolder, file), Path.Combine(to, file));
     }
