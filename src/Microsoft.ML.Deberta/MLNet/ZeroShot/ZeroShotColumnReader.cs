@@ -16,7 +16,7 @@ internal sealed class ZeroShotColumnReader : IRowScoringReader
         try
         {
             var zeroShot = ZeroShotPayloadSettings.Read(Path.Combine(modelFolder, ZeroShotPayloadSettings.FileName), model.Config.NumLabels, labelsPerRow: true);
-            return new RowScoring<ZeroShotRow>(new ZeroShotColumnScorer(tokenizer, model, encoding, zeroShot, batchSize), columns, settings.Columns, settings.BatchSize);
+            return new RowScoring<ZeroShotRow>(new ZeroShotColumnScorer(new ZeroShotModel(tokenizer, model, encoding, zeroShot, batchSize)), columns, settings.Columns, settings.BatchSize);
         }
         catch
         {

@@ -14,7 +14,7 @@ internal sealed class ZeroShotScorerLoader : IDebertaTextScorerLoader
         try
         {
             var settings = ZeroShotPayloadSettings.Read(Path.Combine(folder, ZeroShotPayloadSettings.FileName), model.Config.NumLabels);
-            return new ZeroShotScorer(tokenizer, model, encoding, settings, batchSize);
+            return new ZeroShotScorer(new ZeroShotModel(tokenizer, model, encoding, settings, batchSize));
         }
         catch
         {
