@@ -33,6 +33,21 @@ public static class PredictionDump
             var g = cursor.GetGetter<VBuffer<long>>(column);
             return () => { VBuffer<long> b = default; g(ref b); return string.Join(",", b.DenseValues().Select(v => v.ToString(CultureInfo.InvariantCulture))); };
         }
+        if (type is VectorDataViewType { ItemType: var item } && item.RawType == typeof(uint))
+        {
+            var g = cursor.GetGetter<VBuffer<uint>>(column);
+            return () => { VBuffer<uint> b = default; g(ref b); return string.Join(",", b.DenseValues()); };
+        }
+        if (type is VectorDataViewType { ItemType: var ints } && ints.RawType == typeof(int))
+        {
+            var g = cursor.GetGetter<VBuffer<int>>(column);
+            return () => { VBuffer<int> b = default; g(ref b); return string.Join(",", b.DenseValues()); };
+        }
+        if (type is VectorDataViewType { ItemType: TextDataViewType })
+        {
+            var g = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column);
+            return () => { VBuffer<ReadOnlyMemory<char>> b = default; g(ref b); return string.Join("|", b.DenseValues()); };
+        }
         if (type.RawType == typeof(float))
         {
             var g = cursor.GetGetter<float>(column);

@@ -39,7 +39,8 @@ internal sealed class LabelKeyValues
         var annotation = column.Annotations.Schema.GetColumnOrNull(KeyValuesKind);
         if (annotation is null)
             return null;
-        var keyCount = column.Type is KeyDataViewType key ? (int)key.Count : 0;
+        // A key column or a vector of keys (NER's one key per word): the annotation describes the item key.
+        var keyCount = (column.Type is VectorDataViewType vector ? vector.ItemType : column.Type) is KeyDataViewType key ? (int)key.Count : 0;
         if (annotation.Value.Type is not VectorDataViewType { ItemType: PrimitiveDataViewType itemType } vectorType
             || !KeyValueTypes.IsSupported(itemType))
             throw new ArgumentOutOfRangeException(nameof(column),

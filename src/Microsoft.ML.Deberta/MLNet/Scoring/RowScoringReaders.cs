@@ -7,7 +7,13 @@ internal static class RowScoringReaders
     public const string ModelFolder = "model";
 
     /// <summary>One reader per structured task of this library (add a line per task).</summary>
-    public static IReadOnlyList<IRowScoringReader> BuiltIn { get; } = [new QuestionAnsweringReader(), new FillMaskReader(), new ZeroShotColumnReader()];
+    public static IReadOnlyList<IRowScoringReader> BuiltIn { get; } =
+    [
+        new TokenClassificationReader(),
+        new QuestionAnsweringReader(),
+        new FillMaskReader(),
+        new ZeroShotColumnReader(),
+    ];
 
     /// <summary>Rebuilds a step from the folder <see cref="IRowScoringStep.WriteStep"/> wrote, with the reader of its task.</summary>
     /// <exception cref="InvalidDataException">Unknown task (a newer library wrote it), or an incomplete or corrupt step.</exception>

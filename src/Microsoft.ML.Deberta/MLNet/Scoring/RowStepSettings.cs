@@ -50,21 +50,7 @@ internal sealed record RowStepSettings
     /// <exception cref="InvalidDataException">Missing, unreadable, newer format, or incomplete.</exception>
     public static RowStepSettings Read(string path, string where)
     {
-        if (!File.Exists(path))
-            throw new InvalidDataException($"{where}: '{FileName}' is missing.");
-        RowStepSettings settings;
-        try
-        {
-            settings = JsonSerializer.Deserialize<RowStepSettings>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException($"{where}: '{FileName}' is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{where}: '{FileName}' is not valid: {e.Message}", e);
-        }
-        if (settings.FormatVersion > CurrentFormatVersion)
-            throw new InvalidDataException($"{where}: step format {settings.FormatVersion} is newer than this version of " +
-                $"Microsoft.ML.Deberta reads ({CurrentFormatVersion}); update the package.");
+        var settings = StepJson.Read<RowStepSettings>(path, where, Json, s => s.FormatVersion, CurrentFormatVersion);
         if (settings.TaskKind.Length == 0 || settings.PayloadKind.Length == 0 || settings.TextColumn.Length == 0 || settings.BatchSize < 1)
             throw new InvalidDataException($"{where}: '{FileName}' is incomplete.");
         return settings;

@@ -70,21 +70,7 @@ internal sealed record StepSettings
     /// <exception cref="InvalidDataException">Missing, unreadable, newer format, or inconsistent values.</exception>
     public static StepSettings Read(string path, string where)
     {
-        if (!File.Exists(path))
-            throw new InvalidDataException($"{where}: '{FileName}' is missing.");
-        StepSettings settings;
-        try
-        {
-            settings = JsonSerializer.Deserialize<StepSettings>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException($"{where}: '{FileName}' is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{where}: '{FileName}' is not valid: {e.Message}", e);
-        }
-        if (settings.FormatVersion > CurrentFormatVersion)
-            throw new InvalidDataException($"{where}: step format {settings.FormatVersion} is newer than this version of " +
-                $"Microsoft.ML.Deberta reads ({CurrentFormatVersion}); update the package.");
+        var settings = StepJson.Read<StepSettings>(path, where, Json, s => s.FormatVersion, CurrentFormatVersion);
         if (settings.TextColumn.Length == 0 || settings.PayloadKind.Length == 0 || settings.BatchSize < 1
             || (settings.LabelValues is null) != (settings.LabelValueType is null) || !Enum.IsDefined(settings.Activation))
             throw new InvalidDataException($"{where}: '{FileName}' is incomplete.");

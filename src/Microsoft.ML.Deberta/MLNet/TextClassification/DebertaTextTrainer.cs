@@ -18,7 +18,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
     private readonly TextTrainerOptions _options;
     private readonly string _method;
     private readonly TextEncodingSettings _encoding;
-    private readonly Dictionary<string, DebertaTokenizerBase> _tokenizers = new(StringComparer.Ordinal);
+    private readonly TokenizerCache _tokenizers = new();
 
     /// <param name="options">Checked options (a private copy).</param>
     /// <param name="method">The catalog method, for messages.</param>
@@ -52,7 +52,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
             (validation is null ? "" : $" and {validation.Count} validation examples") + $" in {clock.Elapsed.TotalSeconds:0.0} s.");
         context.CancellationToken.ThrowIfCancellationRequested();
 
-        var model = CreateModel(start, context.Seed, channel);
+        var model = CreateModel(start, context.Seed, channel, (config, seed) => new DebertaForSequenceClassification(config, seed));
         try
         {
             var trainer = new SequenceClassificationTrainer(new SequenceClassificationTrainingOptions
@@ -81,16 +81,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
         }
     }
 
-    private DebertaTokenizerBase LoadTokenizer(string folder, string what, string? elsewhere)
-    {
-        var key = Path.GetFullPath(folder);
-        lock (_tokenizers)
-        {
-            if (!_tokenizers.TryGetValue(key, out var tokenizer))
-                _tokenizers[key] = tokenizer = TokenizerFiles.Load(folder, what, elsewhere);
-            return tokenizer;
-        }
-    }
+    private DebertaTokenizerBase LoadTokenizer(string folder, string what, string? elsewhere) => _tokenizers.Load(folder, what, elsewhere);
 
     /// <summary>Tokenizes a data set once and checks its ids against the model's vocabulary, naming the row at fault.</summary>
     private IReadOnlyList<EncodedExample> Encode(TrainingStart start, TextTrainingSet set, string what, IChannel channel)
@@ -124,13 +115,15 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
     /// Builds the model: random weights from the seed, or the checkpoint's loaded as <see cref="DebertaCheckpoint"/>
     /// loads them (one copy of the weights at a time), with a new head's weights from the seed.
     /// </summary>
-    private static DebertaForSequenceClassification CreateModel(TrainingStart start, int seed, IChannel channel)
+    /// <remarks>Shared by the heads whose classifier is <c>classifier.*</c> (sequence and token classification).</remarks>
+    internal static TModel CreateModel<TModel>(TrainingStart start, int seed, IChannel channel, Func<Configuration.DebertaConfig, long, TModel> fresh)
+        where TModel : DebertaPreTrainedModel
     {
         if (start.WeightsFolder is not { } folder)
-            return new DebertaForSequenceClassification(start.Config, seed);
+            return fresh(start.Config, seed);
         Func<string, bool>? skip = start.NewHead ? key => key.StartsWith("classifier.", StringComparison.Ordinal) : null;
-        var (loaded, report) = DebertaCheckpoint.LoadWeights(folder, typeof(DebertaForSequenceClassification), start.Config, seed, legacy: null, skip);
-        var model = (DebertaForSequenceClassification)loaded;
+        var (loaded, report) = DebertaCheckpoint.LoadWeights(folder, typeof(TModel), start.Config, seed, legacy: null, skip);
+        var model = (TModel)loaded;
         try
         {
             if (report.NewlyInitializedKeys.Count > 0)
@@ -150,7 +143,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
     }
 
     // Class i of the label is the checkpoint's class order[i]: permute the classifier's rows to match.
-    private static void ReorderClasses(DebertaForSequenceClassification model, int[] order)
+    private static void ReorderClasses(DebertaPreTrainedModel model, int[] order)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();

@@ -13,7 +13,11 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// </summary>
 internal sealed partial class TrainingStart
 {
-    private const string SequenceClassification = "ForSequenceClassification";
+    /// <summary>The head kind of text classifiers and regressors.</summary>
+    public const string SequenceClassification = "ForSequenceClassification";
+
+    /// <summary>The head kind of NER models.</summary>
+    public const string TokenClassification = "ForTokenClassification";
 
     private TrainingStart(DebertaConfig config, DebertaTokenizerBase tokenizer, string? weightsFolder, bool newHead,
         int[]? classOrder, string description, IReadOnlyList<string> warnings)
@@ -58,8 +62,10 @@ internal sealed partial class TrainingStart
     /// <exception cref="DirectoryNotFoundException">A folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The model folder lacks config.json, weights or tokenizer files.</exception>
     /// <exception cref="ArgumentException">The checkpoint or config does not fit the task.</exception>
+    /// <param name="keptHead">The head a checkpoint may keep (its class name after Deberta/DebertaV2): <c>ForSequenceClassification</c>
+    /// for text models, <c>ForTokenClassification</c> for NER.</param>
     public static TrainingStart Resolve(TextTrainerOptions options, string method, TextTask task, int classCount,
-        IReadOnlyList<string>? classNames, Func<string, string, string?, DebertaTokenizerBase> loadTokenizer)
+        IReadOnlyList<string>? classNames, Func<string, string, string?, DebertaTokenizerBase> loadTokenizer, string keptHead = SequenceClassification)
     {
         var warnings = new List<string>();
         DebertaConfig config;
@@ -77,7 +83,7 @@ internal sealed partial class TrainingStart
                 : loadTokenizer(options.TokenizerFolder, $"{method}: the TokenizerFolder", null);
             var architecture = config.Architectures.FirstOrDefault();
             var kind = HeadKind(architecture);
-            if (kind == SequenceClassification && !options.ReinitializeHead)
+            if (kind == keptHead && !options.ReinitializeHead)
             {
                 order = KeptHeadOrder(config, weights, method, task, classCount, classNames);
                 newHead = false;
@@ -91,7 +97,7 @@ internal sealed partial class TrainingStart
             {
                 throw new ArgumentException(
                     $"{method}: '{weights}' is a {architecture} checkpoint, whose head does another task. Start from a pre-trained " +
-                    "backbone or a sequence-classification checkpoint, or set ReinitializeHead = true to use its encoder with a new head.",
+                    $"backbone or a …{keptHead} checkpoint, or set ReinitializeHead = true to use its encoder with a new head.",
                     nameof(TextTrainerOptions.ModelFolder));
             }
         }

@@ -14,10 +14,11 @@ internal static class TokenizerFiles
     /// <param name="what">Names the folder's role at the start of messages, e.g. "ApplyTextModel: the model folder".</param>
     /// <param name="elsewhere">How the caller can point at another folder, e.g. "pass the folder that holds them as the
     /// tokenizerFolder argument"; null when there is no other way.</param>
+    /// <param name="options">Overrides of the folder's settings, or null.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">It holds no tokenizer files.</exception>
     /// <exception cref="InvalidDataException">A tokenizer file is corrupt or not a DeBERTa tokenizer.</exception>
-    public static DebertaTokenizerBase Load(string folder, string what, string? elsewhere = null)
+    public static DebertaTokenizerBase Load(string folder, string what, string? elsewhere = null, DebertaTokenizerLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var full = Path.GetFullPath(folder);
@@ -27,7 +28,7 @@ internal static class TokenizerFiles
                 $"{what} '{full}' does not exist. Check the path (a relative path starts from '{Environment.CurrentDirectory}'){orElsewhere}.");
         try
         {
-            return DebertaTokenizerBase.FromFolder(full);
+            return DebertaTokenizerBase.FromFolder(full, options);
         }
         catch (FileNotFoundException e)
         {

@@ -35,6 +35,9 @@ public sealed class TokenClassificationDecoder
         _id2label = [.. id2label];
     }
 
+    /// <summary>The tokenizer's unknown-token id (an unknown token's entity text is the text it covers).</summary>
+    internal int UnkTokenId => _tokenizer.UnkTokenId;
+
     /// <summary>Gets the number of labels (the logits' last dimension).</summary>
     public int LabelCount => _id2label.Length;
 
@@ -90,7 +93,8 @@ public sealed class TokenClassificationDecoder
         return windows.Count > 1 ? OverlappingEntities.Merge(all) : all;
     }
 
-    private List<EntitySpan> Aggregate(List<ScoredToken> tokens, EntityAggregation aggregation)
+    /// <summary>Entities of one window's scored tokens by <paramref name="aggregation"/> (before ignore_labels).</summary>
+    internal List<EntitySpan> Aggregate(List<ScoredToken> tokens, EntityAggregation aggregation)
     {
         if (aggregation is EntityAggregation.First or EntityAggregation.Average or EntityAggregation.Max)
             return EntityGrouper.Group(WordAggregator.Aggregate(tokens, aggregation, _id2label, _tokenizer), _tokenizer);

@@ -1,0 +1,123 @@
+using Microsoft.ML.Deberta.Checkpoints;
+using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tasks.TokenClassification;
+using Microsoft.ML.Deberta.Tokenization;
+using Microsoft.ML.Deberta.Training;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// A DeBERTa token classifier behind the structured seam: <see cref="PrepareBatch"/> splits each text into words and
+/// encodes them into stride windows (outside the lock); <see cref="ScoreBatch"/> runs the windows of the whole batch
+/// in batched forward passes, reads one label per word at its first token, and groups entities with the pipeline's
+/// aggregation over the same logits. Payload: a Hugging Face folder (config with id2label, weights, tokenizer) plus
+/// <c>token_classification.json</c>.
+/// </summary>
+internal sealed class TokenClassificationScorer : IDebertaRowScorer<TokenClassificationRow>
+{
+    /// <summary>The payload kind this scorer writes and <see cref="TokenClassificationReader"/> reads.</summary>
+    public const string Kind = "deberta-token-classifier";
+
+    private readonly TokenClassificationDecoder _decoder;
+    private DebertaForTokenClassification? _model;
+
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <param name="model">The model; owned (disposed) by this scorer from now on. Its id2label names the labels.</param>
+    /// <param name="encoding">Windows, aggregation and batch size.</param>
+    public TokenClassificationScorer(DebertaTokenizerBase tokenizer, DebertaForTokenClassification model, TokenClassificationEncoding encoding)
+    {
+        Tokenizer = tokenizer;
+        _model = model;
+        Encoding = encoding;
+        Labels = CheckpointClassNames.Of(model.Config);
+        _decoder = new TokenClassificationDecoder(tokenizer, Labels);
+        model.eval();
+    }
+
+    public string PayloadKind => Kind;
+
+    public DebertaTokenizerBase Tokenizer { get; }
+
+    public TokenClassificationEncoding Encoding { get; }
+
+    /// <summary>The label names in id order (the model's id2label).</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    public DebertaForTokenClassification Model => _model ?? throw new ObjectDisposedException(nameof(TokenClassificationScorer));
+
+    private sealed record Prepared(string[][] Words, int[][] Starts, IReadOnlyList<DebertaEncoding>[] Windows);
+
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
+    {
+        var split = texts.Select(TextWords.Split).ToArray();
+        return new Prepared([.. split.Select(s => s.Words)], [.. split.Select(s => s.Starts)],
+            [.. split.Select(s => Encoding.Windows(Tokenizer, s.Words))]);
+    }
+
+    public IReadOnlyList<TokenClassificationRow> ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
+    {
+        var p = prepared as Prepared ?? (Prepared)PrepareBatch(texts, pairs)!;
+        var logits = new List<float[][]>(texts.Count);
+        var words = TokenClassificationWordPredictor.Predict(Model, p.Windows, [.. p.Words.Select(w => w.Length)], Encoding.InferenceBatchSize,
+            CancellationToken.None, logits);
+        var options = new TokenClassificationDecodingOptions { Aggregation = Encoding.Aggregation };
+        var rows = new TokenClassificationRow[texts.Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            // The entity's text is the text it spans (the pipeline's `word` joins token strings, BPE spaces included).
+            var entities = p.Windows[i].Count == 0 ? []
+                : WordEntityDecoder.Decode(_decoder, texts[i], p.Starts[i], p.Windows[i], logits[i], options)
+                    .Select(e => e with { Word = texts[i][e.Start..e.End] }).ToArray();
+            rows[i] = new TokenClassificationRow([.. words[i].Select(w => w.LabelId)], [.. words[i].Select(w => w.Score)], entities);
+        }
+        return rows;
+    }
+
+    public void SavePayload(string folder)
+    {
+        Model.SavePretrained(folder);
+        Tokenizer.SavePretrained(folder);
+        Encoding.Write(Path.Combine(folder, TokenClassificationEncoding.FileName));
+    }
+
+    /// <summary>
+    /// Opens a token-classification folder (a payload <see cref="SavePayload"/> wrote, or a fine-tuned checkpoint):
+    /// its tokenizer (or <paramref name="tokenizerFolder"/>'s) and the model, refusing one whose head weights are missing.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Files are missing or do not fit a token classifier.</exception>
+    public static TokenClassificationScorer Open(string folder, string? tokenizerFolder, TokenClassificationEncoding encoding, string what, Action<string>? log = null)
+    {
+        DebertaTokenizerBase tokenizer;
+        DebertaForTokenClassification model;
+        try
+        {
+            tokenizer = TokenizerFiles.Load(tokenizerFolder ?? folder, what, options: TokenClassificationEncoding.TokenizerOptions);
+            model = DebertaCheckpoint.Load<DebertaForTokenClassification>(folder, out var report, new CheckpointLoadOptions { Log = log });
+            if (report.NewlyInitializedKeys.Count > 0)
+            {
+                model.Dispose();
+                throw new InvalidDataException(
+                    $"{what}: '{folder}' lacks the weights {string.Join(", ", report.NewlyInitializedKeys)}; it is not a fine-tuned token classifier.");
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or Configuration.DebertaConfigException or CheckpointMismatchException)
+        {
+            throw new InvalidDataException($"{what}: '{folder}' cannot be read: {e.Message}", e);
+        }
+        try
+        {
+            return new TokenClassificationScorer(tokenizer, model, encoding);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _model?.Dispose();
+        _model = null;
+    }
+}
