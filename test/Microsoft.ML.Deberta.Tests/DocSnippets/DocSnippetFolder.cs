@@ -24,6 +24,7 @@ internal static class DocSnippetFolder
         ("models/my-deberta-reranker", WriteCrossEncoder),                         // pair scoring: one logit
         ("models/deberta-base", WriteBackbone),                                    // a backbone to fine-tune
         ("yelp_labelled.txt", to => File.Copy(TestData("sentiment", "yelp_labelled.txt"), to)),   // 1,000 sentence<TAB>0|1 lines
+        ("yelp_ner.conll", WriteNerSentences),                                     // 200 CoNLL sentences, FOOD/STAFF tags
     ];
 
     /// <summary>A new temporary folder holding what <paramref name="code"/> mentions.</summary>
@@ -68,6 +69,13 @@ internal static class DocSnippetFolder
         using (var model = new DebertaForSequenceClassification(config, seed: 3))
             model.SavePretrained(to);
         CopyV1Tokenizer(to);
+    }
+
+    // The first 200 sentences of the Yelp NER file (TestData/ner/README.md): enough to train on, quick enough to run every time.
+    private static void WriteNerSentences(string to)
+    {
+        var sentences = File.ReadAllText(TestData("ner", "yelp_ner.conll")).ReplaceLineEndings("\n").Split("\n\n");
+        File.WriteAllText(to, string.Join("\n\n", sentences.Take(200)) + "\n");
     }
 
     // Fine-tuning snippets train on it, so it is a 1-layer DeBERTa with the v1 tokenizer, whose BPE keeps sentences short:
