@@ -31,6 +31,22 @@ internal static class ColumnRules
                 $"The {role} column '{name}' has type {SchemaShapes.Describe(column)}; a DeBERTa text model needs a String (text) column.");
     }
 
+    /// <summary>Checks the text column and, for a pair model, the second text column.</summary>
+    public static void RequireText(DataViewSchema schema, TextColumns columns)
+    {
+        RequireText(schema, columns.Text, "text");
+        if (columns.Pair is { } pair)
+            RequireText(schema, pair, "second text");
+    }
+
+    /// <summary>Shape version of <see cref="RequireText(DataViewSchema, TextColumns)"/>.</summary>
+    public static void RequireText(SchemaShape shape, TextColumns columns)
+    {
+        RequireText(shape, columns.Text, "text");
+        if (columns.Pair is { } pair)
+            RequireText(shape, pair, "second text");
+    }
+
     /// <summary>
     /// Checks the label column for <paramref name="task"/> and returns the prediction columns it implies: a Boolean
     /// label gives binary outputs; a key label multiclass outputs, or binary ones when <paramref name="binaryLayout"/>

@@ -13,18 +13,14 @@ internal sealed class PretrainedRowScorerEstimator<TRow>(DebertaCatalog catalog,
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        ColumnRules.RequireText(inputSchema, columns.Text, "text");
-        if (columns.Pair is { } pair)
-            ColumnRules.RequireText(inputSchema, pair, "second text");
+        ColumnRules.RequireText(inputSchema, columns);
         return SchemaShapes.Append(inputSchema, SchemaShapes.FromColumns(outputs.CreateColumns(setId: 1)));
     }
 
     public StructuredScoringTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ColumnRules.RequireText(input.Schema, columns.Text, "text");
-        if (columns.Pair is { } pair)
-            ColumnRules.RequireText(input.Schema, pair, "second text");
+        ColumnRules.RequireText(input.Schema, columns);
         IDebertaRowScorer<TRow> scorer;
         using (var channel = catalog.StartChannel(method))
             scorer = load(channel);

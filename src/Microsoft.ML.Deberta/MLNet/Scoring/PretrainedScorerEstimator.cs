@@ -37,18 +37,14 @@ internal sealed class PretrainedScorerEstimator : IEstimator<TextScoringTransfor
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        ColumnRules.RequireText(inputSchema, _columns.Text, "text");
-        if (_columns.Pair is { } pair)
-            ColumnRules.RequireText(inputSchema, pair, "second text");
+        ColumnRules.RequireText(inputSchema, _columns);
         return SchemaShapes.Append(inputSchema, SchemaShapes.FromColumns(_predictions.CreateColumns(setId: 1)));
     }
 
     public TextScoringTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ColumnRules.RequireText(input.Schema, _columns.Text, "text");
-        if (_columns.Pair is { } pair)
-            ColumnRules.RequireText(input.Schema, pair, "second text");
+        ColumnRules.RequireText(input.Schema, _columns);
         IDebertaTextScorer scorer;
         using (var channel = _catalog.StartChannel(_method))
             scorer = _load(channel);

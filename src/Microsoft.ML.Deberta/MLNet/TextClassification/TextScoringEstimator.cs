@@ -32,9 +32,7 @@ public sealed class TextScoringEstimator : IEstimator<TextScoringTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        ColumnRules.RequireText(inputSchema, _settings.Columns.Text, "text");
-        if (_settings.Columns.Pair is { } pair)
-            ColumnRules.RequireText(inputSchema, pair, "second text");
+        ColumnRules.RequireText(inputSchema, _settings.Columns);
         var predictions = ColumnRules.ForLabel(inputSchema, _settings.LabelColumn, _settings.Task, _settings.Outputs, _settings.BinaryLayout);
         return SchemaShapes.Append(inputSchema, SchemaShapes.FromColumns(predictions.CreateColumns(setId: 1)));
     }
@@ -74,9 +72,7 @@ public sealed class TextScoringEstimator : IEstimator<TextScoringTransformer>
 
     private PredictionColumns Plan(DataViewSchema schema)
     {
-        ColumnRules.RequireText(schema, _settings.Columns.Text, "text");
-        if (_settings.Columns.Pair is { } pair)
-            ColumnRules.RequireText(schema, pair, "second text");
+        ColumnRules.RequireText(schema, _settings.Columns);
         return ColumnRules.ForLabel(schema, _settings.LabelColumn, _settings.Task, _settings.Outputs, _settings.BinaryLayout);
     }
 
