@@ -95,21 +95,7 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
         {
             throw new InvalidDataException($"The saved model is incomplete: {e.Message}", e);
         }
-        try
-        {
-            var model = DebertaCheckpoint.Load<DebertaForQuestionAnswering>(folder, out var report);
-            if (report.NewlyInitializedKeys.Count > 0)
-            {
-                model.Dispose();
-                throw new InvalidDataException(
-                    $"The saved model's weights lack {string.Join(", ", report.NewlyInitializedKeys)}; the file is incomplete or was altered.");
-            }
-            return new QuestionAnsweringScorer(tokenizer, model, settings);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DebertaConfigException or CheckpointMismatchException)
-        {
-            throw new InvalidDataException($"The saved model cannot be read: {e.Message}", e);
-        }
+        return new QuestionAnsweringScorer(tokenizer, SavedPayloadFolder.LoadModel<DebertaForQuestionAnswering>(folder), settings);
     }
 
     public void Dispose()
