@@ -10,10 +10,9 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// <c>lm_predictions.lm_head.*</c> (what Microsoft's checkpoints hold; the checkpoint loader picks whichever a
 /// checkpoint contains). Either way the decoder uses the word embedding table (tied, stored once).
 /// </summary>
-public sealed class DebertaForMaskedLM : DebertaPreTrainedModel
+public sealed class DebertaForMaskedLM : DebertaTaskModel<MaskedLMOutput>
 {
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
-    private readonly DebertaModel deberta;
     private readonly LegacyMaskedLMHead? cls;
     private readonly DebertaMaskedLMHead? lm_predictions;
 #pragma warning restore IDE1006
@@ -35,19 +34,13 @@ public sealed class DebertaForMaskedLM : DebertaPreTrainedModel
         if (!Config.Legacy && Config.EffectiveEmbeddingSize != Config.HiddenSize)
             throw new DebertaConfigException("embedding_size",
                 $"The non-legacy masked-LM head (legacy false) needs embedding_size {Config.EffectiveEmbeddingSize} to equal hidden_size {Config.HiddenSize}.");
-        deberta = new DebertaModel(Config, initialize: false);
         if (Config.Legacy)
             cls = new LegacyMaskedLMHead(Config);
         else
             lm_predictions = new DebertaMaskedLMHead(Config);
-        RegisterComponents();
-        if (seed is long value) InitializeWeights(value);
+        Build(seed);
     }
 
-    /// <inheritdoc />
-    public override DebertaModel Backbone => deberta;
-
-    private protected override string ClassNameSuffix => "ForMaskedLM";
 
     /// <summary>The forward pass; with <paramref name="labels"/> also the cross-entropy loss.</summary>
     /// <param name="inputIds">(B, L) token ids.</param>
@@ -64,30 +57,23 @@ public sealed class DebertaForMaskedLM : DebertaPreTrainedModel
         Tensor? positionIds = null,
         Tensor? labels = null,
         bool outputHiddenStates = false,
-        bool outputAttentions = false)
-    {
-        using var scope = NewDisposeScope();
-        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
-        Tensor? targets = null;
-        if (labels is not null)
-        {
-            if (!labels.shape.SequenceEqual(inputs.InputIds.shape))
-                throw new ArgumentException($"labels has shape [{ModelInputs.Shape(labels)}] but input_ids has shape [{ModelInputs.Shape(inputs.InputIds)}].", nameof(labels));
-            targets = ModelInputs.AsInt64(labels, "labels", nameof(labels));
-            CheckTargets(targets, Config.VocabSize, nameof(labels));
-        }
+        bool outputAttentions = false) =>
+        Run(inputIds, attentionMask, tokenTypeIds, positionIds, labels is null ? null : [labels], outputHiddenStates, outputAttentions);
 
-        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions);
-        var logits = cls is not null
-            ? cls.Forward(backbone.LastHiddenState, deberta.WordEmbeddingWeight)
-            : lm_predictions!.Forward(backbone.LastHiddenState, deberta.WordEmbeddingWeight);
-        Tensor? loss = targets is null
-            ? null
-            : nn.functional.cross_entropy(logits.view(-1, Config.VocabSize), targets.view(-1));
-        var output = new MaskedLMOutput(logits, loss, backbone.HiddenStates, backbone.Attentions);
-        output.MoveToOuterDisposeScope();
-        return output;
+    private protected override Tensor[] CheckLabels(Tensor[] labels, ModelInputs inputs) =>
+        [inputs.TokenTargets(labels[0], Config.VocabSize)];
+
+    private protected override MaskedLMOutput Head(DebertaModelOutput backbone, Tensor[]? targets)
+    {
+        var logits = Decode(backbone.LastHiddenState);
+        var loss = targets is null ? null : nn.functional.cross_entropy(logits.view(-1, Config.VocabSize), targets[0].view(-1));
+        return new MaskedLMOutput(logits, loss, backbone.HiddenStates, backbone.Attentions);
     }
+
+    // The vocabulary logits of hidden states, through whichever head the config chose; the decoder is the word embedding table.
+    private Tensor Decode(Tensor hidden) => cls is not null
+        ? cls.Forward(hidden, deberta.WordEmbeddingWeight)
+        : lm_predictions!.Forward(hidden, deberta.WordEmbeddingWeight);
 
     /// <summary>
     /// Training: the summed cross-entropy over the positions whose label is not −100, with the head run on those
@@ -107,32 +93,8 @@ public sealed class DebertaForMaskedLM : DebertaPreTrainedModel
         var flatLabels = labels.reshape(-1);
         var positions = flatLabels.ne(-100).nonzero().reshape(-1);
         var selected = hidden.reshape(-1, hidden.shape[^1]).index_select(0, positions);
-        var logits = cls is not null
-            ? cls.Forward(selected, deberta.WordEmbeddingWeight)
-            : lm_predictions!.Forward(selected, deberta.WordEmbeddingWeight);
+        var logits = Decode(selected);
         return nn.functional.cross_entropy(logits, flatLabels.index_select(0, positions), reduction: nn.Reduction.Sum)
             .MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Inference: <see cref="Forward"/> in eval mode without autograd and without labels. The caller disposes the output.</summary>
-    public MaskedLMOutput Predict(
-        Tensor inputIds,
-        Tensor? attentionMask = null,
-        Tensor? tokenTypeIds = null,
-        Tensor? positionIds = null,
-        bool outputHiddenStates = false,
-        bool outputAttentions = false) =>
-        Infer(() => Forward(inputIds, attentionMask, tokenTypeIds, positionIds, null, outputHiddenStates, outputAttentions));
-
-    // Cross-entropy targets: −100 (ignored) or a class below the count; anything else would fail inside libtorch.
-    internal static void CheckTargets(Tensor targets, long classes, string name)
-    {
-        using var scope = NewDisposeScope();
-        var bad = targets.ne(-100).logical_and(targets.lt(0).logical_or(targets.ge(classes)));
-        if (bad.any().item<bool>())
-        {
-            long value = targets[bad].flatten()[0].item<long>();
-            throw new ArgumentException($"{name} holds {value}; targets must be −100 (ignored) or in 0…{classes - 1}.", name);
-        }
     }
 }

@@ -9,10 +9,9 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// DeBERTa with an extractive question-answering head (transformers' <c>DebertaForQuestionAnswering</c> /
 /// <c>DebertaV2ForQuestionAnswering</c>): <c>qa_outputs</c> Linear(D, 2) giving start and end scores per token.
 /// </summary>
-public sealed class DebertaForQuestionAnswering : DebertaPreTrainedModel
+public sealed class DebertaForQuestionAnswering : DebertaTaskModel<QuestionAnsweringOutput>
 {
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
-    private readonly DebertaModel deberta;
     private readonly Linear qa_outputs;
 #pragma warning restore IDE1006
 
@@ -29,16 +28,10 @@ public sealed class DebertaForQuestionAnswering : DebertaPreTrainedModel
     {
         if (Config.NumLabels != 2)
             throw new DebertaConfigException("num_labels", $"Question answering needs num_labels 2 (start, end), not {Config.NumLabels}.");
-        deberta = new DebertaModel(Config, initialize: false);
         qa_outputs = nn.Linear(Config.HiddenSize, Config.NumLabels);
-        RegisterComponents();
-        if (seed is long value) InitializeWeights(value);
+        Build(seed);
     }
 
-    /// <inheritdoc />
-    public override DebertaModel Backbone => deberta;
-
-    private protected override string ClassNameSuffix => "ForQuestionAnswering";
 
     /// <summary>
     /// The forward pass; with both position tensors also the loss: the mean of the start and end cross-entropies,
@@ -62,46 +55,36 @@ public sealed class DebertaForQuestionAnswering : DebertaPreTrainedModel
         bool outputHiddenStates = false,
         bool outputAttentions = false)
     {
-        using var scope = NewDisposeScope();
-        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
-        long batch = inputs.InputIds.shape[0];
         if ((startPositions is null) != (endPositions is null))
             throw new ArgumentException("Give both startPositions and endPositions, or neither.", startPositions is null ? nameof(startPositions) : nameof(endPositions));
-        Tensor? starts = null, ends = null;
-        if (startPositions is not null)
-        {
-            starts = Positions(startPositions, batch, nameof(startPositions));
-            ends = Positions(endPositions!, batch, nameof(endPositions));
-        }
+        return Run(inputIds, attentionMask, tokenTypeIds, positionIds, startPositions is null ? null : [startPositions, endPositions!],
+            outputHiddenStates, outputAttentions);
+    }
 
-        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions);
+    // labels: start positions, end positions.
+    private protected override Tensor[] CheckLabels(Tensor[] labels, ModelInputs inputs)
+    {
+        long batch = inputs.InputIds.shape[0];
+        return [Positions(labels[0], batch, "startPositions"), Positions(labels[1], batch, "endPositions")];
+    }
+
+    private protected override QuestionAnsweringOutput Head(DebertaModelOutput backbone, Tensor[]? targets)
+    {
         var logits = qa_outputs.forward(backbone.LastHiddenState);
         var split = logits.split(1, dim: -1);
         var startLogits = split[0].squeeze(-1).contiguous();
         var endLogits = split[1].squeeze(-1).contiguous();
 
         Tensor? loss = null;
-        if (starts is not null)
+        if (targets is not null)
         {
             long ignored = startLogits.shape[1];
-            var startLoss = nn.functional.cross_entropy(startLogits, starts.clamp(0, ignored), ignore_index: ignored);
-            var endLoss = nn.functional.cross_entropy(endLogits, ends!.clamp(0, ignored), ignore_index: ignored);
+            var startLoss = nn.functional.cross_entropy(startLogits, targets[0].clamp(0, ignored), ignore_index: ignored);
+            var endLoss = nn.functional.cross_entropy(endLogits, targets[1].clamp(0, ignored), ignore_index: ignored);
             loss = (startLoss + endLoss) / 2;
         }
-        var output = new QuestionAnsweringOutput(startLogits, endLogits, loss, backbone.HiddenStates, backbone.Attentions);
-        output.MoveToOuterDisposeScope();
-        return output;
+        return new QuestionAnsweringOutput(startLogits, endLogits, loss, backbone.HiddenStates, backbone.Attentions);
     }
-
-    /// <summary>Inference: <see cref="Forward"/> in eval mode without autograd and without positions. The caller disposes the output.</summary>
-    public QuestionAnsweringOutput Predict(
-        Tensor inputIds,
-        Tensor? attentionMask = null,
-        Tensor? tokenTypeIds = null,
-        Tensor? positionIds = null,
-        bool outputHiddenStates = false,
-        bool outputAttentions = false) =>
-        Infer(() => Forward(inputIds, attentionMask, tokenTypeIds, positionIds, null, null, outputHiddenStates, outputAttentions));
 
     private static Tensor Positions(Tensor positions, long batch, string name)
     {

@@ -16,10 +16,9 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// dropped; none left gives 0); one column per label → soft-label cross-entropy. With it set: regression → MSE,
 /// single_label_classification → cross-entropy, multi_label_classification → binary cross-entropy with logits.
 /// </remarks>
-public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
+public sealed class DebertaForSequenceClassification : DebertaTaskModel<SequenceClassifierOutput>
 {
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
-    private readonly DebertaModel deberta;
     private readonly ContextPooler pooler;
     private readonly Linear classifier;
     private readonly StableDropout dropout;
@@ -35,18 +34,12 @@ public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
     internal DebertaForSequenceClassification(DebertaConfig config, long? seed)
         : base(nameof(DebertaForSequenceClassification), config)
     {
-        deberta = new DebertaModel(Config, initialize: false);
         pooler = new ContextPooler(Config);
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
         dropout = new StableDropout(Config.EffectiveClsDropout);
-        RegisterComponents();
-        if (seed is long value) InitializeWeights(value);
+        Build(seed);
     }
 
-    /// <inheritdoc />
-    public override DebertaModel Backbone => deberta;
-
-    private protected override string ClassNameSuffix => "ForSequenceClassification";
 
     /// <summary>The forward pass; with <paramref name="labels"/> also the loss (see the class remarks).</summary>
     /// <param name="inputIds">(B, L) token ids.</param>
@@ -63,30 +56,21 @@ public sealed class DebertaForSequenceClassification : DebertaPreTrainedModel
         Tensor? positionIds = null,
         Tensor? labels = null,
         bool outputHiddenStates = false,
-        bool outputAttentions = false)
-    {
-        using var scope = NewDisposeScope();
-        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
-        if (labels is not null)
-            CheckBatch(labels, inputs.InputIds.shape[0], nameof(labels));
+        bool outputAttentions = false) =>
+        Run(inputIds, attentionMask, tokenTypeIds, positionIds, labels is null ? null : [labels], outputHiddenStates, outputAttentions);
 
-        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions);
-        var logits = classifier.forward(dropout.forward(pooler.forward(backbone.LastHiddenState)));
-        var loss = labels is null ? null : Loss(logits, labels);
-        var output = new SequenceClassifierOutput(logits, loss, backbone.HiddenStates, backbone.Attentions);
-        output.MoveToOuterDisposeScope();
-        return output;
+    private protected override Tensor[] CheckLabels(Tensor[] labels, ModelInputs inputs)
+    {
+        CheckBatch(labels[0], inputs.InputIds.shape[0], "labels");
+        return labels;
     }
 
-    /// <summary>Inference: <see cref="Forward"/> in eval mode without autograd and without labels. The caller disposes the output.</summary>
-    public SequenceClassifierOutput Predict(
-        Tensor inputIds,
-        Tensor? attentionMask = null,
-        Tensor? tokenTypeIds = null,
-        Tensor? positionIds = null,
-        bool outputHiddenStates = false,
-        bool outputAttentions = false) =>
-        Infer(() => Forward(inputIds, attentionMask, tokenTypeIds, positionIds, null, outputHiddenStates, outputAttentions));
+    private protected override SequenceClassifierOutput Head(DebertaModelOutput backbone, Tensor[]? targets)
+    {
+        var logits = classifier.forward(dropout.forward(pooler.forward(backbone.LastHiddenState)));
+        var loss = targets is null ? null : Loss(logits, targets[0]);
+        return new SequenceClassifierOutput(logits, loss, backbone.HiddenStates, backbone.Attentions);
+    }
 
     private Tensor Loss(Tensor logits, Tensor labels)
     {

@@ -9,10 +9,9 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// DeBERTa with a per-token classifier (transformers' <c>DebertaForTokenClassification</c> /
 /// <c>DebertaV2ForTokenClassification</c>): <c>classifier</c> Linear(D, num_labels) on every token.
 /// </summary>
-public sealed class DebertaForTokenClassification : DebertaPreTrainedModel
+public sealed class DebertaForTokenClassification : DebertaTaskModel<TokenClassifierOutput>
 {
 #pragma warning disable IDE1006 // Field names are the checkpoint keys.
-    private readonly DebertaModel deberta;
     private readonly StableDropout dropout;
     private readonly Linear classifier;
 #pragma warning restore IDE1006
@@ -27,17 +26,11 @@ public sealed class DebertaForTokenClassification : DebertaPreTrainedModel
     internal DebertaForTokenClassification(DebertaConfig config, long? seed)
         : base(nameof(DebertaForTokenClassification), config)
     {
-        deberta = new DebertaModel(Config, initialize: false);
         dropout = new StableDropout(Config.HiddenDropoutProb);
         classifier = nn.Linear(Config.HiddenSize, Config.NumLabels);
-        RegisterComponents();
-        if (seed is long value) InitializeWeights(value);
+        Build(seed);
     }
 
-    /// <inheritdoc />
-    public override DebertaModel Backbone => deberta;
-
-    private protected override string ClassNameSuffix => "ForTokenClassification";
 
     /// <summary>The forward pass; with <paramref name="labels"/> also the cross-entropy loss over tokens whose label is not −100.</summary>
     /// <param name="inputIds">(B, L) token ids.</param>
@@ -54,36 +47,16 @@ public sealed class DebertaForTokenClassification : DebertaPreTrainedModel
         Tensor? positionIds = null,
         Tensor? labels = null,
         bool outputHiddenStates = false,
-        bool outputAttentions = false)
-    {
-        using var scope = NewDisposeScope();
-        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
-        Tensor? targets = null;
-        if (labels is not null)
-        {
-            if (!labels.shape.SequenceEqual(inputs.InputIds.shape))
-                throw new ArgumentException($"labels has shape [{ModelInputs.Shape(labels)}] but input_ids has shape [{ModelInputs.Shape(inputs.InputIds)}].", nameof(labels));
-            targets = ModelInputs.AsInt64(labels, "labels", nameof(labels));
-            DebertaForMaskedLM.CheckTargets(targets, Config.NumLabels, nameof(labels));
-        }
-
-        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions);
-        var logits = classifier.forward(dropout.forward(backbone.LastHiddenState));
-        Tensor? loss = targets is null
-            ? null
-            : nn.functional.cross_entropy(logits.view(-1, Config.NumLabels), targets.view(-1));
-        var output = new TokenClassifierOutput(logits, loss, backbone.HiddenStates, backbone.Attentions);
-        output.MoveToOuterDisposeScope();
-        return output;
-    }
-
-    /// <summary>Inference: <see cref="Forward"/> in eval mode without autograd and without labels. The caller disposes the output.</summary>
-    public TokenClassifierOutput Predict(
-        Tensor inputIds,
-        Tensor? attentionMask = null,
-        Tensor? tokenTypeIds = null,
-        Tensor? positionIds = null,
-        bool outputHiddenStates = false,
         bool outputAttentions = false) =>
-        Infer(() => Forward(inputIds, attentionMask, tokenTypeIds, positionIds, null, outputHiddenStates, outputAttentions));
+        Run(inputIds, attentionMask, tokenTypeIds, positionIds, labels is null ? null : [labels], outputHiddenStates, outputAttentions);
+
+    private protected override Tensor[] CheckLabels(Tensor[] labels, ModelInputs inputs) =>
+        [inputs.TokenTargets(labels[0], Config.NumLabels)];
+
+    private protected override TokenClassifierOutput Head(DebertaModelOutput backbone, Tensor[]? targets)
+    {
+        var logits = classifier.forward(dropout.forward(backbone.LastHiddenState));
+        var loss = targets is null ? null : nn.functional.cross_entropy(logits.view(-1, Config.NumLabels), targets[0].view(-1));
+        return new TokenClassifierOutput(logits, loss, backbone.HiddenStates, backbone.Attentions);
+    }
 }

@@ -44,8 +44,6 @@ public sealed class DebertaModel : DebertaPreTrainedModel
     /// <inheritdoc />
     public override DebertaModel Backbone => this;
 
-    private protected override string ClassNameSuffix => "Model";
-
     /// <summary>The word embedding table, shared with the masked-LM decoder.</summary>
     internal Tensor WordEmbeddingWeight => embeddings.WordEmbeddingWeight;
 

@@ -36,10 +36,8 @@ public abstract class DebertaPreTrainedModel : nn.Module
     public abstract DebertaModel Backbone { get; }
 
     /// <summary>The transformers class this model corresponds to, e.g. <c>DebertaV2ForSequenceClassification</c>.</summary>
-    internal string HuggingFaceClassName => (Config.Version == DebertaVersion.V2 ? "DebertaV2" : "Deberta") + ClassNameSuffix;
-
-    /// <summary>"Model", "ForMaskedLM", ...: the part of the transformers class name after Deberta/DebertaV2.</summary>
-    private protected abstract string ClassNameSuffix { get; }
+    /// <remarks>Our class names are transformers' v1 names, so the v2 name inserts "V2" after "Deberta".</remarks>
+    internal string HuggingFaceClassName => Config.Version == DebertaVersion.V2 ? "DebertaV2" + GetType().Name["Deberta".Length..] : GetType().Name;
 
     /// <summary>Whether a state-dict key belongs to the task head rather than the backbone.</summary>
     internal bool IsHeadKey(string key) => this is not DebertaModel && !key.StartsWith(BackbonePrefix, StringComparison.Ordinal);

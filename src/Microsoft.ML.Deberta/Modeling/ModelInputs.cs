@@ -72,6 +72,25 @@ internal sealed record ModelInputs(Tensor InputIds, Tensor Mask, Tensor TokenTyp
         return new ModelInputs(ids, mask, types, positions);
     }
 
+    /// <summary>
+    /// Per-token cross-entropy targets (token classification, masked LM) checked against the inputs: the shape of
+    /// input_ids, integers, and each −100 (ignored) or a class below <paramref name="classes"/> — anything else would
+    /// fail inside libtorch. Returns them as int64.
+    /// </summary>
+    internal Tensor TokenTargets(Tensor labels, long classes)
+    {
+        if (!labels.shape.SequenceEqual(InputIds.shape))
+            throw new ArgumentException($"labels has shape [{Shape(labels)}] but input_ids has shape [{Shape(InputIds)}].", nameof(labels));
+        var targets = AsInt64(labels, "labels", nameof(labels));
+        var bad = targets.ne(-100).logical_and(targets.lt(0).logical_or(targets.ge(classes)));
+        if (bad.any().item<bool>())
+        {
+            long value = targets[bad].flatten()[0].item<long>();
+            throw new ArgumentException($"labels holds {value}; targets must be −100 (ignored) or in 0…{classes - 1}.", nameof(labels));
+        }
+        return targets;
+    }
+
     internal static Tensor AsInt64(Tensor t, string name, string paramName)
     {
         if (t.dtype == ScalarType.Int64) return t.alias();
