@@ -47,7 +47,19 @@ public sealed class QuestionAnsweringPersistenceTests
         var engine = mlContext.Model.CreatePredictionEngine<QaInput, QaPrediction>(model, new PredictionEngineOptions { OwnsTransformer = false });
         var transformed = mlContext.Data.CreateEnumerable<QaPrediction>(model.Transform(input), reuseRowObject: false).ToList();
         var expected = transformed.Select(p => Line(p)).ToList();
-        CollectionAssert.AreEqual(expected, rows.Select(r => Line(engine.Predict(r))).ToList(), "a PredictionEngine answers as Transform does");
+        // A PredictionEngine scores a batch of one, padded differently from Transform's batches, so libtorch may
+        // round the last bit differently: the same answers and spans, scores within 1e-6. Bit for bit is asked only
+        // where the batches are the same (after loading, here and in the child).
+        var engineAnswers = rows.Select(r => engine.Predict(r)).ToList();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            CollectionAssert.AreEqual(transformed[i].Answer, engineAnswers[i].Answer, $"row {i}: a PredictionEngine answers as Transform does");
+            CollectionAssert.AreEqual(transformed[i].Start, engineAnswers[i].Start, $"row {i}: same starts");
+            CollectionAssert.AreEqual(transformed[i].End, engineAnswers[i].End, $"row {i}: same ends");
+            for (int k = 0; k < transformed[i].Score.Length; k++)
+                Assert.AreEqual(transformed[i].Score[k], engineAnswers[i].Score[k], 1e-6, $"row {i} answer {k}: same score");
+        }
+        var engineLines = engineAnswers.Select(p => "engine:" + Line(p)).ToArray();
         Assert.IsTrue(transformed.All(p => p.Answer.Length == 2 && p.Score.Length == 2 && p.Start.Length == 2 && p.End.Length == 2), "top-2 answers per row");
 
         var loaded = DebertaModelIO.Load(new MLContext(seed: 3), modelPath, out _);
@@ -63,7 +75,7 @@ public sealed class QuestionAnsweringPersistenceTests
         Assert.AreEqual(0, result.ExitCode, result.Output);
         var lines = File.ReadAllLines(outputPath);
         CollectionAssert.AreEqual(expected, lines.Take(rows.Count).ToArray(), "same answers in a fresh process (Transform)");
-        CollectionAssert.AreEqual(expected.Select(l => "engine:" + l).ToArray(), lines.Skip(rows.Count).ToArray(), "and with a PredictionEngine there");
+        CollectionAssert.AreEqual(engineLines, lines.Skip(rows.Count).ToArray(), "and with a PredictionEngine there, as with one here");
     }
 
     private static string Line(QaPrediction p) => QuestionAnsweringModel.Line(new QuestionAnsweringModel.Prediction
