@@ -19,10 +19,14 @@ internal sealed class NfcAlignment
     /// <summary>The composed text.</summary>
     public string Text { get; }
 
-    /// <summary>Composes <paramref name="text"/>, or returns null when it is already in NFC (the common case).</summary>
+    /// <summary>
+    /// Composes <paramref name="text"/>, or returns null when it is already in NFC (the common case). A lone surrogate
+    /// (which .NET's normalisation refuses, and which the model reads as U+FFFD) is kept as it is, with the marks after it.
+    /// </summary>
     public static NfcAlignment? ComposeIfNeeded(string text)
     {
-        if (text.IsNormalized(NormalizationForm.FormC))
+        bool hasLoneSurrogate = HasLoneSurrogate(text);
+        if (!hasLoneSurrogate && text.IsNormalized(NormalizationForm.FormC))
             return null;
         var composed = new StringBuilder(text.Length);
         var starts = new List<int>(text.Length + 1);
@@ -33,7 +37,7 @@ internal sealed class NfcAlignment
             int end = i + (char.IsSurrogatePair(text, i) ? 2 : 1);
             while (end < text.Length && IsCombining(text, end))
                 end += char.IsSurrogatePair(text, end) ? 2 : 1;
-            string segment = text[i..end].Normalize(NormalizationForm.FormC);
+            string segment = hasLoneSurrogate && HasLoneSurrogate(text[i..end]) ? text[i..end] : text[i..end].Normalize(NormalizationForm.FormC);
             composed.Append(segment);
             for (int k = 0; k < segment.Length; k++)
             {
@@ -59,6 +63,16 @@ internal sealed class NfcAlignment
     /// </summary>
     public (int Start, int End) OriginalAsFastTokenizer(int start, int end)
         => end <= start ? (_aligned[start], _aligned[start]) : (_aligned[start], _aligned[end - 1] + 1);
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogatePair(text, i)) i++;
+            else if (char.IsSurrogate(text[i])) return true;
+        }
+        return false;
+    }
 
     private static bool IsCombining(string text, int index)
         => CharUnicodeInfo.GetUnicodeCategory(text, index) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
