@@ -28,11 +28,20 @@ internal static class QuestionAnsweringPredictor
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"{rowName?.Invoke(r) ?? $"Row {r}"}: {e.Message}", e.ParamName, e);
+                throw new ArgumentException($"{rowName?.Invoke(r) ?? $"Row {r}"}: {MessageOnly(e)}", e.ParamName, e);
             }
         }
         return windows;
     }
+
+    /// <summary>
+    /// An <see cref="ArgumentException"/>'s own text, without the " (Parameter 'x')" that <see cref="Exception.Message"/>
+    /// appends, so wrapping it in another exception does not repeat that suffix.
+    /// </summary>
+    internal static string MessageOnly(ArgumentException e) =>
+        e.ParamName is { } name && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 
     /// <summary>Scores the windows of every row in shared batches and decodes each row's answers (best first).</summary>
     public static IReadOnlyList<AnswerSpan>[] Answer(

@@ -60,7 +60,7 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{e.Message} (the question-answering pipeline refuses such rows too)", e);
+            throw new InvalidDataException($"{QuestionAnsweringPredictor.MessageOnly(e)} (the question-answering pipeline refuses such rows too)", e);
         }
     }
 
