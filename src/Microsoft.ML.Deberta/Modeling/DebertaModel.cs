@@ -65,6 +65,7 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         bool outputHiddenStates = false,
         bool outputAttentions = false)
     {
+        ThrowIfDisposed();
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
         var output = Run(inputs, outputHiddenStates, outputAttentions);

@@ -78,6 +78,7 @@ public abstract class DebertaPreTrainedModel : nn.Module
     private protected TOutput Infer<TOutput>(Func<TOutput> forward)
         where TOutput : DebertaOutput
     {
+        ThrowIfDisposed();
         bool wasTraining = training;
         if (wasTraining) eval();
         try
@@ -92,6 +93,21 @@ public abstract class DebertaPreTrainedModel : nn.Module
         {
             if (wasTraining) train();
         }
+    }
+
+    private bool _disposed;
+
+    /// <summary>
+    /// Throws <see cref="ObjectDisposedException"/> once the model is disposed: its weights are freed, and libtorch
+    /// would otherwise fail on them with a message that does not say why.
+    /// </summary>
+    private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        base.Dispose(disposing);
     }
 
     /// <summary>Checks that labels have one of the allowed shapes for a batch; names the problem.</summary>

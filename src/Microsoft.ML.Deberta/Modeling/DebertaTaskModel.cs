@@ -55,6 +55,7 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
         bool outputHiddenStates,
         bool outputAttentions)
     {
+        ThrowIfDisposed();
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
         var targets = labels is null ? null : CheckLabels(labels, inputs);
