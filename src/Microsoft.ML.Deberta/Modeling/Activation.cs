@@ -7,7 +7,12 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// <summary>The activations of transformers' <c>ACT2FN</c> that DeBERTa configs name, computed the same way.</summary>
 internal static class Activation
 {
-    private static readonly double SqrtTwoOverPi = Math.Sqrt(2.0 / Math.PI);
+    // Held for the process's life (see TorchScalars).
+    private static readonly Scalar SqrtTwoOverPi = Math.Sqrt(2.0 / Math.PI).ToScalar();
+    private static readonly Scalar Three = 3.0.ToScalar();
+    private static readonly Scalar Cubic = 0.044715.ToScalar();
+    private static readonly Scalar Half = 0.5.ToScalar();
+    private static readonly Scalar OneDouble = 1.0.ToScalar();
 
     public static Tensor Apply(ActivationFunction function, Tensor x) => function switch
     {
@@ -23,8 +28,8 @@ internal static class Activation
     private static Tensor GeluNew(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var inner = (x + torch.pow(x, 3.0) * 0.044715) * SqrtTwoOverPi;
-        var result = x * 0.5 * (torch.tanh(inner) + 1.0);
+        var inner = x.Plus(torch.pow(x, Three).mul(Cubic)).mul(SqrtTwoOverPi);
+        var result = x.mul(Half).mul(torch.tanh(inner).add(OneDouble, TorchScalars.One));
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -37,10 +37,10 @@ internal sealed class ConvLayer : nn.Module
     {
         using var scope = NewDisposeScope();
         var output = conv.forward(hidden.permute(0, 2, 1).contiguous()).permute(0, 2, 1).contiguous();
-        var padding = (1 - inputMask).to_type(ScalarType.Bool);
-        output = output.masked_fill(padding.unsqueeze(-1).expand(output.shape), 0);
+        var padding = inputMask.eq(TorchScalars.Zero);   // (1 - mask).bool() in transformers, for a 0/1 mask
+        output = output.masked_fill(padding.unsqueeze(-1).expand(output.shape), TorchScalars.Zero);
         output = Activation.Apply(activation, dropout.forward(output));
-        var normalized = LayerNorm.forward(residual + output);
+        var normalized = LayerNorm.forward(residual.Plus(output));
         var result = normalized * inputMask.unsqueeze(2).to_type(normalized.dtype);
         return result.MoveToOuterDisposeScope();
     }

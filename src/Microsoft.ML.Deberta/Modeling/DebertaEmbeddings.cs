@@ -48,9 +48,9 @@ internal sealed class DebertaEmbeddings : nn.Module
         using var scope = NewDisposeScope();
         var embeddings = word_embeddings.forward(inputIds);
         if (position_embeddings is not null)
-            embeddings = embeddings + position_embeddings.forward(positionIds);
+            embeddings = embeddings.Plus(position_embeddings.forward(positionIds));
         if (token_type_embeddings is not null)
-            embeddings = embeddings + token_type_embeddings.forward(tokenTypeIds);
+            embeddings = embeddings.Plus(token_type_embeddings.forward(tokenTypeIds));
         if (embed_proj is not null)
             embeddings = PointwiseConvolution.Linear(embed_proj, embeddings);
         embeddings = LayerNorm.forward(embeddings);

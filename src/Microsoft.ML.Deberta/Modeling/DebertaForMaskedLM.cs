@@ -91,7 +91,8 @@ public sealed class DebertaForMaskedLM : DebertaTaskModel<MaskedLMOutput>
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, null);
         var hidden = deberta.Run(inputs, false, false).LastHiddenState;
         var flatLabels = labels.reshape(-1);
-        var positions = flatLabels.ne(-100).nonzero().reshape(-1);
+        using var ignored = (-100).ToScalar();   // see TorchScalars
+        var positions = flatLabels.ne(ignored).nonzero().reshape(-1);
         var selected = hidden.reshape(-1, hidden.shape[^1]).index_select(0, positions);
         var logits = Decode(selected);
         return nn.functional.cross_entropy(logits, flatLabels.index_select(0, positions), reduction: nn.Reduction.Sum)

@@ -79,8 +79,9 @@ public sealed class DebertaForQuestionAnswering : DebertaTaskModel<QuestionAnswe
         if (targets is not null)
         {
             long ignored = startLogits.shape[1];
-            var startLoss = nn.functional.cross_entropy(startLogits, targets[0].clamp(0, ignored), ignore_index: ignored);
-            var endLoss = nn.functional.cross_entropy(endLogits, targets[1].clamp(0, ignored), ignore_index: ignored);
+            using var top = ignored.ToScalar();   // see TorchScalars
+            var startLoss = nn.functional.cross_entropy(startLogits, targets[0].clamp(TorchScalars.Zero, top), ignore_index: ignored);
+            var endLoss = nn.functional.cross_entropy(endLogits, targets[1].clamp(TorchScalars.Zero, top), ignore_index: ignored);
             loss = (startLoss + endLoss) / 2;
         }
         return new QuestionAnsweringOutput(startLogits, endLogits, loss, backbone.HiddenStates, backbone.Attentions);

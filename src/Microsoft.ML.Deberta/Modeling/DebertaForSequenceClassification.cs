@@ -84,7 +84,7 @@ public sealed class DebertaForSequenceClassification : DebertaTaskModel<Sequence
             {
                 var targets = SingleLabelTargets(labels, numLabels, allowNegative: true);
                 // Rows with a negative label are dropped (transformers' ignore rule for this head).
-                var keep = targets.ge(0).nonzero();
+                var keep = targets.ge(TorchScalars.Zero).nonzero();
                 if (keep.shape[0] == 0)
                     return torch.tensor(0).to(logits);
                 var kept = torch.gather(logits, 0, keep.expand(keep.shape[0], logits.shape[1]));
@@ -124,9 +124,10 @@ public sealed class DebertaForSequenceClassification : DebertaTaskModel<Sequence
         // transformers calls labels.long(), so integral floats are accepted as classes.
         var targets = labels.is_floating_point() ? labels.to_type(ScalarType.Int64) : ModelInputs.AsInt64(labels, "labels", nameof(labels));
         targets = targets.view(-1);
-        var tooLarge = targets.ge(numLabels).any().item<bool>();
-        var negative = targets.lt(0);
-        var badNegative = allowNegative ? false : negative.logical_and(targets.ne(-100)).any().item<bool>();
+        using Scalar count = numLabels.ToScalar(), ignored = (-100).ToScalar();   // see TorchScalars
+        var tooLarge = targets.ge(count).any().item<bool>();
+        var negative = targets.lt(TorchScalars.Zero);
+        var badNegative = allowNegative ? false : negative.logical_and(targets.ne(ignored)).any().item<bool>();
         if (tooLarge || badNegative)
             throw new ArgumentException(
                 $"labels must be class indices in 0…{numLabels - 1}{(allowNegative ? " (negative rows are ignored)" : " or −100")}.", nameof(labels));

@@ -15,14 +15,15 @@ internal sealed class DebertaLayerNorm : nn.Module<Tensor, Tensor>
     private readonly Parameter weight;
     private readonly Parameter bias;
 #pragma warning restore IDE1006
-    private readonly double eps;
+    private readonly Scalar eps;   // held for the module's life (see TorchScalars)
+    private static readonly Scalar Two = 2.ToScalar();
 
     public DebertaLayerNorm(long size, double eps)
         : base(nameof(DebertaLayerNorm))
     {
         weight = new Parameter(torch.ones(size));
         bias = new Parameter(torch.zeros(size));
-        this.eps = eps;
+        this.eps = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -38,10 +39,10 @@ internal sealed class DebertaLayerNorm : nn.Module<Tensor, Tensor>
         var inputType = input.dtype;
         var x = inputType == ScalarType.Float32 ? input.alias() : input.to_type(ScalarType.Float32);
         var mean = x.mean([-1], keepdim: true);
-        var variance = (x - mean).pow(2).mean([-1], keepdim: true);
-        x = (x - mean) / torch.sqrt(variance + eps);
+        var variance = (x - mean).pow(Two).mean([-1], keepdim: true);
+        x = (x - mean) / torch.sqrt(variance.add(eps, TorchScalars.One));
         x = x.to_type(inputType);
-        var y = weight * x + bias;
+        var y = (weight * x).Plus(bias);
         return y.MoveToOuterDisposeScope();
     }
 }

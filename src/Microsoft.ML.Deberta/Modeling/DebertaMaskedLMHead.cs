@@ -50,7 +50,7 @@ internal sealed class DebertaMaskedLMHead : nn.Module
             using var scope = NewDisposeScope();
             var x = LayerNorm.forward(Activation.Apply(activation, PointwiseConvolution.Linear(dense, hidden)));
             // A separate product and bias add, as transformers computes it (matmul with the table, then + bias).
-            return (PointwiseConvolution.Linear(x, wordEmbeddings, null) + bias).MoveToOuterDisposeScope();
+            return PointwiseConvolution.Linear(x, wordEmbeddings, null).Plus(bias).MoveToOuterDisposeScope();
         }
     }
 }

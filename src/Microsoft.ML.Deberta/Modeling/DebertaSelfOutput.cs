@@ -28,6 +28,6 @@ internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = dropout.forward(PointwiseConvolution.Linear(dense, hidden));
-        return LayerNorm.forward(x + residual).MoveToOuterDisposeScope();
+        return LayerNorm.forward(x.Plus(residual)).MoveToOuterDisposeScope();
     }
 }

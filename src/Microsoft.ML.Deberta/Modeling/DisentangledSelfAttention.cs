@@ -30,11 +30,10 @@ internal abstract class DisentangledSelfAttention : nn.Module
         Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions);
 
     /// <summary>The score of a masked pair: finfo(float32).min, as transformers fills it (not −∞), so padded query rows softmax to uniform.</summary>
-    protected const float MaskedScore = float.MinValue;
 
     /// <summary>√(d · scale factor) as a float32 scalar tensor, like transformers' <c>scaled_size_sqrt</c>.</summary>
     protected static Tensor ScaledSizeSqrt(long headSize, int scaleFactor, Device device) =>
-        torch.sqrt(torch.tensor((float)headSize, ScalarType.Float32, device) * scaleFactor);
+        torch.sqrt(torch.tensor((float)headSize * scaleFactor, ScalarType.Float32, device));
 
     /// <summary>
     /// A relative term for every (query, key) pair: <paramref name="states"/> (B, L, H·d), the queries or keys of all
@@ -63,7 +62,7 @@ internal abstract class DisentangledSelfAttention : nn.Module
     /// <param name="alsoRelease">Other handles of the scores' storage (the tensor they are a view of).</param>
     protected static Tensor MaskedSoftmax(Tensor scores, Tensor blocked, params Tensor[] alsoRelease)
     {
-        scores.masked_fill_(blocked, MaskedScore);
+        scores.masked_fill_(blocked, TorchScalars.MaskedScore);
         var probs = nn.functional.softmax(scores, -1);
         scores.Dispose();
         foreach (var handle in alsoRelease) handle.Dispose();

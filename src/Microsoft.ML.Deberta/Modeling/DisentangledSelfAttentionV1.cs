@@ -70,9 +70,9 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
     {
         using var scope = NewDisposeScope();
         var qkv = TransposeForScores(PointwiseConvolution.Linear(in_proj, hidden)).chunk(3, dim: -1);
-        var query = qkv[0] + TransposeForScores(q_bias.view(1, 1, -1));
+        var query = qkv[0].Plus(TransposeForScores(q_bias.view(1, 1, -1)));
         var key = qkv[1];
-        var value = qkv[2] + TransposeForScores(v_bias.view(1, 1, -1));
+        var value = qkv[2].Plus(TransposeForScores(v_bias.view(1, 1, -1)));
 
         var scale = ScaledSizeSqrt(headSize, scaleFactor, hidden.device).to_type(query.dtype);
         query = query / scale;
@@ -82,7 +82,7 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         {
             using var rel = DisentangledBias(query, key, relative);
             if (rel is not null)
-                scores.add_(rel);
+                scores.PlusInPlace(rel);
         }
 
         if (head_logits_proj is not null)
@@ -128,7 +128,7 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
             using var p2cAtt = gathered.transpose(-1, -2);
             if (score is null)
                 return p2cAtt.contiguous();
-            score.add_(p2cAtt);
+            score.PlusInPlace(p2cAtt);
         }
         return score;
     }

@@ -81,7 +81,7 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
                 throw new InvalidOperationException("Relative attention needs the relative-embedding rows.");
             using var rel = DisentangledBias(queryStates, keyStates, relative);
             if (rel is not null)
-                scores.add_(rel);
+                scores.PlusInPlace(rel);
         }
         var byHead = scores.view(-1, heads, scores.shape[^2], scores.shape[^1]);
         var probs = MaskedSoftmax(byHead, blocked, scores);
@@ -123,7 +123,7 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
             if (score is null)
                 score = p2cAtt.contiguous();
             else
-                score.add_(p2cAtt);
+                score.PlusInPlace(p2cAtt);
         }
         if (score is null)
             return null;

@@ -35,10 +35,10 @@ internal sealed record ModelInputs(Tensor InputIds, Tensor Mask, Tensor TokenTyp
         else
         {
             CheckShape(attentionMask, ids, "attention_mask", nameof(attentionMask));
-            var nonBinary = attentionMask.ne(0).logical_and(attentionMask.ne(1)).any().item<bool>();
+            var nonBinary = attentionMask.ne(TorchScalars.Zero).logical_and(attentionMask.ne(TorchScalars.One)).any().item<bool>();
             if (nonBinary)
                 throw new ArgumentException("attention_mask must hold only 0 (padding) and 1 (token).", nameof(attentionMask));
-            mask = attentionMask.ne(0).to_type(ScalarType.Int64).to(ids.device);
+            mask = attentionMask.ne(TorchScalars.Zero).to_type(ScalarType.Int64).to(ids.device);
         }
 
         Tensor types;
@@ -57,7 +57,7 @@ internal sealed record ModelInputs(Tensor InputIds, Tensor Mask, Tensor TokenTyp
         Tensor positions;
         if (positionIds is null)
         {
-            positions = torch.arange(length, dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
+            positions = RelativePositions.Positions(length, ids.device).unsqueeze(0);
         }
         else
         {
@@ -82,7 +82,8 @@ internal sealed record ModelInputs(Tensor InputIds, Tensor Mask, Tensor TokenTyp
         if (!labels.shape.SequenceEqual(InputIds.shape))
             throw new ArgumentException($"labels has shape [{Shape(labels)}] but input_ids has shape [{Shape(InputIds)}].", nameof(labels));
         var targets = AsInt64(labels, "labels", nameof(labels));
-        var bad = targets.ne(-100).logical_and(targets.lt(0).logical_or(targets.ge(classes)));
+        using Scalar ignored = (-100).ToScalar(), count = classes.ToScalar();   // see TorchScalars
+        var bad = targets.ne(ignored).logical_and(targets.lt(TorchScalars.Zero).logical_or(targets.ge(count)));
         if (bad.any().item<bool>())
         {
             long value = targets[bad].flatten()[0].item<long>();

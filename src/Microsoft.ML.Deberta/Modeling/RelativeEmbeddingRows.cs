@@ -75,11 +75,13 @@ internal sealed class RelativeEmbeddingRows
     // then only the rows they reach, with the indices shifted down by the first of them.
     private static RelativeEmbeddingRows Reachable(Tensor window, Tensor relativePos, long span)
     {
-        var c2p = torch.clamp(relativePos.squeeze(0) + span, 0, span * 2 - 1);
-        var p2c = torch.clamp(-relativePos.squeeze(0) + span, 0, span * 2 - 1);
+        using Scalar spanScalar = span.ToScalar(), top = (span * 2 - 1).ToScalar();   // see TorchScalars
+        var c2p = torch.clamp(relativePos.squeeze(0).add(spanScalar, TorchScalars.One), TorchScalars.Zero, top);
+        var p2c = torch.clamp((-relativePos.squeeze(0)).add(spanScalar, TorchScalars.One), TorchScalars.Zero, top);
         long first = Math.Min(c2p.min().item<long>(), p2c.min().item<long>());
         long last = Math.Max(c2p.max().item<long>(), p2c.max().item<long>());
-        return new RelativeEmbeddingRows(window[TensorIndex.Slice(first, last + 1)], c2p - first, p2c - first);
+        using var firstScalar = first.ToScalar();
+        return new RelativeEmbeddingRows(window[TensorIndex.Slice(first, last + 1)], c2p.sub(firstScalar), p2c.sub(firstScalar));
     }
 
     private RelativeEmbeddingRows MoveToOuterDisposeScope()

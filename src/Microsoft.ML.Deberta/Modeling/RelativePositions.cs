@@ -13,7 +13,7 @@ internal static class RelativePositions
     public static Tensor Build(long length, Device device)
     {
         using var scope = NewDisposeScope();
-        var ids = torch.arange(length, dtype: ScalarType.Int64, device: device);
+        var ids = Positions(length, device);
         var rel = ids.unsqueeze(1) - ids.view(1, -1).repeat(length, 1);
         return rel.unsqueeze(0).MoveToOuterDisposeScope();
     }
@@ -26,7 +26,7 @@ internal static class RelativePositions
     public static Tensor BuildBucketed(long length, int bucketSize, int maxPosition, Device device)
     {
         using var scope = NewDisposeScope();
-        var ids = torch.arange(length, dtype: ScalarType.Int64, device: device);
+        var ids = Positions(length, device);
         var rel = ids.unsqueeze(1) - ids.unsqueeze(0);
         if (bucketSize > 0 && maxPosition > 0)
             rel = LogBucket(rel, bucketSize, maxPosition).to_type(ScalarType.Int64);
@@ -34,19 +34,27 @@ internal static class RelativePositions
     }
 
     /// <summary>transformers' <c>make_log_bucket_position</c>, op for op (float32 result).</summary>
+    /// <summary>0 … <paramref name="length"/> − 1 as int64 (torch.arange), with every Scalar held (see TorchScalars).</summary>
+    internal static Tensor Positions(long length, Device device)
+    {
+        using var end = length.ToScalar();
+        return torch.arange(TorchScalars.Zero, end, TorchScalars.One, dtype: ScalarType.Int64, device: device);
+    }
+
     public static Tensor LogBucket(Tensor relativePos, int bucketSize, int maxPosition)
     {
         using var scope = NewDisposeScope();
         var sign = torch.sign(relativePos);
         int mid = bucketSize / 2;
+        using Scalar midScalar = mid.ToScalar(), minusMid = (-mid).ToScalar(), midMinusOne = (mid - 1).ToScalar();   // see TorchScalars
         var absPos = torch.where(
-            (relativePos < mid).logical_and(relativePos > -mid),
+            relativePos.lt(midScalar).logical_and(relativePos.gt(minusMid)),
             torch.tensor((long)(mid - 1), ScalarType.Int64, relativePos.device),
             torch.abs(relativePos));
         // int64 / int is a true division giving float32 in torch; the denominator is a float32 scalar tensor.
         var denominator = torch.log(torch.tensor((float)((maxPosition - 1) / (double)mid), ScalarType.Float32, relativePos.device));
-        var logPos = torch.ceil(torch.log(torch.div(absPos, mid)) / denominator * (mid - 1)) + mid;
-        var bucket = torch.where(absPos <= mid, relativePos.type_as(logPos), logPos * sign);
+        var logPos = torch.ceil((torch.log(torch.div(absPos, midScalar)) / denominator).mul(midMinusOne)).add(midScalar, TorchScalars.One);
+        var bucket = torch.where(absPos.le(midScalar), relativePos.type_as(logPos), logPos * sign);
         return bucket.MoveToOuterDisposeScope();
     }
 }

@@ -33,7 +33,8 @@ internal sealed class StableDropout : nn.Module<Tensor, Tensor>
         if (Generator is null || probability >= 1)
             return nn.functional.dropout(input, probability, training: true);
         // The kept elements' scale is folded into the mask: one tensor the size of the input besides the output.
-        using var scaledMask = torch.empty_like(input).bernoulli_(1 - probability, Generator).mul_(1.0 / (1 - probability));
+        using var scale = (1.0 / (1 - probability)).ToScalar();   // alive through the call (see TorchScalars)
+        using var scaledMask = torch.empty_like(input).bernoulli_(1 - probability, Generator).mul_(scale);
         return input * scaledMask;
     }
 }

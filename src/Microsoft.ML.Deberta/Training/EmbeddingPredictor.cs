@@ -69,8 +69,12 @@ internal static class EmbeddingPredictor
         return pooling switch
         {
             EmbeddingPooling.Cls => hidden.select(1, 0),
-            EmbeddingPooling.Max => hidden.masked_fill(mask.eq(0), float.NegativeInfinity).amax([1]),
-            _ => (hidden * mask).sum(1) / mask.sum(1).clamp_min(1e-9),
+            EmbeddingPooling.Max => hidden.masked_fill(mask.eq(TorchScalars.Zero), MinusInfinity).amax([1]),
+            _ => (hidden * mask).sum(1) / mask.sum(1).clamp_min(Epsilon),
         };
     }
+
+    // Held for the process's life: a temporary Scalar could be freed while libtorch reads it (see TorchScalars).
+    private static readonly Scalar MinusInfinity = float.NegativeInfinity.ToScalar();
+    private static readonly Scalar Epsilon = 1e-9.ToScalar();
 }

@@ -99,7 +99,9 @@ internal sealed class FineTuningOptimizer : IDisposable
         double norm = total.item<float>();
         if (_maxGradNorm > 0 && double.IsFinite(norm))
         {
-            var scale = torch.clamp(_maxGradNorm / (total + 1e-6), max: 1.0);
+            // Every Scalar held through its call (see TorchScalars).
+            using Scalar maxNorm = _maxGradNorm.ToScalar(), epsilon = 1e-6.ToScalar(), one = 1.0.ToScalar();
+            var scale = torch.clamp(total.add(epsilon, Modeling.TorchScalars.One).reciprocal().mul(maxNorm), max: one);
             foreach (var g in grads) g.mul_(scale);
         }
         return norm;

@@ -109,6 +109,58 @@ public sealed class ConcurrencyTests
         }
     }
 
+    /// <summary>
+    /// TorchSharp frees a temporary Scalar (a number passed to an op, or the alpha of 1 that tensor + tensor passes)
+    /// in its finalizer, and only its handle reaches libtorch: a garbage collection triggered by another thread during
+    /// the call could free it while libtorch reads it ("Unknown scalar type", or a silently different value). The model
+    /// code keeps every Scalar it passes alive (see TorchScalars). Here two threads take turns running forward passes
+    /// (one at a time, as the ML.NET layer runs them: concurrent passes on one CPU may round differently) while two
+    /// more force collections, and every output must equal the quiet one bit for bit.
+    /// </summary>
+    [TestMethod]
+    [DataRow("v1_seqcls")]
+    [DataRow("v3_seqcls")]
+    public void ForwardPassesUnderGarbageCollectionChurnGiveTheQuietOutputsBitForBit(string folder)
+    {
+        var config = DebertaConfig.FromJson(File.ReadAllText(Path.Combine(Pipeline(folder), "config.json")));
+        using var model = new DebertaForSequenceClassification(config, seed: 1);
+        using var ids = torch.tensor(new long[] { 1, 50, 60, 70, 80, 90, 2, 0, 1, 30, 40, 2, 0, 0, 0, 0 }, [2, 8]);
+        using var mask = ids.ne(TorchScalars.Zero).to_type(torch.ScalarType.Int64);
+        float[] Logits() { using var output = model.Predict(ids, mask); return output.Logits.data<float>().ToArray(); }
+        var expected = Logits();
+
+        var stop = DateTime.UtcNow.AddSeconds(8);
+        var forwardLock = new object();
+        int differing = 0, errors = 0, passes = 0;
+        string? firstError = null;
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            while (DateTime.UtcNow < stop)
+            {
+                try
+                {
+                    float[] logits;
+                    lock (forwardLock) logits = Logits();
+                    if (!logits.SequenceEqual(expected)) Interlocked.Increment(ref differing);
+                    Interlocked.Increment(ref passes);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.Increment(ref errors);
+                    Interlocked.CompareExchange(ref firstError, e.Message, null);
+                }
+            }
+        })).Concat(Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            while (DateTime.UtcNow < stop) { _ = new byte[100_000]; GC.Collect(0); }
+        }))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Console.WriteLine($"{folder} under GC churn: {passes} forward passes, {differing} differ, {errors} errors");
+        Assert.AreEqual(0, errors, firstError);
+        Assert.AreEqual(0, differing, "every output equals the quiet one");
+    }
+
     [TestMethod]
     public void AModelUsedAfterDisposeThrowsObjectDisposedException()
     {
