@@ -5,6 +5,7 @@
 #   ./build.sh sample [FLAGS]         build, then run samples/AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 #   ./build.sh pack                   write artifacts/packages/Microsoft.ML.Deberta.<version>.nupkg
 #   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
+#   ./build.sh soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory
 #   ./build.sh public-api             rewrite test/.../PublicApi/PublicApi.txt from the built assembly (after a deliberate API change)
 #
 # TorchSharp 0.107's native library needs libstdc++ with GLIBCXX_3.4.32 (GCC >= 13). Debian 12 has GCC 12's,
@@ -80,6 +81,7 @@ exec chroot "$root" /usr/bin/env -i \
   ${DEBERTA_EXTRA_SENTIMENT_TSV:+DEBERTA_EXTRA_SENTIMENT_TSV="$DEBERTA_EXTRA_SENTIMENT_TSV"} \
   ${DEBERTA_MEASURE_MLM_TRANSFER:+DEBERTA_MEASURE_MLM_TRANSFER="$DEBERTA_MEASURE_MLM_TRANSFER"} \
   ${DEBERTA_UPDATE_PUBLIC_API:+DEBERTA_UPDATE_PUBLIC_API="$DEBERTA_UPDATE_PUBLIC_API"} \
+  ${DEBERTA_SOAK_SECONDS:+DEBERTA_SOAK_SECONDS="$DEBERTA_SOAK_SECONDS"} \
   ${CI:+CI="$CI"} \
   bash -c 'cd "$0" && exec "$@"' "${ROOT_WORKDIR:-$repo}" "$@"
 INNER
@@ -233,6 +235,14 @@ case "$verb" in
   sample) run_sample "$@" ;;
   pack) pack ;;
   exec) run_exec "$@" ;;
+  soak)
+    minutes=30
+    if [ $# -gt 0 ]; then
+      [ "$1" = "--minutes" ] && [ $# -eq 2 ] && [[ "$2" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "usage: ./build.sh soak [--minutes N]"
+      minutes="$2"
+    fi
+    DEBERTA_SOAK_SECONDS="$(awk "BEGIN { print $minutes * 60 }")"; export DEBERTA_SOAK_SECONDS
+    run_tests --filter "TestCategory=Soak" ;;
   public-api) DEBERTA_UPDATE_PUBLIC_API=1 run_tests --filter "FullyQualifiedName~PublicApiTests.ThePublicSurfaceMatchesTheBaseline" ;;
   *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | pack | exec -- COMMAND... | public-api)" ;;
 esac

@@ -163,9 +163,24 @@ public sealed class BadTextTests
         }
     }
 
+    private static readonly List<string> TemporaryFolders = [];
+
+    [ClassCleanup]
+    public static void DeleteTemporaryFolders()
+    {
+        foreach (var folder in TemporaryFolders) Directory.Delete(folder, recursive: true);
+    }
+
+    private static string NewTemporaryFolder(string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
+        TemporaryFolders.Add(folder);
+        return folder;
+    }
+
     private static string NliFolder()
     {
-        var folder = Directory.CreateTempSubdirectory("deberta-bad-text-nli-").FullName;
+        var folder = NewTemporaryFolder("deberta-bad-text-nli-");
         foreach (var file in Directory.GetFiles(Pipeline("v1_seqcls")))
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         var config = Path.Combine(folder, "config.json");
@@ -176,7 +191,7 @@ public sealed class BadTextTests
     // TextPairScoring needs a single-logit cross-encoder; the golden folders have 3-label heads, so build a tiny one.
     private static string SingleLogitCrossEncoder()
     {
-        var folder = Directory.CreateTempSubdirectory("deberta-bad-text-cross-encoder-").FullName;
+        var folder = NewTemporaryFolder("deberta-bad-text-cross-encoder-");
         var config = DebertaTestData.SmallConfig();
         config.NumLabels = 1;
         using var model = new DebertaForSequenceClassification(config, seed: 3);
