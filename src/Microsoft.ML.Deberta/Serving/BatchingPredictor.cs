@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Serving;
 
 namespace Microsoft.ML.Deberta;
@@ -18,9 +19,9 @@ public sealed class BatchingPredictor<TInput, TOutput> : IDisposable, IAsyncDisp
     where TInput : class
     where TOutput : class, new()
 {
-    private readonly MLContext _mlContext;
-    private readonly ITransformer _model;
     private readonly BatchingOptions _options;
+    private readonly BatchRows<TInput> _batchRows = new();
+    private readonly IEnumerable<TOutput> _scoredRows;
     private readonly Channel<PendingPrediction<TInput, TOutput>> _queue;
     private readonly Task _scoringLoop;
     private int _disposed;
@@ -28,15 +29,23 @@ public sealed class BatchingPredictor<TInput, TOutput> : IDisposable, IAsyncDisp
     private long _rows;
 
     /// <summary>Starts scoring requests for <paramref name="model"/>; the model stays the caller's to dispose (after this).</summary>
+    /// <param name="mlContext">The context the rows are read and written with.</param>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="options">Batch size, wait and queue capacity (defaults: <see cref="BatchingOptions"/>).</param>
+    /// <param name="inputSchemaDefinition">How <typeparamref name="TInput"/>'s members map to the model's input columns (as for <c>CreatePredictionEngine</c>); null: by name.</param>
+    /// <param name="outputSchemaDefinition">How the model's output columns map to <typeparamref name="TOutput"/>'s members; null: by name.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public BatchingPredictor(MLContext mlContext, ITransformer model, BatchingOptions? options = null)
+    /// <exception cref="ArgumentException">The model's input columns do not match <typeparamref name="TInput"/>, or its outputs <typeparamref name="TOutput"/> (checked here, before any request).</exception>
+    public BatchingPredictor(MLContext mlContext, ITransformer model, BatchingOptions? options = null,
+        SchemaDefinition? inputSchemaDefinition = null, SchemaDefinition? outputSchemaDefinition = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
         _options = options ?? new BatchingOptions();
         _options.Validate();
-        _mlContext = mlContext;
-        _model = model;
+        // Bound once (schema checks, reflection over the row classes); each batch only swaps the rows and reads again.
+        var scored = model.Transform(mlContext.Data.LoadFromEnumerable(_batchRows, inputSchemaDefinition));
+        _scoredRows = mlContext.Data.CreateEnumerable<TOutput>(scored, reuseRowObject: false, schemaDefinition: outputSchemaDefinition);
         _queue = Channel.CreateBounded<PendingPrediction<TInput, TOutput>>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleReader = true,
@@ -173,8 +182,16 @@ public sealed class BatchingPredictor<TInput, TOutput> : IDisposable, IAsyncDisp
 
     private TOutput[] Transform(TInput[] rows)
     {
-        var scored = _model.Transform(_mlContext.Data.LoadFromEnumerable(rows));
-        var outputs = _mlContext.Data.CreateEnumerable<TOutput>(scored, reuseRowObject: false).ToArray();
+        _batchRows.Set(rows);
+        TOutput[] outputs;
+        try
+        {
+            outputs = _scoredRows.ToArray();
+        }
+        finally
+        {
+            _batchRows.Set([]);
+        }
         if (outputs.Length != rows.Length)
             throw new InvalidOperationException(
                 $"The model returned {outputs.Length} rows for {rows.Length}: BatchingPredictor needs a model that maps each row to one row (no filters).");

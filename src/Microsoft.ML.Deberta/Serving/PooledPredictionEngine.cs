@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Deberta;
 
@@ -17,6 +18,8 @@ public sealed class PooledPredictionEngine<TInput, TOutput> : IDisposable
     private readonly MLContext _mlContext;
     private readonly ITransformer _model;
     private readonly int _maxRetained;
+    private readonly SchemaDefinition? _inputSchemaDefinition;
+    private readonly SchemaDefinition? _outputSchemaDefinition;
     private readonly ConcurrentBag<PredictionEngine<TInput, TOutput>> _idle = new();
     private int _retained;
     private int _created;
@@ -26,8 +29,11 @@ public sealed class PooledPredictionEngine<TInput, TOutput> : IDisposable
     /// <param name="mlContext">The context the engines are created with.</param>
     /// <param name="model">The loaded model.</param>
     /// <param name="maxRetained">Idle engines kept for reuse (default: the processor count).</param>
+    /// <param name="inputSchemaDefinition">How <typeparamref name="TInput"/>'s members map to the model's input columns; null: by name.</param>
+    /// <param name="outputSchemaDefinition">How the model's output columns map to <typeparamref name="TOutput"/>'s members; null: by name.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRetained"/> is below 1.</exception>
-    public PooledPredictionEngine(MLContext mlContext, ITransformer model, int? maxRetained = null)
+    public PooledPredictionEngine(MLContext mlContext, ITransformer model, int? maxRetained = null,
+        SchemaDefinition? inputSchemaDefinition = null, SchemaDefinition? outputSchemaDefinition = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
@@ -35,6 +41,8 @@ public sealed class PooledPredictionEngine<TInput, TOutput> : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_maxRetained, 1, nameof(maxRetained));
         _mlContext = mlContext;
         _model = model;
+        _inputSchemaDefinition = inputSchemaDefinition;
+        _outputSchemaDefinition = outputSchemaDefinition;
     }
 
     /// <summary>Engines created so far (a measure of the peak concurrency the pool has seen).</summary>
@@ -65,7 +73,12 @@ public sealed class PooledPredictionEngine<TInput, TOutput> : IDisposable
             return engine;
         }
         Interlocked.Increment(ref _created);
-        return _mlContext.Model.CreatePredictionEngine<TInput, TOutput>(_model, new PredictionEngineOptions { OwnsTransformer = false });
+        return _mlContext.Model.CreatePredictionEngine<TInput, TOutput>(_model, new PredictionEngineOptions
+        {
+            OwnsTransformer = false,
+            InputSchemaDefinition = _inputSchemaDefinition,
+            OutputSchemaDefinition = _outputSchemaDefinition,
+        });
     }
 
     private void Return(PredictionEngine<TInput, TOutput> engine)

@@ -190,6 +190,20 @@ public sealed class BatchingPredictorTests
         ((IDisposable)model).Dispose();
     }
 
+    private sealed class MissingColumnOutput
+    {
+        public float[] Probability { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void AnOutputClassTheModelCannotFillIsRefusedBeforeAnyRequest()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var model = Fit(mlContext, out _);
+        var e = Assert.Throws<Exception>(() => new BatchingPredictor<TestRow, MissingColumnOutput>(mlContext, model));
+        StringAssert.Contains(e.Message, "Probability");
+    }
+
     [TestMethod]
     public void BadOptionsAreRefusedNamingTheOption()
     {
