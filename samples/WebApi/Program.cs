@@ -82,8 +82,9 @@ app.MapPost("/predict", async (HttpContext context) =>
 app.MapFallback((HttpContext context) => Error(context, StatusCodes.Status404NotFound,
     $"No {context.Request.Method} {context.Request.Path}; use POST /predict, GET /healthz or GET /readyz."));
 
-app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine($"Stopped cleanly ({model.Batches} batches scored)."));
+// RunAsync returns after in-flight requests finished and the services (the model, its queue) were disposed.
 await app.RunAsync();
+Console.WriteLine($"Stopped cleanly ({model.Batches} batches scored).");
 return 0;
 
 static Task Error(HttpContext context, int status, string message)
