@@ -4,39 +4,14 @@ namespace Microsoft.ML.Deberta.Samples.WebApi;
 
 /// <summary>
 /// How request texts and answers map to a loaded model's columns: input by <see cref="ServedInput"/>, output to
-/// <see cref="ServedOutput"/>, and the class names of the scores. Works for classifiers (PredictedLabel as text or key,
+/// <see cref="ServedOutput"/>, the class names of the scores (empty for a regressor). Works for classifiers (PredictedLabel as text or key,
 /// Score as a vector) and regressors (Score as one number).
 /// </summary>
-internal sealed class ModelColumns
+internal sealed record ModelColumns(SchemaDefinition Input, SchemaDefinition Output, bool HasTextLabel, bool HasKeyLabel,
+    bool HasScoreVector, string[] ClassNames, string TextColumn)
 {
-    private ModelColumns(SchemaDefinition input, SchemaDefinition output, bool textLabel, bool keyLabel, bool vectorScore, string[] classNames, string textColumn)
-    {
-        Input = input;
-        Output = output;
-        HasTextLabel = textLabel;
-        HasKeyLabel = keyLabel;
-        HasScoreVector = vectorScore;
-        ClassNames = classNames;
-        TextColumn = textColumn;
-    }
-
-    public SchemaDefinition Input { get; }
-
-    public SchemaDefinition Output { get; }
-
-    public bool HasTextLabel { get; }
-
-    public bool HasKeyLabel { get; }
-
-    public bool HasScoreVector { get; }
-
-    /// <summary>The name of each score (class names of a classifier; empty for a regressor).</summary>
-    public string[] ClassNames { get; }
-
-    public string TextColumn { get; }
-
     /// <exception cref="InvalidDataException">The model's columns are not those of a text classifier or regressor; the message says which.</exception>
-    public static ModelColumns Describe(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string? textColumn)
+    public static ModelColumns Describe(ITransformer model, DataViewSchema inputSchema, string? textColumn)
     {
         var texts = inputSchema.Where(c => !c.IsHidden && c.Type is TextDataViewType).Select(c => c.Name).ToList();
         string text = textColumn ?? (texts.Contains("Text") ? "Text" : texts.FirstOrDefault()

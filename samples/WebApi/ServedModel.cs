@@ -45,7 +45,7 @@ internal sealed class ServedModel(ServeArguments arguments, ILogger<ServedModel>
             if (!File.Exists(path))
                 throw new FileNotFoundException($"No model at {path}: give the path of a .zip saved by DebertaModelIO.Save.", path);
             _model = DebertaModelIO.Load(_mlContext, path, out var inputSchema);
-            var columns = ModelColumns.Describe(_mlContext, _model, inputSchema, arguments.TextColumn);
+            var columns = ModelColumns.Describe(_model, inputSchema, arguments.TextColumn);
             if (arguments.Batching)
                 _batching = new BatchingPredictor<ServedInput, ServedOutput>(_mlContext, _model, arguments.Batch, columns.Input, columns.Output);
             else

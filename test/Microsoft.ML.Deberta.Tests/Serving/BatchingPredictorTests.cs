@@ -13,13 +13,6 @@ namespace Microsoft.ML.Deberta.Tests.Serving;
 [TestClass]
 public sealed class BatchingPredictorTests
 {
-    private sealed class Prediction
-    {
-        public float[] Score { get; set; } = [];
-
-        public string PredictedLabelValue { get; set; } = "";
-    }
-
     private static ITransformer Fit(MLContext mlContext, out FakeTextScorer scorer)
     {
         var trainer = new FakeTextTrainer();
@@ -28,20 +21,35 @@ public sealed class BatchingPredictorTests
         return model;
     }
 
-    // Blocks the model's next forward pass until released, so that tests can fill the queue behind it.
+    // A fitted model whose next forward pass blocks until released, so that tests can fill the queue behind it.
     private sealed class BlockedModel : IDisposable
     {
         private readonly ManualResetEventSlim _entered = new();
         private readonly ManualResetEventSlim _release = new();
 
-        public BlockedModel(FakeTextScorer scorer) =>
+        public BlockedModel(MLContext mlContext)
+        {
+            Model = Fit(mlContext, out var scorer);
+            Scorer = scorer;
+            scorer.BatchSizes.Clear();
             scorer.OnScoreBatch = _ =>
             {
                 _entered.Set();
                 _release.Wait(TimeSpan.FromSeconds(30));
             };
+        }
 
-        public void WaitUntilScoring() => Assert.IsTrue(_entered.Wait(TimeSpan.FromSeconds(30)), "the first batch reached the model");
+        public ITransformer Model { get; }
+
+        public FakeTextScorer Scorer { get; }
+
+        /// <summary>Sends a first request and returns once the model is busy with it.</summary>
+        public Task<TextPrediction> Occupy(BatchingPredictor<TestRow, TextPrediction> predictor, TestRow row)
+        {
+            var first = predictor.PredictAsync(row);
+            Assert.IsTrue(_entered.Wait(TimeSpan.FromSeconds(30)), "the first batch reached the model");
+            return first;
+        }
 
         public void Release() => _release.Set();
 
@@ -60,11 +68,11 @@ public sealed class BatchingPredictorTests
         scorer.BatchSizes.Clear();
         scorer.CallDelay = TimeSpan.FromMilliseconds(5); // a forward pass takes time, so requests pile up behind it
 
-        await using var predictor = new BatchingPredictor<TestRow, Prediction>(mlContext, model, new BatchingOptions { MaxBatchSize = 4 });
+        await using var predictor = new BatchingPredictor<TestRow, TextPrediction>(mlContext, model, new BatchingOptions { MaxBatchSize = 4 });
         // 16 callers, 4 requests each, all at once.
         var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(caller => Task.Run(async () =>
         {
-            var mine = new List<(int Row, Prediction Answer)>();
+            var mine = new List<(int Row, TextPrediction Answer)>();
             for (int i = caller; i < rows.Count; i += 16)
                 mine.Add((i, await predictor.PredictAsync(rows[i])));
             return mine;
@@ -92,7 +100,7 @@ public sealed class BatchingPredictorTests
         var model = Fit(mlContext, out var scorer);
         scorer.BatchSizes.Clear();
         var rows = TestRows.Make(4, seed: 5);
-        await using var predictor = new BatchingPredictor<TestRow, Prediction>(mlContext, model,
+        await using var predictor = new BatchingPredictor<TestRow, TextPrediction>(mlContext, model,
             new BatchingOptions { MaxBatchSize = 4, MaxWait = TimeSpan.FromSeconds(50) });
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(rows.Select(r => predictor.PredictAsync(r)));
@@ -107,7 +115,7 @@ public sealed class BatchingPredictorTests
         var model = Fit(mlContext, out var scorer);
         scorer.BatchSizes.Clear();
         var maxWait = TimeSpan.FromMilliseconds(300);
-        await using var predictor = new BatchingPredictor<TestRow, Prediction>(mlContext, model,
+        await using var predictor = new BatchingPredictor<TestRow, TextPrediction>(mlContext, model,
             new BatchingOptions { MaxBatchSize = 32, MaxWait = maxWait });
         var clock = Stopwatch.StartNew();
         var answer = await predictor.PredictAsync(TestRows.Make(1)[0]).WaitAsync(TimeSpan.FromSeconds(30));
@@ -120,13 +128,11 @@ public sealed class BatchingPredictorTests
     public async Task AFullQueueRefusesWithAClearException()
     {
         var mlContext = new MLContext(seed: 1);
-        var model = Fit(mlContext, out var scorer);
         var rows = TestRows.Make(4, seed: 5);
-        using var blocked = new BlockedModel(scorer);
-        await using var predictor = new BatchingPredictor<TestRow, Prediction>(mlContext, model,
+        using var blocked = new BlockedModel(mlContext);
+        await using var predictor = new BatchingPredictor<TestRow, TextPrediction>(mlContext, blocked.Model,
             new BatchingOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero, QueueCapacity = 2 });
-        var first = predictor.PredictAsync(rows[0]);
-        blocked.WaitUntilScoring();
+        var first = blocked.Occupy(predictor, rows[0]);
         var queued = new[] { predictor.PredictAsync(rows[1]), predictor.PredictAsync(rows[2]) };
         Assert.AreEqual(2, predictor.QueuedCount);
 
@@ -143,14 +149,11 @@ public sealed class BatchingPredictorTests
     public async Task ACancelledWaitingRequestEndsAtOnceAndNeverReachesTheModel()
     {
         var mlContext = new MLContext(seed: 1);
-        var model = Fit(mlContext, out var scorer);
         var rows = TestRows.Make(3, seed: 5);
-        scorer.BatchSizes.Clear();
-        using var blocked = new BlockedModel(scorer);
-        await using var predictor = new BatchingPredictor<TestRow, Prediction>(mlContext, model,
+        using var blocked = new BlockedModel(mlContext);
+        await using var predictor = new BatchingPredictor<TestRow, TextPrediction>(mlContext, blocked.Model,
             new BatchingOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero });
-        var first = predictor.PredictAsync(rows[0]);
-        blocked.WaitUntilScoring();
+        var first = blocked.Occupy(predictor, rows[0]);
         using var cancellation = new CancellationTokenSource();
         var cancelled = predictor.PredictAsync(rows[1], cancellation.Token);
         cancellation.Cancel();
@@ -160,7 +163,7 @@ public sealed class BatchingPredictorTests
         blocked.Release();
         await first;
         await predictor.PredictAsync(rows[2]);
-        CollectionAssert.AreEqual(new[] { 1, 1 }, scorer.BatchSizes.ToArray(), "the first and third rows only");
+        CollectionAssert.AreEqual(new[] { 1, 1 }, blocked.Scorer.BatchSizes.ToArray(), "the first and third rows only");
         Assert.AreEqual(2, predictor.RowCount);
         Assert.IsTrue(predictor.PredictAsync(rows[2], new CancellationToken(canceled: true)).IsCanceled, "an already-cancelled token is not queued");
     }
@@ -169,12 +172,10 @@ public sealed class BatchingPredictorTests
     public async Task DisposeScoresTheQueuedRequestsThenRefusesNewOnesAndLeavesTheModel()
     {
         var mlContext = new MLContext(seed: 1);
-        var model = Fit(mlContext, out var scorer);
         var rows = TestRows.Make(4, seed: 5);
-        using var blocked = new BlockedModel(scorer);
-        var predictor = new BatchingPredictor<TestRow, Prediction>(mlContext, model, new BatchingOptions { MaxBatchSize = 2, MaxWait = TimeSpan.Zero });
-        var first = predictor.PredictAsync(rows[0]);
-        blocked.WaitUntilScoring();
+        using var blocked = new BlockedModel(mlContext);
+        var predictor = new BatchingPredictor<TestRow, TextPrediction>(mlContext, blocked.Model, new BatchingOptions { MaxBatchSize = 2, MaxWait = TimeSpan.Zero });
+        var first = blocked.Occupy(predictor, rows[0]);
         var queued = rows.Skip(1).Select(r => predictor.PredictAsync(r)).ToArray();
 
         var disposing = predictor.DisposeAsync().AsTask();
@@ -185,9 +186,9 @@ public sealed class BatchingPredictorTests
 
         foreach (var task in queued.Append(first))
             Assert.HasCount(3, task.Result.Score, "every request queued before disposal got its answer");
-        Assert.IsFalse(scorer.Disposed, "the model stays the caller's");
+        Assert.IsFalse(blocked.Scorer.Disposed, "the model stays the caller's");
         predictor.Dispose(); // twice is fine
-        ((IDisposable)model).Dispose();
+        ((IDisposable)blocked.Model).Dispose();
     }
 
     private sealed class MissingColumnOutput
@@ -216,7 +217,7 @@ public sealed class BatchingPredictorTests
             (new BatchingOptions { QueueCapacity = 0 }, "QueueCapacity"),
         })
         {
-            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchingPredictor<TestRow, Prediction>(mlContext, model, options));
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchingPredictor<TestRow, TextPrediction>(mlContext, model, options));
             StringAssert.Contains(e.Message, "BatchingOptions." + name);
         }
     }

@@ -8,13 +8,6 @@ namespace Microsoft.ML.Deberta.Tests.Serving;
 [TestClass]
 public sealed class PooledPredictionEngineTests
 {
-    private sealed class Prediction
-    {
-        public float[] Score { get; set; } = [];
-
-        public string PredictedLabelValue { get; set; } = "";
-    }
-
     [TestMethod]
     public async Task ThreadsSharingThePoolGetTheAnswersOfTransformOneRowPerPass()
     {
@@ -27,7 +20,7 @@ public sealed class PooledPredictionEngineTests
         scorer.BatchSizes.Clear();
         scorer.CallDelay = TimeSpan.FromMilliseconds(1);
 
-        var pool = new PooledPredictionEngine<TestRow, Prediction>(mlContext, model, maxRetained: 2);
+        var pool = new PooledPredictionEngine<TestRow, TextPrediction>(mlContext, model, maxRetained: 2);
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => rows.Select(r => pool.Predict(r).PredictedLabelValue).ToArray())));
         foreach (var result in results)
             CollectionAssert.AreEqual(expected, result);
