@@ -8,8 +8,11 @@ namespace Microsoft.ML.Deberta.Samples.WebApi;
 /// </summary>
 internal static class PredictRequest
 {
-    public static async Task<(string[] Texts, bool Many)> ReadAsync(HttpRequest request, int maxTexts, CancellationToken cancellationToken)
+    public static async Task<(string[] Texts, bool Many)> ReadAsync(HttpRequest request, int maxTexts, long maxBodyBytes, CancellationToken cancellationToken)
     {
+        // Refused before reading, so that a client that sent "Expect: 100-continue" (curl does for large bodies) never sends it.
+        if (request.ContentLength > maxBodyBytes)
+            throw TooLarge(maxBodyBytes);
         if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             throw new RequestError(StatusCodes.Status415UnsupportedMediaType,
                 $"Content-Type is '{request.ContentType}'; send application/json, e.g. {{\"text\": \"The food was great.\"}}.");
@@ -24,9 +27,8 @@ internal static class PredictRequest
         }
         catch (BadHttpRequestException e)
         {
-            throw new RequestError(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? $"The body is larger than the server's limit ({request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes); send fewer or shorter texts."
-                : e.Message);
+            // Kestrel's own limit, for bodies sent without a length.
+            throw e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge(maxBodyBytes) : new RequestError(e.StatusCode, e.Message);
         }
         using (document)
         {
@@ -48,6 +50,9 @@ internal static class PredictRequest
             return ([.. many.EnumerateArray().Select((t, i) => Text(t, $"texts[{i}]"))], true);
         }
     }
+
+    private static RequestError TooLarge(long maxBodyBytes) => new(StatusCodes.Status413PayloadTooLarge,
+        $"The body is larger than the server's limit ({maxBodyBytes} bytes); send fewer or shorter texts.");
 
     private static RequestError Missing() => new(StatusCodes.Status400BadRequest,
         "Send a JSON object with \"text\" (a string) or \"texts\" (a list of strings), e.g. {\"texts\": [\"Great food.\", \"Slow service.\"]}.");

@@ -75,7 +75,7 @@ app.MapPost("/predict", async (HttpContext context) =>
         var (status, detail) = model.State;
         throw new RequestError(StatusCodes.Status503ServiceUnavailable, $"The model is not ready ({status}: {detail}); see /readyz.");
     }
-    var (texts, many) = await PredictRequest.ReadAsync(context.Request, arguments.MaxTexts, context.RequestAborted);
+    var (texts, many) = await PredictRequest.ReadAsync(context.Request, arguments.MaxTexts, arguments.MaxBodyBytes, context.RequestAborted);
     var predictions = await model.PredictAsync(texts, context.RequestAborted);
     return many ? Results.Json(new { predictions }) : Results.Json(predictions[0]);
 });
