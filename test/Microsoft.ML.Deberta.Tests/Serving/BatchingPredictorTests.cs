@@ -191,6 +191,33 @@ public sealed class BatchingPredictorTests
         ((IDisposable)blocked.Model).Dispose();
     }
 
+    public sealed class TextLengthOutput
+    {
+        public int Length { get; set; }
+    }
+
+    [TestMethod]
+    public async Task RowsReachTheModelSortedByTextLengthAndAnswersGoBackToTheirCallers()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        // A model that records the order it reads rows in and answers each with its text's length.
+        var model = mlContext.Transforms.CustomMapping<BatchingPredictorTaskTests.TextInput, TextLengthOutput>((input, output) =>
+            {
+                seen.Enqueue(input.Text);
+                output.Length = input.Text.Length;
+            }, contractName: null)
+            .Fit(mlContext.Data.LoadFromEnumerable(new[] { new BatchingPredictorTaskTests.TextInput() }));
+        string[] texts = ["a fairly long text", "a", "medium text", "ab", "the longest text of all eight", "abc", "mid text", "a text"];
+        await using var predictor = new BatchingPredictor<BatchingPredictorTaskTests.TextInput, TextLengthOutput>(mlContext, model,
+            new BatchingOptions { MaxBatchSize = texts.Length, MaxWait = TimeSpan.FromSeconds(50) });
+        var answers = await Task.WhenAll(texts.Select(t => predictor.PredictAsync(new BatchingPredictorTaskTests.TextInput { Text = t })));
+
+        CollectionAssert.AreEqual(texts.OrderBy(t => t.Length).ToArray(), seen.ToArray(), "one batch, read shortest first");
+        CollectionAssert.AreEqual(texts.Select(t => t.Length).ToArray(), answers.Select(a => a.Length).ToArray(), "each caller gets its own row's answer");
+        Assert.AreEqual(1, predictor.BatchCount);
+    }
+
     private sealed class MissingColumnOutput
     {
         public float[] Probability { get; set; } = [];
