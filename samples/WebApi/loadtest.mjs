@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const [url, connections, seconds, textsFile, modulesFolder] = process.argv.slice(2);
-const require = createRequire(path.join(modulesFolder, 'package.json'));
+const require = createRequire(path.join(path.resolve(modulesFolder), 'package.json'));
 const autocannon = require('autocannon');
 // Yelp sentences (the text before the tab): texts of many lengths, as real traffic has.
 const texts = readFileSync(textsFile, 'utf8').split('\n').filter(l => l.includes('\t')).map(l => l.slice(0, l.lastIndexOf('\t')));

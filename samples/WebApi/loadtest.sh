@@ -45,7 +45,7 @@ load_test() {
     esac
   done
   local driver="$repo/samples/WebApi/loadtest.mjs" texts="$repo/samples/AutoML/Data/yelp_labelled.txt"
-  local modules="$repo/.build/loadtest/node_modules" log port mode c line
+  local modules="$repo/.build/loadtest/node_modules" log port mode c line errors total_errors=0
   declare -A rps
   echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1); $(nproc) cores; ${duration} s per point"
   for mode in batching one-row; do
@@ -56,9 +56,10 @@ load_test() {
     for c in $connections; do
       line="$(node "$driver" "http://127.0.0.1:$port" "$c" "$duration" "$texts" "$modules")" || { stop_server; die "autocannon failed"; }
       rps[$mode,$c]="$(sed -n 's/.*"requestsPerSecond":\([0-9.]*\).*/\1/p' <<<"$line")"
+      errors="$(sed -n 's/.*"errors":\([0-9]*\).*/\1/p' <<<"$line")"
+      total_errors=$((total_errors + ${errors:-1}))
       printf '[%s] c%-3s %8.1f requests/s  p50 %s ms  p99 %s ms  errors %s\n' "$mode" "$c" "${rps[$mode,$c]}" \
-        "$(sed -n 's/.*"p50":\([0-9.]*\).*/\1/p' <<<"$line")" "$(sed -n 's/.*"p99":\([0-9.]*\).*/\1/p' <<<"$line")" \
-        "$(sed -n 's/.*"errors":\([0-9]*\).*/\1/p' <<<"$line")"
+        "$(sed -n 's/.*"p50":\([0-9.]*\).*/\1/p' <<<"$line")" "$(sed -n 's/.*"p99":\([0-9.]*\).*/\1/p' <<<"$line")" "$errors"
     done
     echo "[$mode] resident memory after: $(rss_mb "$server_pid") MB"
     stop_server
@@ -68,4 +69,6 @@ load_test() {
     awk -v c="$c" -v b="${rps[batching,$c]}" -v o="${rps[one-row,$c]}" \
       'BEGIN { printf "ratio batching / one-row c%s: %s\n", c, (o > 0 ? sprintf("%.2f", b / o) : "n/a") }'
   done
+  # Errors (refused connections, timeouts, non-2xx answers) fail the run: CI runs it short.
+  [ "$total_errors" -eq 0 ] || die "$total_errors requests failed"
 }
