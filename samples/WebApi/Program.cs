@@ -56,6 +56,12 @@ app.Use(async (context, next) =>
     {
         // The client went away; nobody to answer.
     }
+    catch (Exception e)
+    {
+        // The model refused a text (or worse): the caller learns that scoring failed, the log has the details.
+        requests.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+        await Error(context, StatusCodes.Status500InternalServerError, $"Scoring failed: {e.Message}");
+    }
     if (arguments.RequestLog)
         requests.LogInformation("{Method} {Path} {Status} {Milliseconds:0.0} ms", context.Request.Method, context.Request.Path,
             context.Response.StatusCode, clock.Elapsed.TotalMilliseconds);

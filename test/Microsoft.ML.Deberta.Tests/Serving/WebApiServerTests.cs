@@ -119,6 +119,20 @@ public sealed class WebApiServerTests
     }
 
     [TestMethod]
+    public async Task AFullQueueIsA503WithRetryAfterAndTheServerRecovers()
+    {
+        // A queue of 2 and one row per batch: a request of 64 texts queues them faster than the model takes them.
+        using var server = await WebApiServer.StartAsync(s_modelPath, "--queue", "2", "--max-batch", "1", "--max-wait-ms", "0");
+        StringAssert.Contains(await server.WaitUntilLoadedAsync(), "\"ready\"");
+        using var full = await server.Client.PostAsync("/predict", Json(JsonSerializer.Serialize(new { texts = Texts(64).Select(r => r.Text) })));
+        Assert.AreEqual(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+        Assert.IsTrue(full.Headers.RetryAfter is not null, "Retry-After tells the client when to come back");
+        StringAssert.Contains(await full.Content.ReadAsStringAsync(), "queue is full");
+        using var ok = await server.Client.PostAsync("/predict", Json("{\"text\": \"The food was great.\"}"));
+        Assert.AreEqual(HttpStatusCode.OK, ok.StatusCode, await ok.Content.ReadAsStringAsync());
+    }
+
+    [TestMethod]
     public async Task AModelThatFailsToLoadIsReportedByReadyzAndPredictRefuses()
     {
         string bad = Path.Combine(s_folder, "not-a-model.zip");
