@@ -91,6 +91,46 @@ public sealed class WebApiServerTests
         StringAssert.Contains(await Server.Client.GetStringOrErrorAsync("/readyz"), "batching", "the default mode batches");
     }
 
+    public sealed class RatedText
+    {
+        public string Text { get; set; } = "";
+
+        public float Label { get; set; }
+    }
+
+    public sealed class ValueOutput
+    {
+        public float Score { get; set; }
+    }
+
+    [TestMethod]
+    public async Task ARegressorAnswersWithItsValue()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var rows = Texts(8).Select((r, i) => new RatedText { Text = r.Text, Label = i % 3 }).ToList();
+        var data = mlContext.Data.LoadFromEnumerable(rows);
+        string path = Path.Combine(s_folder, "regressor.zip");
+        float[] expected;
+        using (var model = mlContext.Transforms.Deberta.TextRegression(DebertaTestData.SmallConfig(), DebertaTestData.V1TokenizerFolder,
+            maxLength: 32, epochs: 1).Fit(data))
+        {
+            DebertaModelIO.Save(mlContext, model, data.Schema, path);
+            expected = [.. mlContext.Data.CreateEnumerable<ValueOutput>(model.Transform(data), reuseRowObject: false).Select(o => o.Score)];
+        }
+
+        using var server = await WebApiServer.StartAsync(path);
+        StringAssert.Contains(await server.WaitUntilLoadedAsync(), "\"ready\"", server.Output);
+        using var response = await server.Client.PostAsync("/predict", Json(JsonSerializer.Serialize(new { texts = rows.Select(r => r.Text) })));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, body.ToString());
+        var answers = body.GetProperty("predictions").EnumerateArray().ToArray();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.AreEqual(expected[i], answers[i].GetProperty("score").GetSingle(), 1e-5, $"row {i}: {answers[i]}");
+            Assert.AreEqual(JsonValueKind.Null, answers[i].GetProperty("label").ValueKind, "a regressor has no label");
+        }
+    }
+
     [TestMethod]
     public async Task EveryBadBodyIsA4xxJsonErrorAndTheServerStaysHealthy()
     {
