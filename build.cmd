@@ -4,6 +4,7 @@ rem   build.cmd                        restore and build the solution (Release)
 rem   build.cmd test [--filter EXPR]   build, then run the tests; ends with "N passed, M failed"
 rem   build.cmd sample [FLAGS]         build, then run samples\AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 rem   build.cmd pack                   write artifacts\packages\Microsoft.ML.Deberta.<version>.nupkg
+rem   build.cmd serve [MODEL.zip] [FLAGS]  build, then serve a saved model over HTTP (samples\WebApi); loadtest: build.sh only
 rem   build.cmd exec -- COMMAND...     run any command (Windows loads TorchSharp as it is, so this just runs it)
 rem   build.cmd public-api             rewrite test\...\PublicApi\PublicApi.txt from the built assembly
 setlocal EnableDelayedExpansion
@@ -18,8 +19,9 @@ if /I "%VERB%"=="test" goto :test
 if /I "%VERB%"=="sample" goto :sample
 if /I "%VERB%"=="pack" goto :pack
 if /I "%VERB%"=="exec" goto :exec
+if /I "%VERB%"=="serve" goto :serve
 if /I "%VERB%"=="public-api" goto :publicapi
-echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| pack ^| exec -- COMMAND... ^| public-api) 1>&2
+echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| serve [MODEL.zip] [FLAGS] ^| pack ^| exec -- COMMAND... ^| public-api) 1>&2
 exit /b 1
 
 :build
@@ -41,6 +43,27 @@ rem Count from the TRX file: a test host that ran nothing can still exit 0.
 powershell -NoProfile -Command "$x=[xml](Get-Content '%RESULTS%\results.trx'); $c=$x.TestRun.ResultSummary.Counters; $f=[int]$c.failed+[int]$c.error; Write-Output ('{0} passed, {1} failed' -f $c.passed,$f); if ($f -gt 0 -or [int]$c.passed -eq 0) { exit 1 }"
 if errorlevel 1 exit /b 1
 exit /b %STATUS%
+
+:serve
+dotnet build "%REPO%\Deberta.ML.sln" -c %CONFIGURATION% -nologo -v minimal || exit /b 1
+rem The model: the first argument unless it is a flag; else .\AutoML-output\model.zip, else a small one trained once.
+shift
+set "SERVE_ARGS="
+set "FIRST=%~1"
+if not "%FIRST%"=="" if not "%FIRST:~0,1%"=="-" goto :serve_args
+if exist "%CD%\AutoML-output\model.zip" (
+  set SERVE_ARGS="%CD%\AutoML-output\model.zip"
+) else (
+  set SERVE_ARGS=--train-tiny "%REPO%\.build\webapi\tiny-model.zip"
+)
+:serve_args
+if "%~1"=="" goto :serve_run
+set SERVE_ARGS=!SERVE_ARGS! "%~1"
+shift
+goto :serve_args
+:serve_run
+dotnet "%REPO%\samples\WebApi\bin\%CONFIGURATION%\net10.0\Microsoft.ML.Deberta.Samples.WebApi.dll" !SERVE_ARGS!
+exit /b %ERRORLEVEL%
 
 :sample
 dotnet build "%REPO%\Deberta.ML.sln" -c %CONFIGURATION% -nologo -v minimal || exit /b 1

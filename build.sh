@@ -4,6 +4,8 @@
 #   ./build.sh test [--filter EXPR]   build, then run the tests; ends with "N passed, M failed"
 #   ./build.sh sample [FLAGS]         build, then run samples/AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 #   ./build.sh pack                   write artifacts/packages/Microsoft.ML.Deberta.<version>.nupkg
+#   ./build.sh serve [MODEL.zip] [FLAGS]  build, then serve a saved model over HTTP (samples/WebApi; without a model, see serve_without_build)
+#   ./build.sh loadtest [--duration S]    build, then load-test the server with batching on and off (autocannon)
 #   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
 #   ./build.sh soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory
 #   ./build.sh public-api             rewrite test/.../PublicApi/PublicApi.txt from the built assembly (after a deliberate API change)
@@ -222,6 +224,44 @@ run_exec() {
   ROOT_WORKDIR="$PWD" run_in_root "$@"
 }
 
+webapi_dll() { echo "$repo/samples/WebApi/bin/$configuration/net10.0/Microsoft.ML.Deberta.Samples.WebApi.dll"; }
+
+# Serves a saved model with samples/WebApi inside the Debian 13 root: the given .zip, else ./AutoML-output/model.zip if
+# the AutoML sample wrote one, else a small classifier trained once into .build/webapi/. Other flags go to the server
+# (--port, --no-batching, --max-batch, ...; see samples/WebApi/ServeArguments.cs). Ctrl+C stops it cleanly.
+serve_without_build() {
+  local args=() model=""
+  ROOT_EXTRA_DIRS=()
+  if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then model="$(readlink -m "$1")"; shift; fi
+  if [ -z "$model" ] && [ -f "$PWD/AutoML-output/model.zip" ]; then model="$PWD/AutoML-output/model.zip"; fi
+  if [ -n "$model" ]; then
+    mount_for_root "$model"
+    args+=("$model")
+  else
+    args+=(--train-tiny "$repo/.build/webapi/tiny-model.zip")
+  fi
+  run_in_root dotnet "$(webapi_dll)" "${args[@]}" "$@"
+}
+
+run_serve() {
+  build
+  serve_without_build "$@"
+}
+
+# Installs autocannon (npm) into .build/loadtest once, then runs samples/WebApi/loadtest.sh's measurement.
+run_loadtest() {
+  build
+  command -v node >/dev/null 2>&1 || die "the load test needs node (and npm) on the host"
+  if [ ! -d "$repo/.build/loadtest/node_modules/autocannon" ]; then
+    echo "build.sh: installing autocannon into .build/loadtest (once)" >&2
+    mkdir -p "$repo/.build/loadtest"
+    (cd "$repo/.build/loadtest" && npm install --no-audit --no-fund --silent autocannon@9.0.0) || die "npm install autocannon failed"
+  fi
+  # shellcheck source=samples/WebApi/loadtest.sh
+  source "$repo/samples/WebApi/loadtest.sh"
+  load_test "$@"
+}
+
 pack() {
   dotnet pack "$repo/src/Microsoft.ML.Deberta/Microsoft.ML.Deberta.csproj" -c "$configuration" -nologo -v minimal
   ls "$repo"/artifacts/packages/Microsoft.ML.Deberta.*.nupkg
@@ -243,6 +283,8 @@ case "$verb" in
     fi
     DEBERTA_SOAK_SECONDS="$(awk "BEGIN { print $minutes * 60 }")"; export DEBERTA_SOAK_SECONDS
     run_tests --filter "TestCategory=Soak" ;;
+  serve) run_serve "$@" ;;
+  loadtest) run_loadtest "$@" ;;
   public-api) DEBERTA_UPDATE_PUBLIC_API=1 run_tests --filter "FullyQualifiedName~PublicApiTests.ThePublicSurfaceMatchesTheBaseline" ;;
-  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | pack | exec -- COMMAND... | public-api)" ;;
+  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | serve [MODEL.zip] [FLAGS] | loadtest [--duration S] | soak [--minutes N] | pack | exec -- COMMAND... | public-api)" ;;
 esac
