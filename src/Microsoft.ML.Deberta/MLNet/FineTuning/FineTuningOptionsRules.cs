@@ -1,3 +1,5 @@
+using Microsoft.ML.Deberta.Training;
+
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
@@ -19,6 +21,21 @@ internal static class FineTuningOptionsRules
         if (o.EarlyStoppingPatience > 0 && o.ValidationSet is null)
             throw new ArgumentException($"{method}: EarlyStoppingPatience needs a ValidationSet to measure improvement on.", nameof(o.EarlyStoppingPatience));
     }
+
+    /// <summary>The shared fine-tuning loop's settings from an estimator's options and the run's seed.</summary>
+    public static SequenceClassificationTrainingOptions Recipe(DebertaEstimatorFineTuningOptions o, int seed) => new()
+    {
+        BatchSize = o.BatchSize,
+        Epochs = o.Epochs,
+        LearningRate = o.LearningRate,
+        WarmupRatio = o.WarmupRatio,
+        WeightDecay = o.WeightDecay,
+        MaxGradNorm = o.MaxGradientNorm,
+        Seed = seed,
+        EarlyStoppingPatience = o.EarlyStoppingPatience,
+        EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
+        StopToken = o.StopTrainingToken,
+    };
 
     /// <summary>Exactly one of ModelFolder and Config; a Config needs TokenizerFolder.</summary>
     private static void CheckStart(DebertaFineTuningOptions o, string method)
