@@ -14,64 +14,93 @@ namespace Microsoft.ML.Deberta.Training;
 /// </summary>
 /// <remarks>The run's set-up and clean-up (its own seeded dropout generator, the model's mode) is
 /// <see cref="TrainingRunScope"/>, its progress bookkeeping <see cref="TrainingProgressTracker"/>; the masked-LM run
-/// shares both.</remarks>
+/// shares both. With a checkpoint folder the run's state (<see cref="FineTuningRunState"/> and its tensors) is saved
+/// every <see cref="SequenceClassificationTrainingOptions.CheckpointEverySteps"/> steps and after every epoch
+/// (<see cref="TrainingCheckpointStore"/>), and a run started on a folder with a checkpoint resumes from it, taking the
+/// same steps as a run never interrupted.</remarks>
 internal sealed class FineTuningLoop(
     SequenceClassificationTrainingOptions options, DebertaPreTrainedModel model, IFineTuningObjective objective,
     IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken cancellationToken)
 {
     private TrainingProgressTracker _tracker = null!;
+    private TrainingCheckpointStore? _checkpoints;
+    private int _lastCheckpointStep = -1;
 
     public TrainingResult Execute()
     {
         int examples = objective.ExampleCount;
         var schedule = LinearWarmupDecaySchedule.ForRun(options.LearningRate, options.WarmupRatio, options.Epochs, examples, options.BatchSize);
 
-        var epochs = new List<EpochSummary>();
+        var run = new FineTuningRunState();
         ParameterSnapshot? best = null;
-        double? bestMetric = null;
-        int bestEpoch = 0, epochsWithoutImprovement = 0;
-        bool stoppedEarly = false, stoppedOnRequest = false, movedPastLastEpoch = false;
+        bool stoppedOnRequest = false, movedPastLastEpoch = false;
         using var runScope = new TrainingRunScope(model, options.Seed);
         _tracker = new TrainingProgressTracker(progress, options.Epochs, schedule.TotalSteps);
+        if (options.CheckpointFolder is not null)
+            _checkpoints = new TrainingCheckpointStore(options.CheckpointFolder,
+                FineTuningRunIdentity.Of(options, model, examples, objective.HasValidation));
         try
         {
             using var optimizer = new FineTuningOptimizer(model.named_parameters(), schedule, options.WeightDecay, options.MaxGradNorm);
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            if (_checkpoints?.TryResume(model, optimizer, runScope.DropoutGenerator) is { } resumed)
             {
-                var epochStart = _tracker.Elapsed;
+                run = resumed.State;
+                best = resumed.Best;
+                _tracker.Resume(run.StepsDone);
+                _lastCheckpointStep = run.StepsDone;
+                log?.Invoke(ResumeLine(run, examples, resumed.Path));
+            }
+            void SaveCheckpoint(TimeSpan epochStart)
+            {
+                run.StepsDone = _tracker.StepsDone;
+                run.EpochElapsed = run.NextExample == 0 ? TimeSpan.Zero : _tracker.Elapsed - epochStart;
+                var path = _checkpoints!.Write(run, model, optimizer, runScope.DropoutGenerator, best);
+                _lastCheckpointStep = run.StepsDone;
+                log?.Invoke($"Saved checkpoint '{path}' at step {run.StepsDone} (epoch {Math.Min(run.Epoch, options.Epochs)}/{options.Epochs}).");
+            }
+
+            while (!run.Ended(options.Epochs))
+            {
+                int epoch = run.Epoch;
+                var epochStart = _tracker.Elapsed - run.EpochElapsed;
                 var order = SequenceClassificationTrainer.EpochOrder(options.Seed, epoch, examples);
                 model.train();
-                double epochLoss = 0;
-                int seen = 0;
                 bool partial = false;
-                for (int start = 0; start < examples; start += options.BatchSize)
+                for (int start = run.NextExample; start < examples; start += options.BatchSize)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     // A stop request ends the run between steps, but only once there is a step to keep.
                     if (options.StopToken.IsCancellationRequested && _tracker.StepsDone > 0)
                     {
                         partial = true;
+                        if (_checkpoints is not null && _lastCheckpointStep != _tracker.StepsDone)
+                            SaveCheckpoint(epochStart);
                         break;
                     }
                     var indices = order.AsSpan(start, Math.Min(options.BatchSize, examples - start));
                     double loss = Step(optimizer, indices, epoch);
-                    epochLoss += loss * indices.Length;
-                    seen += indices.Length;
+                    run.EpochLossSum += loss * indices.Length;
+                    run.EpochExamplesSeen += indices.Length;
+                    run.NextExample = start + options.BatchSize;
                     bool lastOfEpoch = start + options.BatchSize >= examples;
                     if (!lastOfEpoch && _tracker.StepsDone % options.ProgressInterval == 0)
                         _tracker.Report(epoch, null, null);
+                    // The last step of an epoch is saved after validation, with the epoch's outcome.
+                    if (!lastOfEpoch && _checkpoints is not null && _tracker.StepsDone % options.CheckpointEverySteps == 0)
+                        SaveCheckpoint(epochStart);
                 }
                 optimizer.ZeroGrad();
+                int seen = run.EpochExamplesSeen;
                 // With completed epochs to fall back on, a partial epoch is dropped when validation can pick the
                 // best (its weights are restored below) or when it took no step; otherwise it counts as an epoch.
-                if (partial && epochs.Count > 0 && (seen == 0 || objective.HasValidation))
+                if (partial && run.Epochs.Count > 0 && (seen == 0 || objective.HasValidation))
                 {
                     stoppedOnRequest = true;
                     movedPastLastEpoch = seen > 0;
                     log?.Invoke($"Stopped on request during epoch {epoch}/{options.Epochs}.");
                     break;
                 }
-                epochLoss /= seen;
+                double epochLoss = run.EpochLossSum / seen;
 
                 string? metricName = null;
                 double? metric = null;
@@ -83,12 +112,12 @@ internal sealed class FineTuningLoop(
                     (double value, detail) = objective.Validate(options.BatchSize, cancellationToken);
                     metricName = objective.MetricName;
                     metric = value;
-                    improved = objective.IsImprovement(value, bestMetric, options.EarlyStoppingMinDelta);
+                    improved = objective.IsImprovement(value, run.BestMetric, options.EarlyStoppingMinDelta);
                     if (improved)
                     {
-                        bestMetric = value;
-                        bestEpoch = epoch;
-                        epochsWithoutImprovement = 0;
+                        run.BestMetric = value;
+                        run.BestEpoch = epoch;
+                        run.EpochsWithoutImprovement = 0;
                         best?.Dispose();
                         best = null;
                         // The last epoch's weights are already in the model: copy only when another epoch may follow.
@@ -97,37 +126,49 @@ internal sealed class FineTuningLoop(
                     }
                     else
                     {
-                        epochsWithoutImprovement++;
+                        run.EpochsWithoutImprovement++;
                     }
                 }
                 else
                 {
-                    bestEpoch = epoch;
+                    run.BestEpoch = epoch;
                 }
 
                 var summary = new EpochSummary(epoch, epochLoss, metricName, metric, _tracker.Elapsed - epochStart);
-                epochs.Add(summary);
-                stoppedEarly = objective.HasValidation && options.EarlyStoppingPatience > 0
-                    && epochsWithoutImprovement >= options.EarlyStoppingPatience && epoch < options.Epochs;
-                log?.Invoke(LogLine(summary, detail, improved, epochsWithoutImprovement, stoppedEarly) +
+                run.Epochs.Add(summary);
+                run.StoppedEarly = objective.HasValidation && options.EarlyStoppingPatience > 0
+                    && run.EpochsWithoutImprovement >= options.EarlyStoppingPatience && epoch < options.Epochs;
+                log?.Invoke(LogLine(summary, detail, improved, run.EpochsWithoutImprovement, run.StoppedEarly) +
                     (partial ? $" Stopped on request after {seen} of {examples} examples of this epoch." : ""));
-                _tracker.Report(epoch, metricName, metric, finished: epoch == options.Epochs || stoppedEarly || partial);
+                _tracker.Report(epoch, metricName, metric, finished: epoch == options.Epochs || run.StoppedEarly || partial);
                 stoppedOnRequest = partial;
-                if (stoppedEarly || partial)
+                if (partial)
                     break;
+                run.StartNextEpoch();
+                if (_checkpoints is not null)
+                    SaveCheckpoint(epochStart);
             }
 
-            if (best is not null && (bestEpoch != epochs.Count || movedPastLastEpoch))
+            if (best is not null && (run.BestEpoch != run.Epochs.Count || movedPastLastEpoch))
             {
                 best.RestoreInto(model);
-                log?.Invoke($"Restored the weights of epoch {bestEpoch} (best validation {objective.MetricName} {Format(bestMetric!.Value)}).");
+                log?.Invoke($"Restored the weights of epoch {run.BestEpoch} (best validation {objective.MetricName} {Format(run.BestMetric!.Value)}).");
             }
-            return new TrainingResult(epochs, bestEpoch, stoppedEarly) { StoppedOnRequest = stoppedOnRequest };
+            return new TrainingResult(run.Epochs, run.BestEpoch, run.StoppedEarly) { StoppedOnRequest = stoppedOnRequest };
         }
         finally
         {
             best?.Dispose();
         }
+    }
+
+    private string ResumeLine(FineTuningRunState run, int examples, string checkpoint)
+    {
+        if (run.Ended(options.Epochs))
+            return $"Resumed from step {run.StepsDone}: checkpoint '{checkpoint}' is of a run that already ended; nothing left to train.";
+        int batches = (examples + options.BatchSize - 1) / options.BatchSize;
+        return $"Resumed from step {run.StepsDone} of epoch {run.Epoch}/{options.Epochs} " +
+            $"(batch {run.NextExample / options.BatchSize + 1} of {batches} next) from checkpoint '{checkpoint}'.";
     }
 
     private double Step(FineTuningOptimizer optimizer, ReadOnlySpan<int> indices, int epoch)

@@ -20,6 +20,7 @@ internal static class FineTuningOptionsRules
         NonNegative(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta), method);
         if (o.EarlyStoppingPatience > 0 && o.ValidationSet is null)
             throw new ArgumentException($"{method}: EarlyStoppingPatience needs a ValidationSet to measure improvement on.", nameof(o.EarlyStoppingPatience));
+        TrainingRecipeRules.CheckCheckpoints(o.CheckpointFolder, o.CheckpointEverySteps, $"{method}: ");
     }
 
     /// <summary>The shared fine-tuning loop's settings from an estimator's options and the run's seed.</summary>
@@ -35,6 +36,8 @@ internal static class FineTuningOptionsRules
         EarlyStoppingPatience = o.EarlyStoppingPatience,
         EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
         StopToken = o.StopTrainingToken,
+        CheckpointFolder = o.CheckpointFolder,
+        CheckpointEverySteps = o.CheckpointEverySteps,
     };
 
     /// <summary>Exactly one of ModelFolder and Config; a Config needs TokenizerFolder.</summary>
