@@ -23,8 +23,6 @@ internal sealed class FineTuningLoop(
     IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken cancellationToken)
 {
     private TrainingProgressTracker _tracker = null!;
-    private TrainingCheckpointStore? _checkpoints;
-    private int _lastCheckpointStep = -1;
 
     public TrainingResult Execute()
     {
@@ -36,28 +34,14 @@ internal sealed class FineTuningLoop(
         bool stoppedOnRequest = false, movedPastLastEpoch = false;
         using var runScope = new TrainingRunScope(model, options.Seed);
         _tracker = new TrainingProgressTracker(progress, options.Epochs, schedule.TotalSteps);
-        if (options.CheckpointFolder is not null)
-            _checkpoints = new TrainingCheckpointStore(options.CheckpointFolder,
-                FineTuningRunIdentity.Of(options, model, examples, objective.HasValidation));
         try
         {
             using var optimizer = new FineTuningOptimizer(model.named_parameters(), schedule, options.WeightDecay, options.MaxGradNorm);
-            if (_checkpoints?.TryResume(model, optimizer, runScope.DropoutGenerator) is { } resumed)
-            {
-                run = resumed.State;
-                best = resumed.Best;
-                _tracker.Resume(run.StepsDone);
-                _lastCheckpointStep = run.StepsDone;
-                log?.Invoke(ResumeLine(run, examples, resumed.Path));
-            }
-            void SaveCheckpoint(TimeSpan epochStart)
-            {
-                run.StepsDone = _tracker.StepsDone;
-                run.EpochElapsed = run.NextExample == 0 ? TimeSpan.Zero : _tracker.Elapsed - epochStart;
-                var path = _checkpoints!.Write(run, model, optimizer, runScope.DropoutGenerator, best);
-                _lastCheckpointStep = run.StepsDone;
-                log?.Invoke($"Saved checkpoint '{path}' at step {run.StepsDone} (epoch {Math.Min(run.Epoch, options.Epochs)}/{options.Epochs}).");
-            }
+            var checkpoints = options.CheckpointFolder is null ? null : new RunCheckpoints(
+                new TrainingCheckpointStore(options.CheckpointFolder, FineTuningRunIdentity.Of(options, model, examples, objective.HasValidation)),
+                options.CheckpointEverySteps, options.Epochs, options.BatchSize, examples, model, optimizer, runScope.DropoutGenerator, _tracker, log);
+            if (checkpoints?.TryResume() is { } resumed)
+                (run, best) = (resumed.State, resumed.Best);
 
             while (!run.Ended(options.Epochs))
             {
@@ -73,8 +57,7 @@ internal sealed class FineTuningLoop(
                     if (options.StopToken.IsCancellationRequested && _tracker.StepsDone > 0)
                     {
                         partial = true;
-                        if (_checkpoints is not null && _lastCheckpointStep != _tracker.StepsDone)
-                            SaveCheckpoint(epochStart);
+                        checkpoints?.AtStop(run, epochStart, best);
                         break;
                     }
                     var indices = order.AsSpan(start, Math.Min(options.BatchSize, examples - start));
@@ -85,9 +68,7 @@ internal sealed class FineTuningLoop(
                     bool lastOfEpoch = start + options.BatchSize >= examples;
                     if (!lastOfEpoch && _tracker.StepsDone % options.ProgressInterval == 0)
                         _tracker.Report(epoch, null, null);
-                    // The last step of an epoch is saved after validation, with the epoch's outcome.
-                    if (!lastOfEpoch && _checkpoints is not null && _tracker.StepsDone % options.CheckpointEverySteps == 0)
-                        SaveCheckpoint(epochStart);
+                    checkpoints?.AfterStep(run, epochStart, lastOfEpoch, best);
                 }
                 optimizer.ZeroGrad();
                 int seen = run.EpochExamplesSeen;
@@ -145,8 +126,7 @@ internal sealed class FineTuningLoop(
                 if (partial)
                     break;
                 run.StartNextEpoch();
-                if (_checkpoints is not null)
-                    SaveCheckpoint(epochStart);
+                checkpoints?.Save(run, epochStart, best);
             }
 
             if (best is not null && (run.BestEpoch != run.Epochs.Count || movedPastLastEpoch))
@@ -160,15 +140,6 @@ internal sealed class FineTuningLoop(
         {
             best?.Dispose();
         }
-    }
-
-    private string ResumeLine(FineTuningRunState run, int examples, string checkpoint)
-    {
-        if (run.Ended(options.Epochs))
-            return $"Resumed from step {run.StepsDone}: checkpoint '{checkpoint}' is of a run that already ended; nothing left to train.";
-        int batches = (examples + options.BatchSize - 1) / options.BatchSize;
-        return $"Resumed from step {run.StepsDone} of epoch {run.Epoch}/{options.Epochs} " +
-            $"(batch {run.NextExample / options.BatchSize + 1} of {batches} next) from checkpoint '{checkpoint}'.";
     }
 
     private double Step(FineTuningOptimizer optimizer, ReadOnlySpan<int> indices, int epoch)

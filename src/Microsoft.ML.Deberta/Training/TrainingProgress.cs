@@ -16,7 +16,7 @@ public sealed record TrainingProgress(
     string? ValidationMetricName, double? ValidationMetric, TimeSpan Elapsed, TimeSpan EstimatedRemaining)
 {
     /// <summary>
-    /// When the run resumed from a training checkpoint (<see cref="DebertaEstimatorFineTuningOptions.CheckpointFolder"/>):
+    /// When the run resumed from a training checkpoint (<see cref="DebertaFineTuningOptions.CheckpointFolder"/>):
     /// the step the checkpoint was taken after; null for a run that started afresh. <see cref="Elapsed"/> counts from
     /// the resume.
     /// </summary>

@@ -4,7 +4,7 @@ using Microsoft.ML.Deberta.Tests.Checkpoints;
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
 /// <summary>
-/// <see cref="DebertaEstimatorFineTuningOptions.CheckpointFolder"/> through the ML.NET API: every estimator checks the
+/// <see cref="DebertaFineTuningOptions.CheckpointFolder"/> through the ML.NET API: every trainer checks the
 /// checkpoint settings when it is created, and a <c>Fit</c> cancelled after a checkpoint resumes (saying so in its
 /// progress reports) to the model an uninterrupted <c>Fit</c> gives. The resume itself is tested in
 /// <c>ResumableTrainingTests</c> (the loop every estimator shares).
@@ -13,21 +13,22 @@ namespace Microsoft.ML.Deberta.Tests.MLNet;
 public sealed class ResumableFitTests
 {
     [TestMethod]
-    public void BadCheckpointSettingsAreRefusedByEveryEstimator()
+    public void BadCheckpointSettingsAreRefusedByEveryTrainer()
     {
         var deberta = new MLContext(seed: 1).Transforms.Deberta;
-        T Start<T>(T o) where T : DebertaEstimatorFineTuningOptions
+        T Start<T>(T o) where T : DebertaFineTuningOptions
         {
             o.Config = DebertaTestData.SmallConfig();
             o.TokenizerFolder = DebertaTestData.V1TokenizerFolder;
             return o;
         }
-        var creators = new (string Method, Action<Action<DebertaEstimatorFineTuningOptions>> Create)[]
+        var creators = new (string Method, Action<Action<DebertaFineTuningOptions>> Create)[]
         {
             ("TextClassification", bad => { var o = Start(new TextClassificationOptions()); bad(o); deberta.TextClassification(o); }),
             ("TextRegression", bad => { var o = Start(new TextRegressionOptions()); bad(o); deberta.TextRegression(o); }),
             ("QuestionAnswering", bad => { var o = Start(new DebertaQuestionAnsweringOptions()); bad(o); deberta.QuestionAnswering(o); }),
             ("TokenClassification", bad => { var o = Start(new TokenClassificationOptions()); bad(o); deberta.TokenClassification(o); }),
+            ("MaskedLanguageModeling", bad => { var o = Start(new MaskedLanguageModelingOptions { OutputFolder = "unused" }); bad(o); deberta.MaskedLanguageModeling(o); }),
         };
         foreach (var (method, create) in creators)
         {

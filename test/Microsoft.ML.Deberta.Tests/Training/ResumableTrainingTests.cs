@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Deberta.Tests.Checkpoints;
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tests.MLNet;
+using Microsoft.ML.Deberta.Tokenization;
 using Microsoft.ML.Deberta.Training;
 using TorchSharp;
 
@@ -9,17 +11,18 @@ namespace Microsoft.ML.Deberta.Tests.Training;
 
 /// <summary>
 /// Resumable fine-tuning (<see cref="SequenceClassificationTrainingOptions.CheckpointFolder"/>, in the loop every
-/// trainer shares): a run interrupted after a checkpoint — cancelled, stopped on request, or a child process killed
-/// mid-epoch several times — resumes to the very weights and epoch summaries of a run that was never interrupted;
+/// trainer shares, and the masked-LM run): a run interrupted after a checkpoint — cancelled, stopped on request, or a
+/// child process killed mid-epoch several times — resumes to the very weights and epoch summaries of a run that was
+/// never interrupted;
 /// checkpoints of another run, damaged ones and bad settings are refused with a message naming them.
 /// </summary>
 [TestClass]
 public sealed class ResumableTrainingTests
 {
-    private static SequenceClassificationTrainingOptions Options(string? folder, int everySteps = 3) => new()
+    private static SequenceClassificationTrainingOptions Options(string? folder, int everySteps = 3, int patience = 0) => new()
     {
         BatchSize = 8, Epochs = 3, LearningRate = 5e-3, WarmupRatio = 0.1, Seed = 7, ProgressInterval = 1,
-        CheckpointFolder = folder, CheckpointEverySteps = everySteps,
+        CheckpointFolder = folder, CheckpointEverySteps = everySteps, EarlyStoppingPatience = patience,
     };
 
     [TestMethod]
@@ -28,10 +31,11 @@ public sealed class ResumableTrainingTests
         var (train, targets) = ToyTask.Classification(32, seed: 21);   // 4 steps an epoch, 12 in all
         var (valid, validTargets) = ToyTask.Classification(16, seed: 22);
         using var reference = ToyTask.Model();
-        var expected = new SequenceClassificationTrainer(Options(null)).Train(reference, train, targets, valid, validTargets);
+        // Patience 1: whether epoch 2 or 3 stops early depends on the counters the checkpoint carries.
+        var expected = new SequenceClassificationTrainer(Options(null, patience: 1)).Train(reference, train, targets, valid, validTargets);
         var expectedWeights = ToyTask.Weights(reference);
         using var folder = new TemporaryDirectory();
-        var trainer = new SequenceClassificationTrainer(Options(folder.Path));
+        var trainer = new SequenceClassificationTrainer(Options(folder.Path, patience: 1));
         try
         {
             using (var interrupted = ToyTask.Model())
@@ -51,7 +55,8 @@ public sealed class ResumableTrainingTests
             var result = trainer.Train(resumed, train, targets, valid, validTargets, new SynchronousProgress<TrainingProgress>(reports.Add), log.Add);
 
             double maxDelta = MaxAbsDifference(resumed, expectedWeights);
-            Console.WriteLine($"cancelled at step 7, resumed from step 6: max |delta| = {maxDelta} over {Values(resumed)} parameter values");
+            Console.WriteLine($"cancelled at step 7, resumed from step 6: max |delta| = {maxDelta} over {Values(resumed)} parameter values; " +
+                $"epochs {result.Epochs.Count}, best {result.BestEpoch}, stopped early {result.StoppedEarly}");
             Assert.AreEqual(0.0, maxDelta, "bit for bit");
             AssertSameEpochs(expected, result);
             Assert.IsTrue(log.Any(l => l.StartsWith("Resumed from step 6 of epoch 2/3 (batch 3 of 4 next)", StringComparison.Ordinal)), string.Join("\n", log));
@@ -121,11 +126,14 @@ public sealed class ResumableTrainingTests
         // while the child is in its next step (it pauses 40 ms a step).
         int[] killAfter = [3, 12];
         int previous = 0;
+        var resumedAt = new List<int>();
         foreach (var step in killAfter)
         {
             var (run, killed) = ChildProcess.RunUntil(["train-resumable", checkpoints, finalPath, "40"], line => SavedStep(line) >= step, timeout);
             Assert.IsTrue(killed, $"the child ended before its checkpoint at step {step}:\n{run.Output}");
             Assert.IsFalse(File.Exists(finalPath), run.Output);
+            if (previous > 0)
+                resumedAt.Add(ResumedStep(run.Output));
             if (previous > 0)
                 Assert.IsTrue(ResumedStep(run.Output) >= previous, $"resumed at step {ResumedStep(run.Output)}, expected at least {previous}:\n{run.Output}");
             previous = step;
@@ -133,6 +141,7 @@ public sealed class ResumableTrainingTests
         var last = ChildProcess.Run(["train-resumable", checkpoints, finalPath, "0"], timeout);
         Assert.AreEqual(0, last.ExitCode, last.Output);
         Assert.IsTrue(ResumedStep(last.Output) >= killAfter[^1], last.Output);
+        resumedAt.Add(ResumedStep(last.Output));
 
         var expected = File.ReadAllLines(referencePath);
         var actual = File.ReadAllLines(finalPath);
@@ -152,8 +161,63 @@ public sealed class ResumableTrainingTests
             for (int j = 0; j < a.Length; j++)
                 maxDelta = Math.Max(maxDelta, Math.Abs(a[j] - b[j]));
         }
-        Console.WriteLine($"kill test: {killAfter.Length} kills survived, max |delta| = {maxDelta} over {values} parameter values");
+        Console.WriteLine($"kill test: {killAfter.Length} kills survived (resumed from steps {string.Join(", ", resumedAt)} of 16), " +
+            $"max |delta| = {maxDelta} over {values} parameter values");
         Assert.AreEqual(0.0, maxDelta, "bit for bit");
+    }
+
+    [TestMethod]
+    public void AMaskedLMRunCancelledMidEpochResumesToTheUninterruptedRunsWeights()
+    {
+        var tokenizer = DebertaTokenizerBase.FromFolder(DebertaTestData.V1TokenizerFolder);
+        var sentences = LanguageModelingMaskerTests.YelpSentences();
+        var train = LanguageModelingExamples.Build(tokenizer.EncodeBatch(sentences.Take(40).ToList()), 32, groupTexts: true);
+        var heldOut = LanguageModelingExamples.Build(tokenizer.EncodeBatch(sentences.TakeLast(12).ToList()), 32, groupTexts: false);
+        int stepsPerEpoch = (train.Count + 3) / 4;
+        Assert.IsGreaterThanOrEqualTo(4, stepsPerEpoch, "room for a checkpoint within an epoch");
+        static DebertaForMaskedLM Model()
+        {
+            var config = DebertaTestData.SmallConfig(hidden: 32, layers: 1, heads: 2);
+            config.Legacy = false;
+            return new DebertaForMaskedLM(config, seed: 2);
+        }
+        MaskedLMTrainingOptions Options(string? folder) => new()
+        {
+            BatchSize = 4, Epochs = 2, LearningRate = 1e-3, Seed = 4, ProgressInterval = 1, CheckpointFolder = folder, CheckpointEverySteps = 2,
+        };
+        TrainingResult Train(DebertaForMaskedLM model, string? folder, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default) =>
+            new MaskedLMTrainer(Options(folder)).Train(model, tokenizer.MaskTokenId, tokenizer.VocabularySize, train, heldOut, progress, cancellationToken: cancel);
+
+        using var reference = Model();
+        var expected = Train(reference, null);
+        var expectedWeights = ToyTask.Weights(reference);
+        using var folder = new TemporaryDirectory();
+        try
+        {
+            // Cancelled after the third step of epoch 2: the masks of every earlier batch were drawn from the one seeded generator.
+            int cancelAt = stepsPerEpoch + 3;
+            using (var interrupted = Model())
+            using (var cancel = new CancellationTokenSource())
+            {
+                var progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == cancelAt) cancel.Cancel(); });
+                Assert.ThrowsExactly<OperationCanceledException>(() => Train(interrupted, folder.Path, progress, cancel.Token));
+            }
+            using var resumed = Model();
+            var reports = new List<TrainingProgress>();
+            var result = Train(resumed, folder.Path, new SynchronousProgress<TrainingProgress>(reports.Add));
+
+            double maxDelta = MaxAbsDifference(resumed, expectedWeights);
+            Console.WriteLine($"masked LM cancelled at step {cancelAt} of {2 * stepsPerEpoch}, resumed from step {reports[0].ResumedFromStep}: " +
+                $"max |delta| = {maxDelta} over {Values(resumed)} parameter values");
+            Assert.IsTrue(reports[0].ResumedFromStep > stepsPerEpoch && reports[0].ResumedFromStep <= cancelAt, $"resumed from {reports[0].ResumedFromStep}");
+            Assert.AreEqual(0.0, maxDelta, "bit for bit");
+            AssertSameEpochs(expected, result);
+            Assert.AreEqual(expected.InitialValidationMetric, result.InitialValidationMetric);
+        }
+        finally
+        {
+            ToyTask.Dispose(expectedWeights);
+        }
     }
 
     [TestMethod]
