@@ -4,46 +4,14 @@ using Microsoft.ML.Deberta.Tests.Checkpoints;
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
 /// <summary>
-/// <see cref="DebertaFineTuningOptions.CheckpointFolder"/> through the ML.NET API: every trainer checks the
-/// checkpoint settings when it is created, and a <c>Fit</c> cancelled after a checkpoint resumes (saying so in its
-/// progress reports) to the model an uninterrupted <c>Fit</c> gives. The resume itself is tested in
-/// <c>ResumableTrainingTests</c> (the loop every estimator shares).
+/// <see cref="DebertaFineTuningOptions.CheckpointFolder"/> through the ML.NET API: a <c>Fit</c> cancelled after a
+/// checkpoint resumes (saying so in its progress reports) to the model an uninterrupted <c>Fit</c> gives. The resume
+/// itself is tested in <c>ResumableTrainingTests</c> (the loop every estimator shares), the settings' checks in
+/// <c>FineTuningOptionsTests</c>.
 /// </summary>
 [TestClass]
 public sealed class ResumableFitTests
 {
-    [TestMethod]
-    public void BadCheckpointSettingsAreRefusedByEveryTrainer()
-    {
-        var deberta = new MLContext(seed: 1).Transforms.Deberta;
-        T Start<T>(T o) where T : DebertaFineTuningOptions
-        {
-            o.Config = DebertaTestData.SmallConfig();
-            o.TokenizerFolder = DebertaTestData.V1TokenizerFolder;
-            return o;
-        }
-        var creators = new (string Method, Action<Action<DebertaFineTuningOptions>> Create)[]
-        {
-            ("TextClassification", bad => { var o = Start(new TextClassificationOptions()); bad(o); deberta.TextClassification(o); }),
-            ("TextRegression", bad => { var o = Start(new TextRegressionOptions()); bad(o); deberta.TextRegression(o); }),
-            ("QuestionAnswering", bad => { var o = Start(new DebertaQuestionAnsweringOptions()); bad(o); deberta.QuestionAnswering(o); }),
-            ("TokenClassification", bad => { var o = Start(new TokenClassificationOptions()); bad(o); deberta.TokenClassification(o); }),
-            ("MaskedLanguageModeling", bad => { var o = Start(new MaskedLanguageModelingOptions { OutputFolder = "unused" }); bad(o); deberta.MaskedLanguageModeling(o); }),
-        };
-        foreach (var (method, create) in creators)
-        {
-            foreach (var every in new[] { 0, -5 })
-            {
-                var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => create(o => { o.CheckpointFolder = "checkpoints"; o.CheckpointEverySteps = every; }), method);
-                Assert.AreEqual("CheckpointEverySteps", e.ParamName, method);
-                StringAssert.Contains(e.Message, $"{method}: CheckpointEverySteps must be at least 1", method);
-            }
-            var blank = Assert.ThrowsExactly<ArgumentException>(() => create(o => o.CheckpointFolder = ""), method);
-            Assert.AreEqual("CheckpointFolder", blank.ParamName, method);
-            StringAssert.Contains(blank.Message, $"{method}: CheckpointFolder is blank", method);
-        }
-    }
-
     [TestMethod]
     public void AFitCancelledAfterACheckpointResumesToTheUninterruptedModel()
     {

@@ -225,10 +225,7 @@ public sealed class ResumableTrainingTests
     {
         var (train, targets) = ToyTask.Classification(16, seed: 24);
         using var folder = new TemporaryDirectory();
-        var options = Options(folder.Path);
-        options.Epochs = 1;
-        using (var model = ToyTask.Model())
-            new SequenceClassificationTrainer(options).Train(model, train, targets);
+        var options = OneEpochWithCheckpoints(folder.Path, train, targets);
 
         options.Seed = 8;
         options.BatchSize = 4;
@@ -256,10 +253,7 @@ public sealed class ResumableTrainingTests
     {
         var (train, targets) = ToyTask.Classification(16, seed: 25);
         using var folder = new TemporaryDirectory();
-        var options = Options(folder.Path);
-        options.Epochs = 1;
-        using (var model = ToyTask.Model())
-            new SequenceClassificationTrainer(options).Train(model, train, targets);
+        var options = OneEpochWithCheckpoints(folder.Path, train, targets);
         var checkpoint = Directory.GetDirectories(folder.Path).Single();
         var tensors = Path.Combine(checkpoint, "tensors.bin");
         var state = Path.Combine(checkpoint, "state.json");
@@ -297,6 +291,16 @@ public sealed class ResumableTrainingTests
         using var folder = new TemporaryDirectory();
         var file = folder.Write("not-a-folder", [1]);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new SequenceClassificationTrainer(Options(file))).Message, "is a file");
+    }
+
+    // A finished one-epoch run leaves its checkpoint in the folder; returns its options.
+    private static SequenceClassificationTrainingOptions OneEpochWithCheckpoints(string folder, List<EncodedExample> train, List<float> targets)
+    {
+        var options = Options(folder);
+        options.Epochs = 1;
+        using var model = ToyTask.Model();
+        new SequenceClassificationTrainer(options).Train(model, train, targets);
+        return options;
     }
 
     private static readonly Regex Saved = new(@"^Saved checkpoint '.*' at step (\d+) ", RegexOptions.Compiled);
