@@ -29,9 +29,6 @@ internal sealed class TrainingCheckpointStore(string folder, FineTuningRunIdenti
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>The folder of checkpoints.</summary>
-    public string Folder => folder;
-
     /// <summary>A checkpoint read back: the run's position and bookkeeping, its best-epoch weights, and its folder.</summary>
     public sealed record Resumed(FineTuningRunState State, ParameterSnapshot? Best, string Path);
 
