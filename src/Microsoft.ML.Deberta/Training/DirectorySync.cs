@@ -12,16 +12,23 @@ internal static class DirectorySync
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             return;
-        int fd = Open(System.Text.Encoding.UTF8.GetBytes(directory + "\0"), 0); // O_RDONLY
-        if (fd < 0)
-            return; // best effort: the rename itself already happened
         try
         {
-            _ = Fsync(fd);
+            int fd = Open(System.Text.Encoding.UTF8.GetBytes(directory + "\0"), 0); // O_RDONLY
+            if (fd < 0)
+                return; // best effort: the rename itself already happened
+            try
+            {
+                _ = Fsync(fd);
+            }
+            finally
+            {
+                _ = Close(fd);
+            }
         }
-        finally
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            _ = Close(fd);
+            // A C library under another name: the rename stands, only its durability on power loss is not forced.
         }
     }
 
