@@ -15,6 +15,10 @@ using Microsoft.ML.Deberta.Tests.FakeModel;
 // PredictionEngine line.
 //   predict-qa <model.zip> <rows.tsv> <output.txt>
 // answers question<TAB>context rows with a saved question-answering step (QuestionAnsweringModel).
+//   train-resumable <checkpoint folder | -> <output.txt> <step delay ms>
+// runs the resumable-training kill test's fine-tuning (ResumableTrainingRun).
+if (args.Length == 4 && args[0] == "train-resumable")
+    return ResumableTrainingRun.Run(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 if (args.Length == 4 && args[0] == "predict-qa")
     return QuestionAnsweringModel.Predict(args[1], args[2], args[3]);
 if (args.Length >= 5 && args[0] == "predict-builtin")

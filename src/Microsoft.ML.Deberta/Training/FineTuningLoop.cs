@@ -14,7 +14,10 @@ namespace Microsoft.ML.Deberta.Training;
 /// </summary>
 /// <remarks>The run's set-up and clean-up (its own seeded dropout generator, the model's mode) is
 /// <see cref="TrainingRunScope"/>, its progress bookkeeping <see cref="TrainingProgressTracker"/>; the masked-LM run
-/// shares both.</remarks>
+/// shares both. With a checkpoint folder the run's state (<see cref="FineTuningRunState"/> and its tensors) is saved
+/// every <see cref="SequenceClassificationTrainingOptions.CheckpointEverySteps"/> steps and after every epoch
+/// (<see cref="TrainingCheckpointStore"/>), and a run started on a folder with a checkpoint resumes from it, taking the
+/// same steps as a run never interrupted.</remarks>
 internal sealed class FineTuningLoop(
     SequenceClassificationTrainingOptions options, DebertaPreTrainedModel model, IFineTuningObjective objective,
     IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken cancellationToken)
@@ -26,52 +29,59 @@ internal sealed class FineTuningLoop(
         int examples = objective.ExampleCount;
         var schedule = LinearWarmupDecaySchedule.ForRun(options.LearningRate, options.WarmupRatio, options.Epochs, examples, options.BatchSize);
 
-        var epochs = new List<EpochSummary>();
+        var run = new FineTuningRunState();
         ParameterSnapshot? best = null;
-        double? bestMetric = null;
-        int bestEpoch = 0, epochsWithoutImprovement = 0;
-        bool stoppedEarly = false, stoppedOnRequest = false, movedPastLastEpoch = false;
+        bool stoppedOnRequest = false, movedPastLastEpoch = false;
         using var runScope = new TrainingRunScope(model, options.Seed);
         _tracker = new TrainingProgressTracker(progress, options.Epochs, schedule.TotalSteps);
         try
         {
             using var optimizer = new FineTuningOptimizer(model.named_parameters(), schedule, options.WeightDecay, options.MaxGradNorm);
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            var checkpoints = options.CheckpointFolder is null ? null : new RunCheckpoints(
+                new TrainingCheckpointStore(options.CheckpointFolder, FineTuningRunIdentity.Of(options, model, examples, objective.HasValidation)),
+                options.CheckpointEverySteps, options.Epochs, options.BatchSize, examples, model, optimizer, runScope.DropoutGenerator, _tracker, log);
+            if (checkpoints?.TryResume() is { } resumed)
+                (run, best) = (resumed.State, resumed.Best);
+
+            while (!run.Ended(options.Epochs))
             {
-                var epochStart = _tracker.Elapsed;
+                int epoch = run.Epoch;
+                var epochStart = _tracker.Elapsed - run.EpochElapsed;
                 var order = SequenceClassificationTrainer.EpochOrder(options.Seed, epoch, examples);
                 model.train();
-                double epochLoss = 0;
-                int seen = 0;
                 bool partial = false;
-                for (int start = 0; start < examples; start += options.BatchSize)
+                for (int start = run.NextExample; start < examples; start += options.BatchSize)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     // A stop request ends the run between steps, but only once there is a step to keep.
                     if (options.StopToken.IsCancellationRequested && _tracker.StepsDone > 0)
                     {
                         partial = true;
+                        checkpoints?.AtStop(run, epochStart, best);
                         break;
                     }
                     var indices = order.AsSpan(start, Math.Min(options.BatchSize, examples - start));
                     double loss = Step(optimizer, indices, epoch);
-                    epochLoss += loss * indices.Length;
-                    seen += indices.Length;
+                    run.EpochLossSum += loss * indices.Length;
+                    run.EpochExamplesSeen += indices.Length;
+                    run.NextExample = start + options.BatchSize;
                     bool lastOfEpoch = start + options.BatchSize >= examples;
                     if (!lastOfEpoch && _tracker.StepsDone % options.ProgressInterval == 0)
                         _tracker.Report(epoch, null, null);
+                    checkpoints?.AfterStep(run, epochStart, lastOfEpoch, best);
                 }
                 optimizer.ZeroGrad();
+                int seen = run.EpochExamplesSeen;
                 // With completed epochs to fall back on, a partial epoch is dropped when validation can pick the
                 // best (its weights are restored below) or when it took no step; otherwise it counts as an epoch.
-                if (partial && epochs.Count > 0 && (seen == 0 || objective.HasValidation))
+                if (partial && run.Epochs.Count > 0 && (seen == 0 || objective.HasValidation))
                 {
                     stoppedOnRequest = true;
                     movedPastLastEpoch = seen > 0;
                     log?.Invoke($"Stopped on request during epoch {epoch}/{options.Epochs}.");
                     break;
                 }
-                epochLoss /= seen;
+                double epochLoss = run.EpochLossSum / seen;
 
                 string? metricName = null;
                 double? metric = null;
@@ -83,12 +93,12 @@ internal sealed class FineTuningLoop(
                     (double value, detail) = objective.Validate(options.BatchSize, cancellationToken);
                     metricName = objective.MetricName;
                     metric = value;
-                    improved = objective.IsImprovement(value, bestMetric, options.EarlyStoppingMinDelta);
+                    improved = objective.IsImprovement(value, run.BestMetric, options.EarlyStoppingMinDelta);
                     if (improved)
                     {
-                        bestMetric = value;
-                        bestEpoch = epoch;
-                        epochsWithoutImprovement = 0;
+                        run.BestMetric = value;
+                        run.BestEpoch = epoch;
+                        run.EpochsWithoutImprovement = 0;
                         best?.Dispose();
                         best = null;
                         // The last epoch's weights are already in the model: copy only when another epoch may follow.
@@ -97,32 +107,34 @@ internal sealed class FineTuningLoop(
                     }
                     else
                     {
-                        epochsWithoutImprovement++;
+                        run.EpochsWithoutImprovement++;
                     }
                 }
                 else
                 {
-                    bestEpoch = epoch;
+                    run.BestEpoch = epoch;
                 }
 
                 var summary = new EpochSummary(epoch, epochLoss, metricName, metric, _tracker.Elapsed - epochStart);
-                epochs.Add(summary);
-                stoppedEarly = objective.HasValidation && options.EarlyStoppingPatience > 0
-                    && epochsWithoutImprovement >= options.EarlyStoppingPatience && epoch < options.Epochs;
-                log?.Invoke(LogLine(summary, detail, improved, epochsWithoutImprovement, stoppedEarly) +
+                run.Epochs.Add(summary);
+                run.StoppedEarly = objective.HasValidation && options.EarlyStoppingPatience > 0
+                    && run.EpochsWithoutImprovement >= options.EarlyStoppingPatience && epoch < options.Epochs;
+                log?.Invoke(LogLine(summary, detail, improved, run.EpochsWithoutImprovement, run.StoppedEarly) +
                     (partial ? $" Stopped on request after {seen} of {examples} examples of this epoch." : ""));
-                _tracker.Report(epoch, metricName, metric, finished: epoch == options.Epochs || stoppedEarly || partial);
+                _tracker.Report(epoch, metricName, metric, finished: epoch == options.Epochs || run.StoppedEarly || partial);
                 stoppedOnRequest = partial;
-                if (stoppedEarly || partial)
+                if (partial)
                     break;
+                run.StartNextEpoch();
+                checkpoints?.Save(run, epochStart, best);
             }
 
-            if (best is not null && (bestEpoch != epochs.Count || movedPastLastEpoch))
+            if (best is not null && (run.BestEpoch != run.Epochs.Count || movedPastLastEpoch))
             {
                 best.RestoreInto(model);
-                log?.Invoke($"Restored the weights of epoch {bestEpoch} (best validation {objective.MetricName} {Format(bestMetric!.Value)}).");
+                log?.Invoke($"Restored the weights of epoch {run.BestEpoch} (best validation {objective.MetricName} {Format(run.BestMetric!.Value)}).");
             }
-            return new TrainingResult(epochs, bestEpoch, stoppedEarly) { StoppedOnRequest = stoppedOnRequest };
+            return new TrainingResult(run.Epochs, run.BestEpoch, run.StoppedEarly) { StoppedOnRequest = stoppedOnRequest };
         }
         finally
         {

@@ -107,6 +107,19 @@ internal sealed class FineTuningOptimizer : IDisposable
         return norm;
     }
 
+    /// <summary>Writes AdamW's state (per parameter: its step count and both moment estimates; per group: its settings).</summary>
+    public void WriteState(BinaryWriter writer) => _adamW.save_state_dict(writer);
+
+    /// <summary>
+    /// Restores what <see cref="WriteState"/> wrote, and the schedule's position: the next step is step
+    /// <paramref name="stepsTaken"/> + 1, with AdamW's bias corrections where they were.
+    /// </summary>
+    public void RestoreState(BinaryReader reader, int stepsTaken)
+    {
+        _adamW.load_state_dict(reader);
+        _step = stepsTaken;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _adamW.Dispose();
 }

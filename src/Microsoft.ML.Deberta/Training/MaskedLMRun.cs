@@ -28,10 +28,9 @@ internal sealed class MaskedLMRun(
                 $"The validation masks select no token in {validationSet.Count} sequences, so there is no perplexity to measure; " +
                 "give more (or longer) validation texts.", nameof(validation));
 
-        var epochs = new List<EpochSummary>();
+        var run = new FineTuningRunState();
         ParameterSnapshot? best = null;
-        double? initial = null, bestPerplexity = null;
-        int bestEpoch = 0;
+        double? initial = null;
         using var runScope = new TrainingRunScope(model, options.Seed);
         try
         {
@@ -41,63 +40,91 @@ internal sealed class MaskedLMRun(
                 log?.Invoke($"Validation perplexity before training: {MaskedLMTrainer.Format(initial.Value)}.");
             }
             using var optimizer = new FineTuningOptimizer(model.named_parameters(), schedule, options.WeightDecay, options.MaxGradNorm);
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            var checkpoints = options.CheckpointFolder is null ? null : new RunCheckpoints(
+                new TrainingCheckpointStore(options.CheckpointFolder, FineTuningRunIdentity.Of(options, model, examples, validation is not null)),
+                options.CheckpointEverySteps, options.Epochs, options.BatchSize, examples, model, optimizer, runScope.DropoutGenerator, tracker, log);
+            if (checkpoints?.TryResume() is { } resumed)
             {
-                var epochStart = tracker.Elapsed;
+                (run, best) = (resumed.State, resumed.Best);
+                ReplayMaskDraws(run, masker, random);
+            }
+            while (!run.Ended(options.Epochs))
+            {
+                int epoch = run.Epoch;
+                var epochStart = tracker.Elapsed - run.EpochElapsed;
                 var order = SequenceClassificationTrainer.EpochOrder(options.Seed, epoch, examples);
                 model.train();
-                double lossSum = 0;
-                long targets = 0;
-                for (int start = 0; start < examples; start += options.BatchSize)
+                for (int start = run.NextExample; start < examples; start += options.BatchSize)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var rows = order.AsSpan(start, Math.Min(options.BatchSize, examples - start)).ToArray()
                         .Select(i => MaskedSequence.Draw(train[i], masker, random)).ToList();
                     double loss = Step(optimizer, tracker, rows, padId, device, epoch, out int count);
-                    lossSum += loss * count;
-                    targets += count;
-                    if (start + options.BatchSize < examples && tracker.StepsDone % options.ProgressInterval == 0)
+                    run.EpochLossSum += loss * count;
+                    run.EpochExamplesSeen += count;   // target tokens: the epoch's loss is their mean
+                    run.NextExample = start + options.BatchSize;
+                    bool lastOfEpoch = start + options.BatchSize >= examples;
+                    if (!lastOfEpoch && tracker.StepsDone % options.ProgressInterval == 0)
                         tracker.Report(epoch, null, null);
+                    checkpoints?.AfterStep(run, epochStart, lastOfEpoch, best);
                 }
                 optimizer.ZeroGrad();
-                double epochLoss = targets == 0 ? double.NaN : lossSum / targets;
+                double epochLoss = run.EpochExamplesSeen == 0 ? double.NaN : run.EpochLossSum / run.EpochExamplesSeen;
 
                 double? perplexity = null;
                 bool improved = false;
                 if (validationSet is not null)
                 {
                     perplexity = MaskedLMTrainer.Perplexity(model, validationSet, options.BatchSize, cancellationToken);
-                    improved = bestPerplexity is not double b || perplexity < b;
+                    improved = run.BestMetric is not double b || perplexity < b;
                     if (improved)
                     {
-                        bestPerplexity = perplexity;
-                        bestEpoch = epoch;
+                        run.BestMetric = perplexity;
+                        run.BestEpoch = epoch;
                         best?.Dispose();
                         best = epoch < options.Epochs ? ParameterSnapshot.Capture(model) : null;
                     }
                 }
                 else
                 {
-                    bestEpoch = epoch;
+                    run.BestEpoch = epoch;
                 }
                 string? metricName = perplexity is null ? null : MaskedLMTrainer.PerplexityMetricName;
                 var summary = new EpochSummary(epoch, epochLoss, metricName, perplexity, tracker.Elapsed - epochStart);
-                epochs.Add(summary);
+                run.Epochs.Add(summary);
                 log?.Invoke($"Epoch {epoch}/{options.Epochs}: training loss {MaskedLMTrainer.Format(epochLoss)}" +
                     (perplexity is double p ? $", validation perplexity {MaskedLMTrainer.Format(p)}{(improved ? ", best so far" : "")}" : "") +
                     $", {summary.Duration.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} s.");
                 tracker.Report(epoch, metricName, perplexity, finished: epoch == options.Epochs);
+                run.StartNextEpoch();
+                checkpoints?.Save(run, epochStart, best);
             }
-            if (best is not null && bestEpoch != epochs.Count)
+            if (best is not null && run.BestEpoch != run.Epochs.Count)
             {
                 best.RestoreInto(model);
-                log?.Invoke($"Restored the weights of epoch {bestEpoch} (best validation perplexity {MaskedLMTrainer.Format(bestPerplexity!.Value)}).");
+                log?.Invoke($"Restored the weights of epoch {run.BestEpoch} (best validation perplexity {MaskedLMTrainer.Format(run.BestMetric!.Value)}).");
             }
-            return new TrainingResult(epochs, bestEpoch, StoppedEarly: false) { InitialValidationMetric = initial };
+            return new TrainingResult(run.Epochs, run.BestEpoch, StoppedEarly: false) { InitialValidationMetric = initial };
         }
         finally
         {
             best?.Dispose();
+        }
+    }
+
+    // System.Random's state cannot be saved, so a resumed run draws again (and discards) every training mask drawn
+    // before its checkpoint, in the same order: the generator then stands where the interrupted run's stood. Drawing
+    // is cheap next to the steps.
+    private void ReplayMaskDraws(FineTuningRunState run, LanguageModelingMasker masker, Random random)
+    {
+        if (run.Ended(options.Epochs))
+            return;
+        for (int epoch = 1; epoch <= run.Epoch; epoch++)
+        {
+            var order = SequenceClassificationTrainer.EpochOrder(options.Seed, epoch, train.Count);
+            int drawn = epoch < run.Epoch ? train.Count : run.NextExample;
+            for (int i = 0; i < drawn; i++)
+                MaskedSequence.Draw(train[order[i]], masker, random);
         }
     }
 

@@ -36,10 +36,17 @@ internal sealed class MaskedLMTrainingOptions
     /// <summary>Optimizer steps between progress reports (besides the report at the end of every epoch).</summary>
     public int ProgressInterval { get; set; } = 10;
 
+    /// <summary>A folder for training checkpoints (as <see cref="SequenceClassificationTrainingOptions.CheckpointFolder"/>); null writes none.</summary>
+    public string? CheckpointFolder { get; set; }
+
+    /// <summary>Optimizer steps between checkpoints within an epoch (besides the one at every epoch's end).</summary>
+    public int CheckpointEverySteps { get; set; } = SequenceClassificationTrainingOptions.DefaultCheckpointEverySteps;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     internal void Validate()
     {
         TrainingRecipeRules.Check(BatchSize, Epochs, LearningRate, WarmupRatio, WeightDecay, MaxGradNorm, ProgressInterval);
+        TrainingRecipeRules.CheckCheckpoints(CheckpointFolder, CheckpointEverySteps);
         CheckMaskProbability(MaskProbability, nameof(MaskProbability));
     }
 

@@ -46,9 +46,23 @@ internal sealed class SequenceClassificationTrainingOptions
     /// <summary>Optimizer steps between progress reports (besides the report at the end of every epoch).</summary>
     public int ProgressInterval { get; set; } = 10;
 
+    /// <summary>
+    /// A folder for training checkpoints (<see cref="TrainingCheckpointStore"/>): written every
+    /// <see cref="CheckpointEverySteps"/> steps and at the end of every epoch; a run given a folder with a checkpoint
+    /// resumes from it. Null writes none.
+    /// </summary>
+    public string? CheckpointFolder { get; set; }
+
+    /// <summary>Optimizer steps between checkpoints within an epoch (besides the one at every epoch's end).</summary>
+    public int CheckpointEverySteps { get; set; } = DefaultCheckpointEverySteps;
+
+    /// <summary>The default of <see cref="CheckpointEverySteps"/> (transformers' <c>save_steps</c>).</summary>
+    public const int DefaultCheckpointEverySteps = 500;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     internal void Validate()
     {
+        TrainingRecipeRules.CheckCheckpoints(CheckpointFolder, CheckpointEverySteps);
         TrainingRecipeRules.Check(BatchSize, Epochs, LearningRate, WarmupRatio, WeightDecay, MaxGradNorm, ProgressInterval);
         if (EarlyStoppingPatience < 0)
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "The patience must be >= 0 (0 never stops early).");

@@ -13,4 +13,12 @@ namespace Microsoft.ML.Deberta;
 /// <param name="EstimatedRemaining">Estimated time to the end of the run.</param>
 public sealed record TrainingProgress(
     int Epoch, int Epochs, int Step, int TotalSteps, double Loss, double LearningRate,
-    string? ValidationMetricName, double? ValidationMetric, TimeSpan Elapsed, TimeSpan EstimatedRemaining);
+    string? ValidationMetricName, double? ValidationMetric, TimeSpan Elapsed, TimeSpan EstimatedRemaining)
+{
+    /// <summary>
+    /// When the run resumed from a training checkpoint (<see cref="DebertaFineTuningOptions.CheckpointFolder"/>):
+    /// the step the checkpoint was taken after; null for a run that started afresh. <see cref="Elapsed"/> counts from
+    /// the resume.
+    /// </summary>
+    public int? ResumedFromStep { get; init; }
+}

@@ -21,6 +21,16 @@ internal sealed class TrainingProgressTracker(IProgress<TrainingProgress>? progr
     /// <summary>Time since the run started.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>The step a resumed run started from (its checkpoint's), or null for a run that started afresh.</summary>
+    public int? ResumedFromStep { get; private set; }
+
+    /// <summary>Continues the count of a run resumed from a checkpoint taken after <paramref name="stepsDone"/> steps.</summary>
+    public void Resume(int stepsDone)
+    {
+        StepsDone = stepsDone;
+        ResumedFromStep = stepsDone;
+    }
+
     /// <summary>Records one optimizer step.</summary>
     public void StepDone(double loss, double learningRate)
     {
@@ -43,13 +53,15 @@ internal sealed class TrainingProgressTracker(IProgress<TrainingProgress>? progr
             return;
         }
         var elapsed = _clock.Elapsed;
-        var remaining = finished || StepsDone == 0
+        // A resumed run's clock started at its resume: estimate from the steps taken since.
+        int stepsTimed = StepsDone - (ResumedFromStep ?? 0);
+        var remaining = finished || stepsTimed <= 0
             ? TimeSpan.Zero
-            : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(totalSteps - StepsDone) / StepsDone)));
+            : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(totalSteps - StepsDone) / stepsTimed)));
         double loss = _stepsSinceReport == 0 ? double.NaN : _lossSinceReport / _stepsSinceReport;
         _lossSinceReport = 0;
         _stepsSinceReport = 0;
         progress.Report(new TrainingProgress(epoch, epochs, StepsDone, totalSteps, loss, LastLearningRate,
-            metricName, metric, elapsed, remaining));
+            metricName, metric, elapsed, remaining) { ResumedFromStep = ResumedFromStep });
     }
 }

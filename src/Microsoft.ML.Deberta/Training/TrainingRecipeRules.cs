@@ -22,4 +22,18 @@ internal static class TrainingRecipeRules
         if (progressInterval < 1)
             throw new ArgumentOutOfRangeException("ProgressInterval", progressInterval, "The progress interval must be at least 1 step.");
     }
+
+    /// <summary>Checks the checkpoint settings: a non-blank folder (or none) and at least 1 step between checkpoints.</summary>
+    /// <exception cref="ArgumentException">The folder is blank or names a file.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">CheckpointEverySteps is below 1.</exception>
+    public static void CheckCheckpoints(string? folder, int everySteps, string prefix = "")
+    {
+        if (folder is not null && string.IsNullOrWhiteSpace(folder))
+            throw new ArgumentException($"{prefix}CheckpointFolder is blank: give a folder for the training checkpoints, or null for none.", "CheckpointFolder");
+        if (folder is not null && File.Exists(folder))
+            throw new ArgumentException($"{prefix}CheckpointFolder '{folder}' is a file; give a folder (it is created if missing).", "CheckpointFolder");
+        if (everySteps < 1)
+            throw new ArgumentOutOfRangeException("CheckpointEverySteps", everySteps,
+                $"{prefix}CheckpointEverySteps must be at least 1 (optimizer steps between checkpoints; one is also written at every epoch's end).");
+    }
 }

@@ -24,6 +24,9 @@ internal sealed class TrainingRunScope : IDisposable
         model.DropoutGenerator = _generator;
     }
 
+    /// <summary>The run's dropout generator (a training checkpoint saves and restores its state).</summary>
+    public Generator DropoutGenerator => _generator;
+
     public void Dispose()
     {
         _model.DropoutGenerator = _previousGenerator;

@@ -17,6 +17,47 @@ internal static class ChildProcess
         return RunDotnet([program, .. arguments], timeout);
     }
 
+    /// <summary>
+    /// Runs the fake model's program and kills it (the whole process tree, as a crash would) as soon as it prints a line
+    /// for which <paramref name="killWhen"/> is true; <c>Killed</c> says whether it came to that.
+    /// </summary>
+    public static (Result Result, bool Killed) RunUntil(IEnumerable<string> arguments, Func<string, bool> killWhen, TimeSpan timeout)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.Deberta.Tests.FakeModel.dll");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[program, .. arguments])
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        bool killed = false;
+        var reading = Task.Run(() =>
+        {
+            while (process.StandardOutput.ReadLine() is string line)
+            {
+                output.AppendLine(line);
+                if (!killed && killWhen(line))
+                {
+                    killed = true;
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        });
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The child process {string.Join(' ', arguments)} did not finish within {timeout}.");
+        }
+        process.WaitForExit();
+        reading.Wait(timeout);
+        return (new Result(process.ExitCode, output + stderr.Result), killed);
+    }
+
     /// <summary>Runs the dotnet host with <paramref name="arguments"/> (a command such as <c>build</c>, or an app's dll).</summary>
     public static Result RunDotnet(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {

@@ -38,6 +38,7 @@ public sealed class FineTuningOptionsTests
             ("TextClassification", bad => { var o = Start(new TextClassificationOptions()); bad(o); deberta.TextClassification(o); }),
             ("TextRegression", bad => { var o = Start(new TextRegressionOptions()); bad(o); deberta.TextRegression(o); }),
             ("QuestionAnswering", bad => { var o = Start(new DebertaQuestionAnsweringOptions()); bad(o); deberta.QuestionAnswering(o); }),
+            ("TokenClassification", bad => { var o = Start(new TokenClassificationOptions()); bad(o); deberta.TokenClassification(o); }),
             ("MaskedLanguageModeling", bad => { var o = Start(new MaskedLanguageModelingOptions { OutputFolder = "unused" }); bad(o); deberta.MaskedLanguageModeling(o); }),
         };
         var cases = new (Action<DebertaFineTuningOptions> Bad, string Field, string Message)[]
@@ -48,14 +49,21 @@ public sealed class FineTuningOptionsTests
             (o => o.WarmupRatio = 1.5, "WarmupRatio", "the warm-up ratio must lie in [0, 1]."),
             (o => o.WeightDecay = -1, "WeightDecay", "WeightDecay must be a finite number >= 0."),
             (o => o.MaxGradientNorm = double.PositiveInfinity, "MaxGradientNorm", "MaxGradientNorm must be a finite number >= 0."),
+            (o => { o.CheckpointFolder = "checkpoints"; o.CheckpointEverySteps = 0; }, "CheckpointEverySteps", "CheckpointEverySteps must be at least 1"),
+            (o => o.CheckpointEverySteps = -5, "CheckpointEverySteps", "CheckpointEverySteps must be at least 1"),
         };
         foreach (var (method, create) in creators)
+        {
             foreach (var (bad, field, message) in cases)
             {
                 var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => create(bad), $"{method} {field}");
                 Assert.AreEqual(field, e.ParamName, $"{method} {field}");
                 StringAssert.Contains(e.Message, $"{method}: {message}", $"{method} {field}");
             }
+            var blank = Assert.ThrowsExactly<ArgumentException>(() => create(o => o.CheckpointFolder = " "), method);
+            Assert.AreEqual("CheckpointFolder", blank.ParamName, method);
+            StringAssert.Contains(blank.Message, $"{method}: CheckpointFolder is blank", method);
+        }
     }
 
     [TestMethod]

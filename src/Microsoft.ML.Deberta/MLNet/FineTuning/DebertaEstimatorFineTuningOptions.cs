@@ -2,7 +2,8 @@ namespace Microsoft.ML.Deberta;
 
 /// <summary>
 /// What the options of a fine-tuning estimator share besides <see cref="DebertaFineTuningOptions"/>: early stopping on
-/// the validation metric, a token that ends training without an error, and the batch size of the fitted model's scoring.
+/// the validation metric, a token that ends training without an error, and the batch size of the fitted model's
+/// scoring.
 /// Text classification and regression, question answering and token classification derive from it.
 /// </summary>
 public abstract class DebertaEstimatorFineTuningOptions : DebertaFineTuningOptions

@@ -1,3 +1,5 @@
+using Microsoft.ML.Deberta.Training;
+
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
@@ -20,6 +22,23 @@ internal static class FineTuningOptionsRules
             throw new ArgumentException($"{method}: EarlyStoppingPatience needs a ValidationSet to measure improvement on.", nameof(o.EarlyStoppingPatience));
     }
 
+    /// <summary>The shared fine-tuning loop's settings from an estimator's options and the run's seed.</summary>
+    public static SequenceClassificationTrainingOptions Recipe(DebertaEstimatorFineTuningOptions o, int seed) => new()
+    {
+        BatchSize = o.BatchSize,
+        Epochs = o.Epochs,
+        LearningRate = o.LearningRate,
+        WarmupRatio = o.WarmupRatio,
+        WeightDecay = o.WeightDecay,
+        MaxGradNorm = o.MaxGradientNorm,
+        Seed = seed,
+        EarlyStoppingPatience = o.EarlyStoppingPatience,
+        EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
+        StopToken = o.StopTrainingToken,
+        CheckpointFolder = o.CheckpointFolder,
+        CheckpointEverySteps = o.CheckpointEverySteps,
+    };
+
     /// <summary>Exactly one of ModelFolder and Config; a Config needs TokenizerFolder.</summary>
     private static void CheckStart(DebertaFineTuningOptions o, string method)
     {
@@ -40,7 +59,7 @@ internal static class FineTuningOptionsRules
         }
     }
 
-    /// <summary>The recipe's ranges: batch size and epochs at least 1, a finite learning rate &gt; 0, warm-up in [0, 1], weight decay and clipping finite and &gt;= 0.</summary>
+    /// <summary>The recipe's ranges: batch size and epochs at least 1, a finite learning rate &gt; 0, warm-up in [0, 1], weight decay and clipping finite and &gt;= 0; the checkpoint settings.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A number is out of range.</exception>
     public static void CheckRecipe(DebertaFineTuningOptions o, string method)
     {
@@ -52,6 +71,7 @@ internal static class FineTuningOptionsRules
             throw new ArgumentOutOfRangeException(nameof(o.WarmupRatio), o.WarmupRatio, $"{method}: the warm-up ratio must lie in [0, 1].");
         NonNegative(o.WeightDecay, nameof(o.WeightDecay), method);
         NonNegative(o.MaxGradientNorm, nameof(o.MaxGradientNorm), method);
+        TrainingRecipeRules.CheckCheckpoints(o.CheckpointFolder, o.CheckpointEverySteps, $"{method}: ");
     }
 
     private static void NonNegative(double value, string name, string method)

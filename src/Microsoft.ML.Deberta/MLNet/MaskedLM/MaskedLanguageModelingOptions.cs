@@ -62,5 +62,7 @@ public sealed class MaskedLanguageModelingOptions : DebertaFineTuningOptions
         MaskProbability = MaskProbability,
         WholeWordMasking = WholeWordMasking,
         Seed = seed,
+        CheckpointFolder = CheckpointFolder,
+        CheckpointEverySteps = CheckpointEverySteps,
     };
 }

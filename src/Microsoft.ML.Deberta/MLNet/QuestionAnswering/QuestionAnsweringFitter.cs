@@ -66,7 +66,7 @@ internal sealed class QuestionAnsweringFitter(DebertaQuestionAnsweringOptions op
         var model = CreateModel(start, seed, channel);
         try
         {
-            var trainer = new QuestionAnsweringTrainer(QuestionAnsweringOptionsRules.Recipe(options, seed));
+            var trainer = new QuestionAnsweringTrainer(FineTuningOptionsRules.Recipe(options, seed));
             var result = trainer.Train(model, set.Features, validation, options.Progress,
                 line => channel.Info(MessageSensitivity.None, $"{method}: {line}"), token);
             channel.Info(MessageSensitivity.None,

@@ -29,12 +29,4 @@ internal static class QuestionAnsweringOptionsRules
 
         FineTuningOptionsRules.Check(o, method);
     }
-
-    /// <summary>The fine-tuning recipe of the options (validated by the trainer).</summary>
-    public static SequenceClassificationTrainingOptions Recipe(DebertaQuestionAnsweringOptions o, int seed) => new()
-    {
-        BatchSize = o.BatchSize, Epochs = o.Epochs, LearningRate = o.LearningRate, WarmupRatio = o.WarmupRatio,
-        WeightDecay = o.WeightDecay, MaxGradNorm = o.MaxGradientNorm, Seed = seed,
-        EarlyStoppingPatience = o.EarlyStoppingPatience, EarlyStoppingMinDelta = o.EarlyStoppingMinDelta, StopToken = o.StopTrainingToken,
-    };
 }

@@ -55,19 +55,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
         var model = CreateModel(start, context.Seed, channel, (config, seed) => new DebertaForSequenceClassification(config, seed));
         try
         {
-            var trainer = new SequenceClassificationTrainer(new SequenceClassificationTrainingOptions
-            {
-                BatchSize = _options.BatchSize,
-                Epochs = _options.Epochs,
-                LearningRate = _options.LearningRate,
-                WarmupRatio = _options.WarmupRatio,
-                WeightDecay = _options.WeightDecay,
-                MaxGradNorm = _options.MaxGradientNorm,
-                Seed = context.Seed,
-                EarlyStoppingPatience = _options.EarlyStoppingPatience,
-                EarlyStoppingMinDelta = _options.EarlyStoppingMinDelta,
-                StopToken = _options.StopTrainingToken,
-            });
+            var trainer = new SequenceClassificationTrainer(FineTuningOptionsRules.Recipe(_options, context.Seed));
             var result = trainer.Train(model, train, Targets(trainingSet), validation, validationSet is null ? null : Targets(validationSet),
                 _options.Progress, line => channel.Info(MessageSensitivity.None, $"{_method}: {line}"), context.CancellationToken);
             channel.Info(MessageSensitivity.None,

@@ -57,19 +57,7 @@ internal sealed class NerTrainer
         var model = DebertaTextTrainer.CreateModel(start, seed, channel, (config, s) => new DebertaForTokenClassification(config, s));
         try
         {
-            var recipe = new SequenceClassificationTrainingOptions
-            {
-                BatchSize = _options.BatchSize,
-                Epochs = _options.Epochs,
-                LearningRate = _options.LearningRate,
-                WarmupRatio = _options.WarmupRatio,
-                WeightDecay = _options.WeightDecay,
-                MaxGradNorm = _options.MaxGradientNorm,
-                Seed = seed,
-                EarlyStoppingPatience = _options.EarlyStoppingPatience,
-                EarlyStoppingMinDelta = _options.EarlyStoppingMinDelta,
-                StopToken = _options.StopTrainingToken,
-            };
+            var recipe = FineTuningOptionsRules.Recipe(_options, seed);
             recipe.Validate();
             var objective = new TokenClassificationObjective(model, trainSet, validationSet, tags, _options.LabelAllTokens, _options.BatchSize);
             EncodedExampleValidator.Check(model.Config, objective.Examples, trainSet.Count, "training windows", "training rows");
