@@ -5,6 +5,7 @@ rem   build.cmd test [--filter EXPR]   build, then run the tests; ends with "N p
 rem   build.cmd sample [FLAGS]         build, then run samples\AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 rem   build.cmd pack                   write artifacts\packages\Microsoft.ML.Deberta.<version>.nupkg
 rem   build.cmd serve [MODEL.zip] [FLAGS]  build, then serve a saved model over HTTP (samples\WebApi); loadtest: build.sh only
+rem   build.cmd soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory
 rem   build.cmd exec -- COMMAND...     run any command (Windows loads TorchSharp as it is, so this just runs it)
 rem   build.cmd public-api             rewrite test\...\PublicApi\PublicApi.txt from the built assembly
 setlocal EnableDelayedExpansion
@@ -20,8 +21,9 @@ if /I "%VERB%"=="sample" goto :sample
 if /I "%VERB%"=="pack" goto :pack
 if /I "%VERB%"=="exec" goto :exec
 if /I "%VERB%"=="serve" goto :serve
+if /I "%VERB%"=="soak" goto :soak
 if /I "%VERB%"=="public-api" goto :publicapi
-echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| serve [MODEL.zip] [FLAGS] ^| pack ^| exec -- COMMAND... ^| public-api) 1>&2
+echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| serve [MODEL.zip] [FLAGS] ^| soak [--minutes N] ^| pack ^| exec -- COMMAND... ^| public-api) 1>&2
 exit /b 1
 
 :build
@@ -99,6 +101,14 @@ shift
 goto :exec_args
 :exec_run
 !EXEC_ARGS!
+exit /b %ERRORLEVEL%
+
+:soak
+set "MINUTES=30"
+if /I "%~2"=="--minutes" set "MINUTES=%~3"
+rem Seconds = minutes x 60 (whole minutes: cmd has integer arithmetic only).
+set /a DEBERTA_SOAK_SECONDS=%MINUTES%*60
+call "%~f0" test --filter "TestCategory=Soak"
 exit /b %ERRORLEVEL%
 
 :publicapi
