@@ -64,6 +64,10 @@ public sealed class DebertaOnnxModel : IDisposable
         return Open(() => options is null ? new InferenceSession(model) : new InferenceSession(model, options), "(in-memory model)", padTokenId);
     }
 
+    /// <summary>Loads an in-memory model that came from <paramref name="source"/> (named in messages).</summary>
+    internal static DebertaOnnxModel Load(byte[] model, string source, int padTokenId) =>
+        Open(() => new InferenceSession(model), source, padTokenId);
+
     private static DebertaOnnxModel Open(Func<InferenceSession> create, string source, int padTokenId)
     {
         InferenceSession session;

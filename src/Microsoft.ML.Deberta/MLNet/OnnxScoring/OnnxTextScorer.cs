@@ -1,0 +1,129 @@
+using Microsoft.ML.Deberta.Onnx;
+using Microsoft.ML.Deberta.Tokenization;
+using Microsoft.ML.Deberta.Training;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// A sequence classifier (or regressor) exported to ONNX, behind the same seam as <see cref="DebertaTextScorer"/>: the
+/// rows are encoded exactly as the TorchSharp scorer encodes them (<see cref="TextExampleEncoder"/>, same settings), the
+/// graph runs in ONNX Runtime in length-sorted batches, and the logits of a long text's windows are averaged. Nothing
+/// here touches a TorchSharp type, so a process that scores this way never loads libtorch.
+/// </summary>
+/// <remarks>
+/// The payload (kind <see cref="Kind"/>) is <c>model.onnx</c>, the tokenizer files, <c>text_encoding.json</c> and
+/// <c>onnx_scorer.json</c>; it holds no TorchSharp weights, so a step saved from this scorer always scores with ONNX
+/// Runtime. The graph's bytes are kept to write that payload again when the model is saved.
+/// </remarks>
+internal sealed class OnnxTextScorer : IDebertaTextScorer
+{
+    /// <summary>The payload kind this scorer writes and <see cref="OnnxTextScorerLoader"/> reads.</summary>
+    public const string Kind = "deberta-onnx-sequence-classifier";
+
+    /// <summary>The graph's file name inside the payload.</summary>
+    public const string ModelFileName = "model.onnx";
+
+    private readonly byte[] _graph;
+    private DebertaOnnxModel? _model;
+
+    /// <param name="tokenizer">The tokenizer the graph's model was trained with.</param>
+    /// <param name="graph">The ONNX file's bytes.</param>
+    /// <param name="source">Where the graph came from, for messages (a path, or the saved step).</param>
+    /// <param name="settings">The graph's output and padding id.</param>
+    /// <param name="encoding">How rows become model inputs.</param>
+    /// <param name="batchSize">Examples per ONNX Runtime run.</param>
+    /// <exception cref="InvalidDataException">The graph does not load, its inputs are not DeBERTa's, or it lacks the output.</exception>
+    public OnnxTextScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings settings,
+        TextEncodingSettings encoding, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var model = DebertaOnnxModel.Load(graph, source, settings.PadTokenId);
+        if (!model.OutputNames.Contains(settings.OutputName))
+        {
+            model.Dispose();
+            throw new InvalidDataException(
+                $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
+                "it is not a sequence classifier's graph (export a …ForSequenceClassification model).");
+        }
+        Tokenizer = tokenizer;
+        _graph = graph;
+        _model = model;
+        Settings = settings;
+        Encoding = encoding;
+        BatchSize = batchSize;
+    }
+
+    public string PayloadKind => Kind;
+
+    public int OutputSize => Settings.OutputSize;
+
+    public DebertaTokenizerBase Tokenizer { get; }
+
+    public OnnxScorerSettings Settings { get; }
+
+    public TextEncodingSettings Encoding { get; }
+
+    public int BatchSize { get; }
+
+    private DebertaOnnxModel Model => _model ?? throw new ObjectDisposedException(nameof(OnnxTextScorer));
+
+    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
+        ScoreBatch(texts, pairs, PrepareBatch(texts, pairs));
+
+    /// <summary>Tokenizes the rows (thread-safe; the graph is not touched).</summary>
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
+        TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+
+    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
+    {
+        var model = Model;
+        var examples = prepared as IReadOnlyList<EncodedExample> ?? TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+        int width = OutputSize;
+        var sums = new double[texts.Count * width];
+        var windows = new int[texts.Count];
+        // Sorted by length, as the TorchSharp scorer batches, so a batch pads little.
+        var order = Enumerable.Range(0, examples.Count).OrderBy(i => examples[i].InputIds.Length).ToArray();
+        for (int start = 0; start < order.Length; start += BatchSize)
+        {
+            var batch = order[start..Math.Min(start + BatchSize, order.Length)].Select(i => examples[i]).ToList();
+            var outputs = model.Score(batch.Select(e => (IReadOnlyList<int>)e.InputIds).ToList(), null,
+                batch.Select(e => (IReadOnlyList<int>)e.TokenTypeIds).ToList())[Settings.OutputName];
+            if (outputs.Values.Length != batch.Count * width)
+                throw new InvalidDataException(
+                    $"The ONNX graph's '{Settings.OutputName}' has shape [{string.Join(", ", outputs.Shape)}] for {batch.Count} rows; " +
+                    $"the step expects {width} value(s) per row (the model's num_labels).");
+            for (int r = 0; r < batch.Count; r++)
+            {
+                int source = batch[r].SourceIndex;
+                windows[source]++;
+                var row = outputs.Row(r);
+                for (int c = 0; c < width; c++)
+                    sums[source * width + c] += row[c];
+            }
+        }
+        var result = new float[texts.Count][];
+        for (int s = 0; s < texts.Count; s++)
+        {
+            result[s] = new float[width];
+            for (int c = 0; c < width; c++)
+                result[s][c] = (float)(sums[s * width + c] / windows[s]);
+        }
+        return result;
+    }
+
+    public void SavePayload(string folder)
+    {
+        File.WriteAllBytes(Path.Combine(folder, ModelFileName), _graph);
+        Tokenizer.SavePretrained(folder);
+        (Encoding with { InferenceBatchSize = BatchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
+        Settings.Write(Path.Combine(folder, OnnxScorerSettings.FileName));
+    }
+
+    public void Dispose()
+    {
+        _model?.Dispose();
+        _model = null;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>Reads back what <see cref="OnnxTextScorer.SavePayload"/> wrote; never touches TorchSharp.</summary>
+internal sealed class OnnxTextScorerLoader : IDebertaTextScorerLoader
+{
+    public string PayloadKind => OnnxTextScorer.Kind;
+
+    public IDebertaTextScorer Load(string folder)
+    {
+        const string where = "The saved model's ONNX payload";
+        var settings = OnnxScorerSettings.Read(Path.Combine(folder, OnnxScorerSettings.FileName), where);
+        var (encoding, batchSize, tokenizer) = SavedPayloadFolder.ReadEncoding(folder);
+        var graph = Path.Combine(folder, OnnxTextScorer.ModelFileName);
+        if (!File.Exists(graph))
+            throw new InvalidDataException($"{where}: '{OnnxTextScorer.ModelFileName}' is missing; the file is incomplete or was altered.");
+        return new OnnxTextScorer(tokenizer, File.ReadAllBytes(graph), $"{where}, {OnnxTextScorer.ModelFileName}", settings, encoding, batchSize);
+    }
+}
