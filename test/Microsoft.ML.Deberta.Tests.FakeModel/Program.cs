@@ -15,6 +15,11 @@ using Microsoft.ML.Deberta.Tests.FakeModel;
 // PredictionEngine line.
 //   predict-qa <model.zip> <rows.tsv> <output.txt>
 // answers question<TAB>context rows with a saved question-answering step (QuestionAnsweringModel).
+//   serve <model.zip> <rows.tsv> <output.txt>
+// loads the model as a serving app does (default runtime), writes the Score lines, then the libtorch libraries the
+// process has mapped (ServingModel; Linux only).
+if (args.Length == 4 && args[0] == "serve")
+    return ServingModel.Serve(args[1], args[2], args[3]);
 if (args.Length == 4 && args[0] == "predict-qa")
     return QuestionAnsweringModel.Predict(args[1], args[2], args[3]);
 if (args.Length >= 5 && args[0] == "predict-builtin")
