@@ -40,12 +40,14 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var model = DebertaOnnxModel.Load(graph, source, settings.PadTokenId);
-        if (!model.OutputNames.Contains(settings.OutputName))
+        try
+        {
+            CheckOutput(model, source, settings);
+        }
+        catch
         {
             model.Dispose();
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
-                "it is not a sequence classifier's graph (export a …ForSequenceClassification model).");
+            throw;
         }
         Tokenizer = tokenizer;
         _graph = graph;
@@ -53,6 +55,21 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
         Settings = settings;
         Encoding = encoding;
         BatchSize = batchSize;
+    }
+
+    // A sequence classifier's graph gives (batch, num_labels); a token classifier's "logits" are (batch, sequence, labels).
+    private static void CheckOutput(DebertaOnnxModel model, string source, OnnxScorerSettings settings)
+    {
+        if (!model.OutputNames.Contains(settings.OutputName))
+            throw new InvalidDataException(
+                $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
+                "it is not a sequence classifier's graph (export a …ForSequenceClassification model).");
+        var dims = model.OutputDimensions(settings.OutputName);
+        if (dims.Count != 2 || (dims[1] >= 0 && dims[1] != settings.OutputSize))
+            throw new InvalidDataException(
+                $"The ONNX graph '{source}' gives '{settings.OutputName}' of shape [{string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]; " +
+                $"the step expects [batch, {settings.OutputSize}] (a sequence classifier with the config's num_labels). " +
+                "Export the graph from the checkpoint whose config.json sits beside it.");
     }
 
     public string PayloadKind => Kind;
