@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML.Deberta.Checkpoints;
+using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.MLNet;
 using Microsoft.ML.Deberta.Modeling;
@@ -83,13 +84,29 @@ public sealed class OnnxTextScoringErrorTests
     }
 
     [TestMethod]
-    public void LoadingAnEmbeddingStepWithOnnxRuntimeIsRefusedNamingItsKind()
+    public void LoadingAZeroShotStepWithOnnxRuntimeIsRefusedNamingItsKind()
+    {
+        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "seqcls", CheckpointFolder.Labels("contradiction", "neutral", "entailment"));
+        var step = MLContext.Transforms.Deberta.ZeroShotClassification(checkpoint.Path, ["a", "b"]).Fit(Data);
+        using var owned = (IDisposable)step;
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => SaveAndLoadWithOnnxRuntime(step));
+        StringAssert.Contains(error.Message, "deberta-zero-shot");
+        StringAssert.Contains(error.Message, "DebertaScoringRuntime.TorchSharp");
+    }
+
+    [TestMethod]
+    public void AnOnnxEmbedderRefusesAnEmptyTextAsTheTorchSharpOneDoes()
     {
         using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "base");
         using var step = MLContext.Transforms.Deberta.TextEmbedding(checkpoint.Path).Fit(Data);
-        var error = Assert.ThrowsExactly<NotSupportedException>(() => SaveAndLoadWithOnnxRuntime(step));
-        StringAssert.Contains(error.Message, "deberta-text-embedder");
-        StringAssert.Contains(error.Message, "DebertaScoringRuntime.TorchSharp");
+        using var folder = new TemporaryDirectory();
+        DebertaModelIO.Save(MLContext, step, Data.Schema, folder.File("model.zip"));
+        using var onnx = (TextScoringTransformer)DebertaModelIO.Load(MLContext, folder.File("model.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
+        var empty = MLContext.Data.LoadFromEnumerable(new[] { new TextRow { Text = "a" }, new TextRow { Text = " " } });
+        var expected = Assert.ThrowsExactly<InvalidDataException>(() => step.Transform(empty).GetColumn<float[]>("Features").ToList());
+        var actual = Assert.ThrowsExactly<InvalidDataException>(() => onnx.Transform(empty).GetColumn<float[]>("Features").ToList());
+        Assert.AreEqual(expected.Message, actual.Message);
+        StringAssert.Contains(actual.Message, "text 2 of a batch of 2 rows is empty");
     }
 
     [TestMethod]

@@ -7,7 +7,7 @@ using Microsoft.ML.Deberta.Tests.FakeModel;
 namespace Microsoft.ML.Deberta.Tests.Onnx;
 
 /// <summary>
-/// The ML.NET steps scoring through ONNX Runtime (<c>DebertaModelIO.Load(…, DebertaScoringRuntime.OnnxRuntime)</c> and
+/// The ML.NET steps (classification, pair regression, embeddings) scoring through ONNX Runtime (<c>DebertaModelIO.Load(…, DebertaScoringRuntime.OnnxRuntime)</c> and
 /// <c>ApplyOnnxTextModel</c>) against the same steps scoring with TorchSharp: schema, annotations, values, prediction
 /// engine, evaluator and save/load.
 /// </summary>
@@ -75,6 +75,31 @@ public sealed class OnnxTextScoringTests
     }
 
     [TestMethod]
+    [DataRow(EmbeddingPooling.Mean, true)]
+    [DataRow(EmbeddingPooling.Max, false)]
+    [DataRow(EmbeddingPooling.Cls, false)]
+    public void EmbeddingsMatchTorchSharpWithEachPooling(EmbeddingPooling pooling, bool normalize)
+    {
+        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "base");
+        var mlContext = new MLContext(seed: 1);
+        // Texts of unequal lengths (padding in a batch) and one cut into sliding windows, whose vectors are averaged.
+        var texts = DebertaTestData.SingleCharacterTexts(7, seed: 9).Append(string.Join(",", DebertaTestData.SingleCharacterTexts(6, seed: 10))).ToList();
+        var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = t }));
+        using var torch = (TextScoringTransformer)mlContext.Transforms.Deberta.TextEmbedding(new TextEmbeddingOptions
+        {
+            ModelFolder = checkpoint.Path, Pooling = pooling, Normalize = normalize, MaxLength = 12, Stride = 3, BatchSize = 3,
+        }).Fit(data);
+        var scorer = (DebertaEmbeddingScorer)torch.Scorer;
+        Assert.IsGreaterThan(texts.Count, TextExampleEncoder.Encode(scorer.Tokenizer, texts, null, scorer.Encoding).Count, "the long text has windows");
+
+        using var onnx = LoadWithOnnxRuntime(mlContext, torch, data.Schema);
+        Assert.IsInstanceOfType<OnnxTextScorer>(onnx.Scorer);
+        Assert.AreEqual(SchemaText(torch.Transform(data).Schema), SchemaText(onnx.Transform(data).Schema));
+        CompareScores("DebertaModelIO.Load OnnxRuntime", $"v1_rel_c2p_p2c/base {pooling} pooling{(normalize ? ", normalized" : "")}",
+            torch.Transform(data), onnx.Transform(data), "Features");
+    }
+
+    [TestMethod]
     public void OnnxScoredModelSavesTheGraphAndLoadsBackScoringTheSame()
     {
         using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "seqcls");
@@ -115,19 +140,19 @@ public sealed class OnnxTextScoringTests
         return path;
     }
 
-    private void CompareScores(string route, string model, IDataView expected, IDataView actual)
+    private void CompareScores(string route, string model, IDataView expected, IDataView actual, string column = "Score")
     {
-        var a = Scores(expected);
-        var b = Scores(actual);
+        var a = Scores(expected, column);
+        var b = Scores(actual, column);
         Assert.HasCount(a.Count, b);
         float delta = a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
         TestContext.WriteLine($"onnx mlnet {model} ({route}): {a.Count} outputs compared, max |Δ| {delta:G3}");
         Assert.IsLessThanOrEqualTo(Tolerance, delta, route);
     }
 
-    private static List<float> Scores(IDataView scored) => scored.Schema["Score"].Type is VectorDataViewType
-        ? [.. scored.GetColumn<float[]>("Score").SelectMany(s => s)]
-        : [.. scored.GetColumn<float>("Score")];
+    private static List<float> Scores(IDataView scored, string column) => scored.Schema[column].Type is VectorDataViewType
+        ? [.. scored.GetColumn<float[]>(column).SelectMany(s => s)]
+        : [.. scored.GetColumn<float>(column)];
 
     /// <summary>Every column's name and type, with its annotations' names, types and (for text vectors) values.</summary>
     private static string SchemaText(DataViewSchema schema) => string.Join("\n", schema.Select(column =>

@@ -1,31 +1,42 @@
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Onnx;
+using Microsoft.ML.Deberta.Tokenization;
 
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// The payload loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: each wraps a loader of the library's and
-/// turns the sequence classifier it loads into an <see cref="OnnxTextScorer"/> (exported in memory, the TorchSharp
-/// model freed); ONNX payloads load as they are; other kinds are refused before any weight is read.
+/// turns the sequence classifier or embedder it loads into an <see cref="OnnxTextScorer"/> (exported in memory, the
+/// TorchSharp model freed); ONNX payloads load as they are; other kinds are refused before any weight is read.
 /// </summary>
 internal static class OnnxRuntimeLoaders
 {
     /// <summary>Payload kinds that can score with ONNX Runtime.</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } = [DebertaTextScorer.Kind, OnnxTextScorer.Kind];
+    public static IReadOnlyList<string> SupportedKinds { get; } = [DebertaTextScorer.Kind, DebertaEmbeddingScorer.Kind, OnnxTextScorer.Kind];
 
     public static IReadOnlyList<IDebertaTextScorerLoader> Wrap(IReadOnlyList<IDebertaTextScorerLoader> loaders) =>
         [.. loaders.Select(l => new ExportingLoader(l))];
 
     /// <summary>Exports the scorer's model to ONNX and builds the ONNX Runtime scorer with its tokenizer, encoding and batch size.</summary>
-    public static OnnxTextScorer Export(DebertaTextScorer scorer)
-    {
-        var settings = new OnnxScorerSettings { OutputSize = scorer.OutputSize, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 };
-        return new OnnxTextScorer(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
-            settings, scorer.Encoding, scorer.BatchSize);
-    }
+    public static OnnxTextScorer Export(DebertaTextScorer scorer) =>
+        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings { OutputSize = scorer.OutputSize });
+
+    /// <summary>Exports the embedder's bare model and builds the ONNX Runtime scorer that pools its token vectors the same way.</summary>
+    public static OnnxTextScorer Export(DebertaEmbeddingScorer scorer) =>
+        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings
+        {
+            OutputName = OnnxScorerSettings.HiddenStateOutput, OutputSize = scorer.OutputSize,
+            Pooling = scorer.Embedding.Pooling, Normalize = scorer.Embedding.Normalize,
+        });
+
+    private static OnnxTextScorer Export(DebertaPreTrainedModel model, DebertaTokenizerBase tokenizer, TextEncodingSettings encoding, int batchSize,
+        OnnxScorerSettings settings) =>
+        new(tokenizer, DebertaOnnxExporter.ExportToBytes(model), "the ONNX export of the saved model",
+            settings with { PadTokenId = model.Config.PadTokenId ?? 0 }, encoding, batchSize);
 
     /// <summary>The refusal of a step that has no ONNX Runtime scorer yet.</summary>
     public static NotSupportedException Unsupported(string what) => new(
-        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression and pair scoring, payload kinds " +
+        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring and embeddings, payload kinds " +
         $"{string.Join(", ", SupportedKinds)}). Load the model with DebertaScoringRuntime.TorchSharp.");
 
     private sealed class ExportingLoader(IDebertaTextScorerLoader inner) : IDebertaTextScorerLoader
@@ -40,7 +51,12 @@ internal static class OnnxRuntimeLoaders
             if (scorer is OnnxTextScorer)
                 return scorer;
             using (scorer)
-                return scorer is DebertaTextScorer torchScorer ? Export(torchScorer) : throw Unsupported($"A {scorer.GetType().Name}");
+                return scorer switch
+                {
+                    DebertaTextScorer classifier => Export(classifier),
+                    DebertaEmbeddingScorer embedder => Export(embedder),
+                    _ => throw Unsupported($"A {scorer.GetType().Name}"),
+                };
         }
     }
 }

@@ -5,10 +5,12 @@ using Microsoft.ML.Deberta.Training;
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
-/// A sequence classifier (or regressor) exported to ONNX, behind the same seam as <see cref="DebertaTextScorer"/>: the
-/// rows are encoded exactly as the TorchSharp scorer encodes them (<see cref="TextExampleEncoder"/>, same settings), the
-/// graph runs in ONNX Runtime in length-sorted batches, and the logits of a long text's windows are averaged. Nothing
-/// here touches a TorchSharp type, so a process that scores this way never loads libtorch.
+/// A sequence classifier (or regressor), or a bare model pooled into text embeddings, exported to ONNX, behind the same
+/// seam as <see cref="DebertaTextScorer"/> and <see cref="DebertaEmbeddingScorer"/>: the rows are encoded exactly as the
+/// TorchSharp scorers encode them (<see cref="TextExampleEncoder"/>, same settings), the graph runs in ONNX Runtime in
+/// length-sorted batches, an embedder's token vectors are pooled over each example's tokens, and a long text's windows
+/// are averaged (then L2-normalised when asked), as <c>SequenceClassificationPredictor</c> and <c>EmbeddingPredictor</c>
+/// do. Nothing here touches a TorchSharp type, so a process that scores this way never loads libtorch.
 /// </summary>
 /// <remarks>
 /// The payload (kind <see cref="Kind"/>) is <c>model.onnx</c>, the tokenizer files, <c>text_encoding.json</c> and
@@ -18,7 +20,7 @@ namespace Microsoft.ML.Deberta.MLNet;
 internal sealed class OnnxTextScorer : IDebertaTextScorer
 {
     /// <summary>The payload kind this scorer writes and <see cref="OnnxTextScorerLoader"/> reads.</summary>
-    public const string Kind = "deberta-onnx-sequence-classifier";
+    public const string Kind = "deberta-onnx-text-scorer";
 
     /// <summary>The graph's file name inside the payload.</summary>
     public const string ModelFileName = "model.onnx";
@@ -57,18 +59,22 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
         BatchSize = batchSize;
     }
 
-    // A sequence classifier's graph gives (batch, num_labels); a token classifier's "logits" are (batch, sequence, labels).
+    // A sequence classifier's graph gives (batch, num_labels), a bare model's (batch, sequence, hidden); a token
+    // classifier's "logits" are (batch, sequence, labels).
     private static void CheckOutput(DebertaOnnxModel model, string source, OnnxScorerSettings settings)
     {
+        bool embedder = settings.Pooling is not null;
         if (!model.OutputNames.Contains(settings.OutputName))
             throw new InvalidDataException(
                 $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
-                "it is not a sequence classifier's graph (export a …ForSequenceClassification model).");
+                $"it is not {(embedder ? "a bare DebertaModel's graph" : "a sequence classifier's graph (export a …ForSequenceClassification model)")}.");
         var dims = model.OutputDimensions(settings.OutputName);
-        if (dims.Count != 2 || (dims[1] >= 0 && dims[1] != settings.OutputSize))
+        int rank = embedder ? 3 : 2;
+        if (dims.Count != rank || (dims[^1] >= 0 && dims[^1] != settings.OutputSize))
             throw new InvalidDataException(
                 $"The ONNX graph '{source}' gives '{settings.OutputName}' of shape [{string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]; " +
-                $"the step expects [batch, {settings.OutputSize}] (a sequence classifier with the config's num_labels). " +
+                $"the step expects [batch, {(embedder ? "sequence, " : "")}{settings.OutputSize}] " +
+                $"({(embedder ? "a bare model with the config's hidden_size" : "a sequence classifier with the config's num_labels")}). " +
                 "Export the graph from the checkpoint whose config.json sits beside it.");
     }
 
@@ -89,9 +95,13 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
     public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
         ScoreBatch(texts, pairs, PrepareBatch(texts, pairs));
 
-    /// <summary>Tokenizes the rows (thread-safe; the graph is not touched).</summary>
-    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
-        TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+    /// <summary>Tokenizes the rows (thread-safe; the graph is not touched); an embedder refuses empty texts as the TorchSharp one does.</summary>
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
+    {
+        if (Settings.Pooling is not null)
+            DebertaEmbeddingScorer.RefuseEmptyTexts(texts);
+        return TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+    }
 
     public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
     {
@@ -107,27 +117,71 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
             var batch = order[start..Math.Min(start + BatchSize, order.Length)].Select(i => examples[i]).ToList();
             var outputs = model.Score(batch.Select(e => (IReadOnlyList<int>)e.InputIds).ToList(), null,
                 batch.Select(e => (IReadOnlyList<int>)e.TokenTypeIds).ToList())[Settings.OutputName];
-            if (outputs.Values.Length != batch.Count * width)
+            int perRow = outputs.Shape.Length == (Settings.Pooling is null ? 2 : 3) ? checked((int)outputs.Shape[^1]) : -1;
+            if (perRow != width)
                 throw new InvalidDataException(
                     $"The ONNX graph's '{Settings.OutputName}' has shape [{string.Join(", ", outputs.Shape)}] for {batch.Count} rows; " +
-                    $"the step expects {width} value(s) per row (the model's num_labels).");
+                    $"the step expects {width} value(s) per {(Settings.Pooling is null ? "row" : "token")}.");
             for (int r = 0; r < batch.Count; r++)
             {
                 int source = batch[r].SourceIndex;
                 windows[source]++;
-                var row = outputs.Row(r);
-                for (int c = 0; c < width; c++)
-                    sums[source * width + c] += row[c];
+                Accumulate(outputs.Row(r), batch[r].InputIds.Length, sums.AsSpan(source * width, width));
             }
         }
         var result = new float[texts.Count][];
         for (int s = 0; s < texts.Count; s++)
         {
             result[s] = new float[width];
+            double norm = 0;
             for (int c = 0; c < width; c++)
-                result[s][c] = (float)(sums[s * width + c] / windows[s]);
+            {
+                double value = sums[s * width + c] / windows[s];
+                norm += value * value;
+                result[s][c] = (float)value;
+            }
+            if (Settings.Normalize)
+            {
+                // As torch.nn.functional.normalize (and EmbeddingPredictor): divide by max(‖v‖, 1e-12).
+                double scale = 1.0 / Math.Max(Math.Sqrt(norm), 1e-12);
+                for (int c = 0; c < width; c++)
+                    result[s][c] = (float)(sums[s * width + c] / windows[s] * scale);
+            }
         }
         return result;
+    }
+
+    // Adds one example's output to its row's sum: a classifier's logits as they are, an embedder's token vectors pooled
+    // over the example's own tokens (the batch's padding left out).
+    private void Accumulate(ReadOnlySpan<float> output, int length, Span<double> sum)
+    {
+        int width = sum.Length;
+        switch (Settings.Pooling)
+        {
+            case null:
+            case EmbeddingPooling.Cls:
+                for (int c = 0; c < width; c++)
+                    sum[c] += output[c];
+                break;
+            case EmbeddingPooling.Max:
+                for (int c = 0; c < width; c++)
+                {
+                    float max = float.NegativeInfinity;
+                    for (int t = 0; t < length; t++)
+                        max = Math.Max(max, output[t * width + c]);
+                    sum[c] += max;
+                }
+                break;
+            default:
+                for (int c = 0; c < width; c++)
+                {
+                    double total = 0;
+                    for (int t = 0; t < length; t++)
+                        total += output[t * width + c];
+                    sum[c] += (float)(total / length);
+                }
+                break;
+        }
     }
 
     public void SavePayload(string folder)
