@@ -51,6 +51,27 @@ public sealed class OnnxTextScoringTests
     }
 
     [TestMethod]
+    public void TorchExportedClassifierScoresThroughApplyOnnxTextModelAsTorchSharp()
+    {
+        // torch.onnx.export's files of the golden root (v1 ones: the bundled v1 tokenizer's single-character ids fit their vocabulary).
+        var folders = GoldenOnnxFolders.FindAll().Where(f => Path.GetFileName(f).StartsWith("v1_", StringComparison.Ordinal)).ToList();
+        if (folders.Count == 0)
+            Assert.Inconclusive("The golden root's onnx/ folder holds no v1 model (skipped, as other kinds of reference a root lacks).");
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable(DebertaTestData.SingleCharacterTexts(8, seed: 11).Select(t => new TextRow { Text = t }));
+        foreach (var folder in folders)
+        {
+            using var copy = new Checkpoints.TemporaryDirectory();
+            foreach (var file in new[] { "config.json", "model.safetensors", "model.onnx" })
+                File.Copy(Path.Combine(folder, file), copy.File(file));
+            using var torch = mlContext.Transforms.Deberta.ApplyTextModel(copy.Path, tokenizerFolder: DebertaTestData.V1TokenizerFolder).Fit(data);
+            using var onnx = mlContext.Transforms.Deberta.ApplyOnnxTextModel(copy.File("model.onnx"), tokenizerFolder: DebertaTestData.V1TokenizerFolder).Fit(data);
+            Assert.AreEqual(SchemaText(torch.Transform(data).Schema), SchemaText(onnx.Transform(data).Schema));
+            CompareScores("ApplyOnnxTextModel, torch.onnx.export's file", Path.GetFileName(folder), torch.Transform(data), onnx.Transform(data));
+        }
+    }
+
+    [TestMethod]
     public void PairRegressorWithSlidingWindowsScoresAsTorchSharpAndEvaluatesAlike()
     {
         using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "regression");
