@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.Deberta.Tests.FakeModel;
 using Microsoft.ML.Deberta.Tests.MLNet;
+using Microsoft.ML.Deberta.Tests.MLNet.TokenClassification;
 
 namespace Microsoft.ML.Deberta.Tests.Onnx;
 
@@ -42,6 +43,23 @@ public sealed class OnnxServingWithoutLibtorchTests
         float delta = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
         TestContext.WriteLine($"onnx serving child without libtorch: {actual.Count} outputs compared, max |Δ| {delta:G3}");
         Assert.IsLessThanOrEqualTo(1e-4f, delta);
+
+        // A NER step (the structured seam) served the same way.
+        using (var ner = mlContext.Transforms.Deberta.ApplyTokenClassificationModel(NerData.PipelineTokenClassifier, maxLength: 16).Fit(data))
+        {
+            var nerExpected = Floats(PredictionDump.Lines(ner.Transform(data), "Score"));
+            DebertaModelIO.Save(mlContext, ner, data.Schema, work.File("ner-torch.zip"));
+            using (var onnxNer = DebertaModelIO.Load(mlContext, work.File("ner-torch.zip"), out _, DebertaScoringRuntime.OnnxRuntime) as StructuredScoringTransformer)
+                DebertaModelIO.Save(mlContext, onnxNer!, data.Schema, work.File("ner-onnx.zip"));
+            var nerServed = Serve(app, work.File("ner-onnx.zip"), rowsPath);
+            Assert.AreEqual(0, nerServed.ExitCode, nerServed.Output);
+            Assert.AreEqual("", nerServed.TorchLibraries, "NER through ONNX Runtime mapped libtorch libraries");
+            var nerActual = Floats(nerServed.Lines);
+            Assert.HasCount(nerExpected.Count, nerActual);
+            float nerDelta = nerExpected.Zip(nerActual, (a, b) => Math.Abs(a - b)).Max();
+            TestContext.WriteLine($"onnx serving child without libtorch, NER: {nerActual.Count} outputs compared, max |Δ| {nerDelta:G3}");
+            Assert.IsLessThanOrEqualTo(1e-4f, nerDelta);
+        }
 
         // The control: the same app scoring the TorchSharp zip needs libtorch. TorchSharp then fails, or finds libtorch
         // outside the app folder (it also probes the NuGet package folders) — and the check above sees it mapped.

@@ -110,12 +110,13 @@ public sealed class OnnxTextScoringErrorTests
     }
 
     [TestMethod]
-    public void LoadingANerStepWithOnnxRuntimeIsRefusedNamingTheStep()
+    public void LoadingAQuestionAnsweringStepWithOnnxRuntimeIsRefusedNamingTheStep()
     {
-        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "tokcls");
-        using var step = MLContext.Transforms.Deberta.ApplyTokenClassificationModel(checkpoint.Path, maxLength: 32).Fit(Data);
+        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "qa");
+        using var step = MLContext.Transforms.Deberta.ApplyQuestionAnsweringModel(checkpoint.Path, contextColumnName: "Text", questionColumnName: "Label",
+            maxSeqLength: 32, docStride: 8).Fit(Data);
         var error = Assert.ThrowsExactly<NotSupportedException>(() => SaveAndLoadWithOnnxRuntime(step));
-        StringAssert.Contains(error.Message, "structured-scoring step");
+        StringAssert.Contains(error.Message, "'question-answering' step");
         StringAssert.Contains(error.Message, "step_000");
     }
 

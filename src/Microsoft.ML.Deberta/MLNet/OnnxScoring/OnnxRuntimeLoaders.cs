@@ -34,10 +34,25 @@ internal static class OnnxRuntimeLoaders
         new(tokenizer, DebertaOnnxExporter.ExportToBytes(model), "the ONNX export of the saved model",
             settings with { PadTokenId = model.Config.PadTokenId ?? 0 }, encoding, batchSize);
 
+    /// <summary>
+    /// The row-step readers of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: a token-classification step is read as
+    /// usual and its TorchSharp scorer exported; the other tasks are refused before their weights are read.
+    /// </summary>
+    public static IReadOnlyList<IRowScoringReader> WrapRowReaders(IReadOnlyList<IRowScoringReader> readers) =>
+        [.. readers.Select(r => new ExportingRowReader(r))];
+
+    /// <summary>Exports the token classifier and builds the ONNX Runtime scorer with its tokenizer, windows and labels.</summary>
+    public static OnnxTokenClassificationScorer Export(TokenClassificationScorer scorer) =>
+        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+            new OnnxScorerSettings
+            {
+                OutputSize = scorer.Labels.Count, Labels = [.. scorer.Labels], PadTokenId = scorer.Model.Config.PadTokenId ?? 0,
+            }, scorer.Encoding);
+
     /// <summary>The refusal of a step that has no ONNX Runtime scorer yet.</summary>
     public static NotSupportedException Unsupported(string what) => new(
-        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring and embeddings, payload kinds " +
-        $"{string.Join(", ", SupportedKinds)}). Load the model with DebertaScoringRuntime.TorchSharp.");
+        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring, embeddings and NER, payload kinds " +
+        $"{string.Join(", ", SupportedKinds)}, {TokenClassificationScorer.Kind}, {OnnxTokenClassificationScorer.Kind}). Load the model with DebertaScoringRuntime.TorchSharp.");
 
     private sealed class ExportingLoader(IDebertaTextScorerLoader inner) : IDebertaTextScorerLoader
     {
@@ -57,6 +72,24 @@ internal static class OnnxRuntimeLoaders
                     DebertaEmbeddingScorer embedder => Export(embedder),
                     _ => throw Unsupported($"A {scorer.GetType().Name}"),
                 };
+        }
+    }
+
+    private sealed class ExportingRowReader(IRowScoringReader inner) : IRowScoringReader
+    {
+        public string TaskKind => inner.TaskKind;
+
+        public IRowScoringStep Read(RowStepSettings settings, System.Text.Json.Nodes.JsonObject outputs, string modelFolder, string where)
+        {
+            if (inner.TaskKind != TokenClassificationColumns.Task)
+                throw Unsupported($"{where} (a '{inner.TaskKind}' step)");
+            var step = inner.Read(settings, outputs, modelFolder, where);
+            if (step is not RowScoring<TokenClassificationRow> ner || ner.RowScorer is OnnxTokenClassificationScorer)
+                return step;
+            using (step)
+                return ner.RowScorer is TokenClassificationScorer torch
+                    ? new RowScoring<TokenClassificationRow>(Export(torch), ner.TaskOutputs, ner.Columns, ner.BatchSize)
+                    : throw Unsupported($"{where} (a {ner.RowScorer.GetType().Name})");
         }
     }
 }

@@ -30,6 +30,10 @@ internal sealed record OnnxScorerSettings
     [JsonPropertyName("pooling"), JsonConverter(typeof(JsonStringEnumConverter<EmbeddingPooling>)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public EmbeddingPooling? Pooling { get; init; }
 
+    /// <summary>A token classifier's label names in id order (its id2label); null for the other kinds.</summary>
+    [JsonPropertyName("labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Labels { get; init; }
+
     /// <summary>An embedder's L2 normalisation of each text's vector.</summary>
     [JsonPropertyName("normalize"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Normalize { get; init; }
@@ -42,7 +46,7 @@ internal sealed record OnnxScorerSettings
     {
         var settings = StepJson.Read<OnnxScorerSettings>(path, where, Json, s => s.FormatVersion, CurrentFormatVersion);
         if (settings.OutputName.Length == 0 || settings.OutputSize < 1 || settings.PadTokenId < 0
-            || (settings.Pooling is { } pooling && !Enum.IsDefined(pooling)))
+            || (settings.Pooling is { } pooling && !Enum.IsDefined(pooling)) || (settings.Labels is { } labels && labels.Length != settings.OutputSize))
             throw new InvalidDataException($"{where}: '{FileName}' holds values out of range (output '{settings.OutputName}', " +
                 $"output_size {settings.OutputSize}, pad_token_id {settings.PadTokenId}).");
         return settings;

@@ -22,7 +22,7 @@ internal static class PipelineStepKinds
         TextScoring => TextScoringTransformer.ReadStep(environment, folder, where, loaders),
         Tokenization => TokenizationTransformer.ReadStep(folder, where),
         StructuredScoring when runtime == DebertaScoringRuntime.OnnxRuntime =>
-            throw OnnxRuntimeLoaders.Unsupported($"{where} (a structured-scoring step: NER, question answering, fill-mask or zero-shot with a labels column)"),
+            StructuredScoringTransformer.ReadStep(folder, where, OnnxRuntimeLoaders.WrapRowReaders(RowScoringReaders.BuiltIn)),
         StructuredScoring => StructuredScoringTransformer.ReadStep(folder, where, RowScoringReaders.BuiltIn),
         _ => throw new InvalidDataException(
             $"{where}: the step is of kind '{stepKind}', which this version of Microsoft.ML.Deberta cannot load " +

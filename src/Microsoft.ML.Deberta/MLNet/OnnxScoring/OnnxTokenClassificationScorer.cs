@@ -1,0 +1,126 @@
+using Microsoft.ML.Deberta.Onnx;
+using Microsoft.ML.Deberta.Tasks;
+using Microsoft.ML.Deberta.Tasks.TokenClassification;
+using Microsoft.ML.Deberta.Tokenization;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// A token classifier (NER) exported to ONNX, behind the structured seam like <see cref="TokenClassificationScorer"/>:
+/// the same words and stride windows (<see cref="TokenClassificationScorer.Prepare"/>), the windows' token logits from
+/// ONNX Runtime in length-sorted batches, then the same word labels and entities
+/// (<see cref="TokenClassificationScorer.Rows"/>). Never touches TorchSharp.
+/// </summary>
+/// <remarks>
+/// Payload (kind <see cref="Kind"/>): <c>model.onnx</c>, the tokenizer files, <c>token_classification.json</c> and
+/// <c>onnx_scorer.json</c> with the label names; no weights, so the step always scores with ONNX Runtime.
+/// </remarks>
+internal sealed class OnnxTokenClassificationScorer : IDebertaRowScorer<TokenClassificationRow>
+{
+    /// <summary>The payload kind this scorer writes and <see cref="TokenClassificationReader"/> reads.</summary>
+    public const string Kind = "deberta-onnx-token-classifier";
+
+    private readonly byte[] _graph;
+    private readonly TokenClassificationDecoder _decoder;
+    private DebertaOnnxModel? _model;
+
+    /// <exception cref="InvalidDataException">The graph does not load, or its <c>logits</c> are not (batch, sequence, labels).</exception>
+    public OnnxTokenClassificationScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings settings,
+        TokenClassificationEncoding encoding)
+    {
+        Labels = settings.Labels ?? throw new ArgumentException("A token classifier's settings name its labels.", nameof(settings));
+        var model = DebertaOnnxModel.Load(graph, source, settings.PadTokenId);
+        var dims = model.OutputNames.Contains(settings.OutputName) ? model.OutputDimensions(settings.OutputName) : [];
+        if (dims.Count != 3 || (dims[2] >= 0 && dims[2] != Labels.Count))
+        {
+            model.Dispose();
+            throw new InvalidDataException(
+                $"The ONNX graph '{source}' is not a token classifier's with {Labels.Count} labels: it has outputs [{string.Join(", ", model.OutputNames)}], " +
+                $"and the step needs '{settings.OutputName}' of shape [batch, sequence, {Labels.Count}].");
+        }
+        Tokenizer = tokenizer;
+        _graph = graph;
+        _model = model;
+        Settings = settings;
+        Encoding = encoding;
+        _decoder = new TokenClassificationDecoder(tokenizer, Labels);
+    }
+
+    public string PayloadKind => Kind;
+
+    public DebertaTokenizerBase Tokenizer { get; }
+
+    public OnnxScorerSettings Settings { get; }
+
+    public TokenClassificationEncoding Encoding { get; }
+
+    /// <summary>The label names in id order.</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    private DebertaOnnxModel Model => _model ?? throw new ObjectDisposedException(nameof(OnnxTokenClassificationScorer));
+
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
+        TokenClassificationScorer.Prepare(Tokenizer, Encoding, texts);
+
+    public IReadOnlyList<TokenClassificationRow> ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
+    {
+        var p = prepared as TokenClassificationScorer.Prepared ?? TokenClassificationScorer.Prepare(Tokenizer, Encoding, texts);
+        var windows = p.Windows.SelectMany(w => w).ToList();
+        return TokenClassificationScorer.Rows(texts, p, WindowLogits(windows), Labels.Count, _decoder, Encoding.Aggregation);
+    }
+
+    // Each window's logits for its tokens before the padding (length × labels), as TokenLevelPredictor returns them.
+    private float[][] WindowLogits(IReadOnlyList<DebertaEncoding> windows)
+    {
+        var lengths = windows.Select(Tasks.WindowLogits.UnpaddedLength).ToArray();
+        var order = Enumerable.Range(0, windows.Count).OrderBy(i => lengths[i]).ToArray();
+        var result = new float[windows.Count][];
+        int labels = Labels.Count;
+        for (int start = 0; start < order.Length; start += Encoding.InferenceBatchSize)
+        {
+            var batch = order[start..Math.Min(start + Encoding.InferenceBatchSize, order.Length)];
+            var outputs = Model.Score(
+                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].InputIds.Take(lengths[i]).ToArray())], null,
+                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].TokenTypeIds.Take(lengths[i]).ToArray())])[Settings.OutputName];
+            for (int r = 0; r < batch.Length; r++)
+                result[batch[r]] = outputs.Row(r)[..(lengths[batch[r]] * labels)].ToArray();
+        }
+        return result;
+    }
+
+    public void SavePayload(string folder)
+    {
+        File.WriteAllBytes(Path.Combine(folder, OnnxTextScorer.ModelFileName), _graph);
+        Tokenizer.SavePretrained(folder);
+        Encoding.Write(Path.Combine(folder, TokenClassificationEncoding.FileName));
+        Settings.Write(Path.Combine(folder, OnnxScorerSettings.FileName));
+    }
+
+    /// <summary>Reads back what <see cref="SavePayload"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">A file is missing or corrupt.</exception>
+    public static OnnxTokenClassificationScorer Open(string folder, TokenClassificationEncoding encoding, string where)
+    {
+        var settings = OnnxScorerSettings.Read(Path.Combine(folder, OnnxScorerSettings.FileName), where);
+        if (settings.Labels is null)
+            throw new InvalidDataException($"{where}: '{OnnxScorerSettings.FileName}' names no labels; the file is incomplete or was altered.");
+        var graph = Path.Combine(folder, OnnxTextScorer.ModelFileName);
+        if (!File.Exists(graph))
+            throw new InvalidDataException($"{where}: '{OnnxTextScorer.ModelFileName}' is missing; the file is incomplete or was altered.");
+        DebertaTokenizerBase tokenizer;
+        try
+        {
+            tokenizer = TokenizerFiles.Load(folder, where, options: TokenClassificationEncoding.TokenizerOptions);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new InvalidDataException($"{where}: the saved model is incomplete: {e.Message}", e);
+        }
+        return new OnnxTokenClassificationScorer(tokenizer, File.ReadAllBytes(graph), $"{where}, {OnnxTextScorer.ModelFileName}", settings, encoding);
+    }
+
+    public void Dispose()
+    {
+        _model?.Dispose();
+        _model = null;
+    }
+}
