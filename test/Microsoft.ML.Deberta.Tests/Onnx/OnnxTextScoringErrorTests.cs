@@ -110,13 +110,12 @@ public sealed class OnnxTextScoringErrorTests
     }
 
     [TestMethod]
-    public void LoadingAQuestionAnsweringStepWithOnnxRuntimeIsRefusedNamingTheStep()
+    public void LoadingAFillMaskStepWithOnnxRuntimeIsRefusedNamingTheStep()
     {
-        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "qa");
-        using var step = MLContext.Transforms.Deberta.ApplyQuestionAnsweringModel(checkpoint.Path, contextColumnName: "Text", questionColumnName: "Label",
-            maxSeqLength: 32, docStride: 8).Fit(Data);
+        var folder = Path.Combine(AppContext.BaseDirectory, "TestData", "golden", "pipelines", "v3_mlm");
+        using var step = MLContext.Transforms.Deberta.FillMask(folder, maxLength: 32).Fit(Data);
         var error = Assert.ThrowsExactly<NotSupportedException>(() => SaveAndLoadWithOnnxRuntime(step));
-        StringAssert.Contains(error.Message, "'question-answering' step");
+        StringAssert.Contains(error.Message, "'fill-mask' step");
         StringAssert.Contains(error.Message, "step_000");
     }
 

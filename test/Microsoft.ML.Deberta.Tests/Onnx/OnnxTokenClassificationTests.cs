@@ -29,6 +29,7 @@ public sealed class OnnxTokenClassificationTests
         DebertaModelIO.Save(mlContext, torch, data.Schema, folder.File("torch.zip"));
         using var onnx = (StructuredScoringTransformer)DebertaModelIO.Load(mlContext, folder.File("torch.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
 
+        Assert.AreEqual(OnnxTokenClassificationScorer.Kind, onnx.PayloadKind);
         var expected = torch.Transform(data);
         var actual = onnx.Transform(data);
         Assert.AreEqual(string.Join("\n", expected.Schema.Select(c => $"{c.Name}: {c.Type}")), string.Join("\n", actual.Schema.Select(c => $"{c.Name}: {c.Type}")));

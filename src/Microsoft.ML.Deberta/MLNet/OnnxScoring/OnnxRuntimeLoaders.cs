@@ -35,8 +35,9 @@ internal static class OnnxRuntimeLoaders
             settings with { PadTokenId = model.Config.PadTokenId ?? 0 }, encoding, batchSize);
 
     /// <summary>
-    /// The row-step readers of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: a token-classification step is read as
-    /// usual and its TorchSharp scorer exported; the other tasks are refused before their weights are read.
+    /// The row-step readers of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: a token-classification or
+    /// question-answering step is read as usual and its TorchSharp scorer exported; the other tasks are refused before
+    /// their weights are read.
     /// </summary>
     public static IReadOnlyList<IRowScoringReader> WrapRowReaders(IReadOnlyList<IRowScoringReader> readers) =>
         [.. readers.Select(r => new ExportingRowReader(r))];
@@ -49,10 +50,15 @@ internal static class OnnxRuntimeLoaders
                 OutputSize = scorer.Labels.Count, Labels = [.. scorer.Labels], PadTokenId = scorer.Model.Config.PadTokenId ?? 0,
             }, scorer.Encoding);
 
+    /// <summary>Exports the question-answering model and builds the ONNX Runtime scorer with its tokenizer and settings.</summary>
+    public static OnnxQuestionAnsweringScorer Export(QuestionAnsweringScorer scorer) =>
+        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+            new OnnxScorerSettings { OutputName = "start_logits", OutputSize = 1, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
+
     /// <summary>The refusal of a step that has no ONNX Runtime scorer yet.</summary>
     public static NotSupportedException Unsupported(string what) => new(
-        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring, embeddings and NER, payload kinds " +
-        $"{string.Join(", ", SupportedKinds)}, {TokenClassificationScorer.Kind}, {OnnxTokenClassificationScorer.Kind}). Load the model with DebertaScoringRuntime.TorchSharp.");
+        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring, embeddings, NER and question answering, payload kinds " +
+        $"{string.Join(", ", SupportedKinds)}, {TokenClassificationScorer.Kind}, {QuestionAnsweringScorer.Kind} and their ONNX payloads). Load the model with DebertaScoringRuntime.TorchSharp.");
 
     private sealed class ExportingLoader(IDebertaTextScorerLoader inner) : IDebertaTextScorerLoader
     {
@@ -81,15 +87,20 @@ internal static class OnnxRuntimeLoaders
 
         public IRowScoringStep Read(RowStepSettings settings, System.Text.Json.Nodes.JsonObject outputs, string modelFolder, string where)
         {
-            if (inner.TaskKind != TokenClassificationColumns.Task)
+            if (inner.TaskKind is not (TokenClassificationColumns.Task or QuestionAnsweringColumns.Kind))
                 throw Unsupported($"{where} (a '{inner.TaskKind}' step)");
             var step = inner.Read(settings, outputs, modelFolder, where);
-            if (step is not RowScoring<TokenClassificationRow> ner || ner.RowScorer is OnnxTokenClassificationScorer)
-                return step;
-            using (step)
-                return ner.RowScorer is TokenClassificationScorer torch
-                    ? new RowScoring<TokenClassificationRow>(Export(torch), ner.TaskOutputs, ner.Columns, ner.BatchSize)
-                    : throw Unsupported($"{where} (a {ner.RowScorer.GetType().Name})");
+            switch (step)
+            {
+                case RowScoring<TokenClassificationRow> { RowScorer: TokenClassificationScorer ner } nerStep:
+                    using (step)
+                        return new RowScoring<TokenClassificationRow>(Export(ner), nerStep.TaskOutputs, nerStep.Columns, nerStep.BatchSize);
+                case RowScoring<QuestionAnsweringRow> { RowScorer: QuestionAnsweringScorer qa } qaStep:
+                    using (step)
+                        return new RowScoring<QuestionAnsweringRow>(Export(qa), qaStep.TaskOutputs, qaStep.Columns, qaStep.BatchSize);
+                default:
+                    return step;   // already an ONNX payload (or a reader's own step)
+            }
         }
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML.Deberta.Onnx;
-using Microsoft.ML.Deberta.Tasks;
 using Microsoft.ML.Deberta.Tasks.TokenClassification;
 using Microsoft.ML.Deberta.Tokenization;
 
@@ -66,26 +65,8 @@ internal sealed class OnnxTokenClassificationScorer : IDebertaRowScorer<TokenCla
     {
         var p = prepared as TokenClassificationScorer.Prepared ?? TokenClassificationScorer.Prepare(Tokenizer, Encoding, texts);
         var windows = p.Windows.SelectMany(w => w).ToList();
-        return TokenClassificationScorer.Rows(texts, p, WindowLogits(windows), Labels.Count, _decoder, Encoding.Aggregation);
-    }
-
-    // Each window's logits for its tokens before the padding (length × labels), as TokenLevelPredictor returns them.
-    private float[][] WindowLogits(IReadOnlyList<DebertaEncoding> windows)
-    {
-        var lengths = windows.Select(Tasks.WindowLogits.UnpaddedLength).ToArray();
-        var order = Enumerable.Range(0, windows.Count).OrderBy(i => lengths[i]).ToArray();
-        var result = new float[windows.Count][];
-        int labels = Labels.Count;
-        for (int start = 0; start < order.Length; start += Encoding.InferenceBatchSize)
-        {
-            var batch = order[start..Math.Min(start + Encoding.InferenceBatchSize, order.Length)];
-            var outputs = Model.Score(
-                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].InputIds.Take(lengths[i]).ToArray())], null,
-                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].TokenTypeIds.Take(lengths[i]).ToArray())])[Settings.OutputName];
-            for (int r = 0; r < batch.Length; r++)
-                result[batch[r]] = outputs.Row(r)[..(lengths[batch[r]] * labels)].ToArray();
-        }
-        return result;
+        var logits = windows.Count == 0 ? [] : OnnxWindowLogits.Score(Model, windows, Encoding.InferenceBatchSize, [Settings.OutputName])[0];
+        return TokenClassificationScorer.Rows(texts, p, logits, Labels.Count, _decoder, Encoding.Aggregation);
     }
 
     public void SavePayload(string folder)
