@@ -7,10 +7,11 @@ public enum DebertaScoringRuntime
     TorchSharp,
 
     /// <summary>
-    /// ONNX Runtime: each text classification, regression, pair-scoring, text-embedding or NER (token classification) step is exported to ONNX while loading
+    /// ONNX Runtime: each text classification, regression, pair-scoring, text-embedding, NER (token classification) or
+    /// question-answering step is exported to ONNX while loading
     /// (this loads its TorchSharp weights once, so libtorch is needed in that process) and scores with ONNX Runtime from
     /// then on, with the same columns and annotations. Saving the loaded model writes the ONNX graph instead of the
-    /// weights, and a process that loads such a file never loads libtorch. Other steps (zero-shot, QA,
+    /// weights, and a process that loads such a file never loads libtorch. Other steps (zero-shot,
     /// fill-mask) are refused with <see cref="NotSupportedException"/>.
     /// </summary>
     OnnxRuntime,

@@ -109,7 +109,7 @@ public static class DebertaModelIO
     /// <summary>
     /// Loads a model as <see cref="Load(MLContext, string, out DataViewSchema)"/> does, its DeBERTa steps scoring with
     /// <paramref name="runtime"/>. With <see cref="DebertaScoringRuntime.OnnxRuntime"/>, text classification, regression,
-    /// pair-scoring, text-embedding and NER steps are exported to ONNX while loading and score with ONNX Runtime, with the same output columns;
+    /// pair-scoring, text-embedding, NER and question-answering steps are exported to ONNX while loading and score with ONNX Runtime, with the same output columns;
     /// <see cref="Save"/> then writes the ONNX graph in place of the weights, and loading that file never loads libtorch.
     /// </summary>
     /// <param name="mlContext">The context the loaded steps log to.</param>
