@@ -65,8 +65,7 @@ internal sealed class OnnxQuestionAnsweringScorer : IDebertaRowScorer<QuestionAn
 
     public void SavePayload(string folder)
     {
-        File.WriteAllBytes(Path.Combine(folder, OnnxTextScorer.ModelFileName), _graph);
-        Tokenizer.SavePretrained(folder);
+        OnnxPayloadFiles.Write(folder, _graph, Tokenizer);
         Settings.Write(Path.Combine(folder, QuestionAnsweringSettings.FileName));
         _onnx.Write(Path.Combine(folder, OnnxScorerSettings.FileName));
     }
@@ -77,19 +76,8 @@ internal sealed class OnnxQuestionAnsweringScorer : IDebertaRowScorer<QuestionAn
     {
         var settings = QuestionAnsweringSettings.Read(Path.Combine(folder, QuestionAnsweringSettings.FileName));
         var onnx = OnnxScorerSettings.Read(Path.Combine(folder, OnnxScorerSettings.FileName), where);
-        var graph = Path.Combine(folder, OnnxTextScorer.ModelFileName);
-        if (!File.Exists(graph))
-            throw new InvalidDataException($"{where}: '{OnnxTextScorer.ModelFileName}' is missing; the file is incomplete or was altered.");
-        DebertaTokenizerBase tokenizer;
-        try
-        {
-            tokenizer = TokenizerFiles.Load(folder, "The saved question-answering model's tokenizer folder");
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new InvalidDataException($"{where}: the saved model is incomplete: {e.Message}", e);
-        }
-        return new OnnxQuestionAnsweringScorer(tokenizer, File.ReadAllBytes(graph), $"{where}, {OnnxTextScorer.ModelFileName}", onnx, settings);
+        var (graph, tokenizer) = OnnxPayloadFiles.Read(folder, where);
+        return new OnnxQuestionAnsweringScorer(tokenizer, graph, $"{where}, {OnnxPayloadFiles.GraphFileName}", onnx, settings);
     }
 
     public void Dispose()

@@ -22,9 +22,6 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
     /// <summary>The payload kind this scorer writes and <see cref="OnnxTextScorerLoader"/> reads.</summary>
     public const string Kind = "deberta-onnx-text-scorer";
 
-    /// <summary>The graph's file name inside the payload.</summary>
-    public const string ModelFileName = "model.onnx";
-
     private readonly byte[] _graph;
     private DebertaOnnxModel? _model;
 
@@ -186,8 +183,7 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
 
     public void SavePayload(string folder)
     {
-        File.WriteAllBytes(Path.Combine(folder, ModelFileName), _graph);
-        Tokenizer.SavePretrained(folder);
+        OnnxPayloadFiles.Write(folder, _graph, Tokenizer);
         (Encoding with { InferenceBatchSize = BatchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
         Settings.Write(Path.Combine(folder, OnnxScorerSettings.FileName));
     }

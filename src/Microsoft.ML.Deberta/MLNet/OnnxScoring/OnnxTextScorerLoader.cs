@@ -10,9 +10,6 @@ internal sealed class OnnxTextScorerLoader : IDebertaTextScorerLoader
         const string where = "The saved model's ONNX payload";
         var settings = OnnxScorerSettings.Read(Path.Combine(folder, OnnxScorerSettings.FileName), where);
         var (encoding, batchSize, tokenizer) = SavedPayloadFolder.ReadEncoding(folder);
-        var graph = Path.Combine(folder, OnnxTextScorer.ModelFileName);
-        if (!File.Exists(graph))
-            throw new InvalidDataException($"{where}: '{OnnxTextScorer.ModelFileName}' is missing; the file is incomplete or was altered.");
-        return new OnnxTextScorer(tokenizer, File.ReadAllBytes(graph), $"{where}, {OnnxTextScorer.ModelFileName}", settings, encoding, batchSize);
+        return new OnnxTextScorer(tokenizer, OnnxPayloadFiles.ReadGraph(folder, where), $"{where}, {OnnxPayloadFiles.GraphFileName}", settings, encoding, batchSize);
     }
 }

@@ -71,8 +71,7 @@ internal sealed class OnnxTokenClassificationScorer : IDebertaRowScorer<TokenCla
 
     public void SavePayload(string folder)
     {
-        File.WriteAllBytes(Path.Combine(folder, OnnxTextScorer.ModelFileName), _graph);
-        Tokenizer.SavePretrained(folder);
+        OnnxPayloadFiles.Write(folder, _graph, Tokenizer);
         Encoding.Write(Path.Combine(folder, TokenClassificationEncoding.FileName));
         Settings.Write(Path.Combine(folder, OnnxScorerSettings.FileName));
     }
@@ -84,19 +83,8 @@ internal sealed class OnnxTokenClassificationScorer : IDebertaRowScorer<TokenCla
         var settings = OnnxScorerSettings.Read(Path.Combine(folder, OnnxScorerSettings.FileName), where);
         if (settings.Labels is null)
             throw new InvalidDataException($"{where}: '{OnnxScorerSettings.FileName}' names no labels; the file is incomplete or was altered.");
-        var graph = Path.Combine(folder, OnnxTextScorer.ModelFileName);
-        if (!File.Exists(graph))
-            throw new InvalidDataException($"{where}: '{OnnxTextScorer.ModelFileName}' is missing; the file is incomplete or was altered.");
-        DebertaTokenizerBase tokenizer;
-        try
-        {
-            tokenizer = TokenizerFiles.Load(folder, where, options: TokenClassificationEncoding.TokenizerOptions);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new InvalidDataException($"{where}: the saved model is incomplete: {e.Message}", e);
-        }
-        return new OnnxTokenClassificationScorer(tokenizer, File.ReadAllBytes(graph), $"{where}, {OnnxTextScorer.ModelFileName}", settings, encoding);
+        var (graph, tokenizer) = OnnxPayloadFiles.Read(folder, where, TokenClassificationEncoding.TokenizerOptions);
+        return new OnnxTokenClassificationScorer(tokenizer, graph, $"{where}, {OnnxPayloadFiles.GraphFileName}", settings, encoding);
     }
 
     public void Dispose()
