@@ -7,13 +7,15 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// <summary>
 /// The payload loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: each wraps a loader of the library's and
 /// turns the sequence classifier or embedder it loads into an <see cref="OnnxTextScorer"/> (exported in memory, the
-/// TorchSharp model freed); ONNX payloads load as they are; other kinds are refused before any weight is read.
+/// TorchSharp model freed), and <see cref="WrapRowReaders"/> does the same for NER and question-answering row steps;
+/// ONNX payloads load as they are; other kinds are refused before any weight is read.
 /// </summary>
 internal static class OnnxRuntimeLoaders
 {
     /// <summary>Payload kinds that can score with ONNX Runtime.</summary>
     public static IReadOnlyList<string> SupportedKinds { get; } = [DebertaTextScorer.Kind, DebertaEmbeddingScorer.Kind, OnnxTextScorer.Kind];
 
+    /// <summary>The text-scorer loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>.</summary>
     public static IReadOnlyList<IDebertaTextScorerLoader> Wrap(IReadOnlyList<IDebertaTextScorerLoader> loaders) =>
         [.. loaders.Select(l => new ExportingLoader(l))];
 
