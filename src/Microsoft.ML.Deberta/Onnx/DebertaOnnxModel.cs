@@ -42,6 +42,9 @@ public sealed class DebertaOnnxModel : IDisposable
     /// <summary>The graph's outputs, e.g. <c>logits</c> or <c>start_logits</c>, <c>end_logits</c>.</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
+    /// <summary>The declared dimensions of output <paramref name="name"/>; -1 for a dynamic one (e.g. <c>batch</c>).</summary>
+    internal IReadOnlyList<int> OutputDimensions(string name) => session.OutputMetadata[name].Dimensions;
+
     /// <summary>Loads the ONNX file at <paramref name="path"/>.</summary>
     /// <param name="path">An .onnx file.</param>
     /// <param name="padTokenId">The id written into padding positions (the config's pad_token_id, 0 for DeBERTa).</param>
@@ -63,6 +66,10 @@ public sealed class DebertaOnnxModel : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         return Open(() => options is null ? new InferenceSession(model) : new InferenceSession(model, options), "(in-memory model)", padTokenId);
     }
+
+    /// <summary>Loads an in-memory model that came from <paramref name="source"/> (named in messages).</summary>
+    internal static DebertaOnnxModel Load(byte[] model, string source, int padTokenId) =>
+        Open(() => new InferenceSession(model), source, padTokenId);
 
     private static DebertaOnnxModel Open(Func<InferenceSession> create, string source, int padTokenId)
     {

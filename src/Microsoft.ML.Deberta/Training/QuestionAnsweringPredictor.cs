@@ -53,6 +53,17 @@ internal static class QuestionAnsweringPredictor
         if (all.Count == 0)
             return answers;
         (float[][] start, float[][] end) = TokenLevelPredictor.PredictSpanLogits(model, all, batchSize, cancellationToken);
+        return Decode(decoder, questions, contexts, windows, start, end, options);
+    }
+
+    /// <summary>
+    /// <see cref="Answer"/> from span logits computed elsewhere (e.g. by ONNX Runtime): <paramref name="start"/> and
+    /// <paramref name="end"/> hold every window's token logits, rows' windows one after the other.
+    /// </summary>
+    public static IReadOnlyList<AnswerSpan>[] Decode(QuestionAnsweringDecoder decoder, IReadOnlyList<string> questions, IReadOnlyList<string> contexts,
+        IReadOnlyList<IReadOnlyList<DebertaEncoding>> windows, float[][] start, float[][] end, QuestionAnsweringOptions options)
+    {
+        var answers = new IReadOnlyList<AnswerSpan>[windows.Count];
         int first = 0;
         for (int r = 0; r < windows.Count; r++)
         {

@@ -16,6 +16,16 @@ internal static class TokenClassificationWordPredictor
     {
         var flat = windows.SelectMany(w => w).ToList();
         var logits = flat.Count == 0 ? [] : TokenLevelPredictor.PredictTokenLogits(model, flat, batchSize, cancellationToken);
+        return Decode(windows, wordCounts, logits, model.Config.NumLabels, logitsPerRow);
+    }
+
+    /// <summary>
+    /// <see cref="Predict"/> from logits computed elsewhere (e.g. by ONNX Runtime): <paramref name="logits"/> holds every
+    /// window's token logits, rows' windows one after the other.
+    /// </summary>
+    public static WordPrediction[][] Decode(IReadOnlyList<IReadOnlyList<DebertaEncoding>> windows, IReadOnlyList<int> wordCounts,
+        float[][] logits, int labelCount, List<float[][]>? logitsPerRow = null)
+    {
         var result = new WordPrediction[windows.Count][];
         int next = 0;
         for (int row = 0; row < windows.Count; row++)
@@ -23,7 +33,7 @@ internal static class TokenClassificationWordPredictor
             var rowLogits = logits.AsSpan(next, windows[row].Count).ToArray();
             next += windows[row].Count;
             logitsPerRow?.Add(rowLogits);
-            result[row] = wordCounts[row] == 0 ? [] : WordPredictionDecoder.Decode(windows[row], rowLogits, model.Config.NumLabels, wordCounts[row]);
+            result[row] = wordCounts[row] == 0 ? [] : WordPredictionDecoder.Decode(windows[row], rowLogits, labelCount, wordCounts[row]);
         }
         return result;
     }

@@ -174,17 +174,48 @@ public sealed partial class DebertaCatalog
         int maxLength = 256, LongTextStrategy longTextStrategy = LongTextStrategy.Truncate, int batchSize = 32, string? tokenizerFolder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
+        return PretrainedTextModel.Create(this, modelFolder, tokenizerFolder, new TextColumns(textColumnName, textPairColumnName),
+            ScoringEncoding(textColumnName, textPairColumnName, maxLength, longTextStrategy, batchSize), batchSize);
+    }
+
+    /// <summary>
+    /// Scores with a sequence classifier exported to ONNX — by <c>DebertaOnnxExporter.Export</c> or by transformers'
+    /// <c>torch.onnx.export</c> — through ONNX Runtime, never loading libtorch. Adds the columns <see cref="ApplyTextModel"/>
+    /// adds for the same checkpoint (key values and slot names from its id2label), encodes texts the same way, and saves
+    /// with <c>DebertaModelIO.Save</c> as an ONNX payload.
+    /// </summary>
+    /// <param name="onnxPath">The .onnx file; the checkpoint's config.json must sit beside it (labels, num_labels, pad_token_id).</param>
+    /// <param name="textColumnName">The text column.</param>
+    /// <param name="textPairColumnName">The second text column of a pair task, or null.</param>
+    /// <param name="maxLength">Tokens per example.</param>
+    /// <param name="longTextStrategy">What happens to longer texts.</param>
+    /// <param name="batchSize">Rows per ONNX Runtime run.</param>
+    /// <param name="tokenizerFolder">The tokenizer folder, when it is not the .onnx file's folder.</param>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="onnxPath"/>, or no config.json beside it.</exception>
+    /// <exception cref="ArgumentException">The config is not a sequence classifier's, or an argument is out of range.</exception>
+    /// <exception cref="InvalidDataException">At <c>Fit</c>: the file is truncated or not ONNX, its inputs are not DeBERTa's, or it has no <c>logits</c> output.</exception>
+    public IEstimator<TextScoringTransformer> ApplyOnnxTextModel(string onnxPath, string textColumnName = "Text", string? textPairColumnName = null,
+        int maxLength = 256, LongTextStrategy longTextStrategy = LongTextStrategy.Truncate, int batchSize = 32, string? tokenizerFolder = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(onnxPath);
+        return OnnxTextModel.Create(this, onnxPath, tokenizerFolder, new TextColumns(textColumnName, textPairColumnName),
+            ScoringEncoding(textColumnName, textPairColumnName, maxLength, longTextStrategy, batchSize), batchSize);
+    }
+
+    /// <summary>The argument checks and encoding of the steps that score a classifier as it is.</summary>
+    private static TextEncodingSettings ScoringEncoding(string textColumnName, string? textPairColumnName, int maxLength,
+        LongTextStrategy longTextStrategy, int batchSize)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(textColumnName);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, textPairColumnName is null ? 3 : 5);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (!Enum.IsDefined(longTextStrategy))
             throw new ArgumentOutOfRangeException(nameof(longTextStrategy), longTextStrategy, "Unknown long-text strategy.");
-        var encoding = new TextEncodingSettings
+        return new TextEncodingSettings
         {
             MaxLength = maxLength,
             Strategy = longTextStrategy,
             Stride = TextEncodingSettings.DefaultStride(maxLength, textPairColumnName is not null),
         };
-        return PretrainedTextModel.Create(this, modelFolder, tokenizerFolder, new TextColumns(textColumnName, textPairColumnName), encoding, batchSize);
     }
 }

@@ -46,7 +46,7 @@ internal sealed class DebertaEmbeddingScorer : IDebertaTextScorer
 
     public int BatchSize { get; }
 
-    private DebertaModel Model => _model ?? throw new ObjectDisposedException(nameof(DebertaEmbeddingScorer));
+    internal DebertaModel Model => _model ?? throw new ObjectDisposedException(nameof(DebertaEmbeddingScorer));
 
     public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) =>
         ScoreBatch(texts, pairs, PrepareBatch(texts, pairs));
@@ -54,12 +54,18 @@ internal sealed class DebertaEmbeddingScorer : IDebertaTextScorer
     /// <summary>Refuses empty texts (there is nothing to embed), then tokenizes.</summary>
     public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
     {
+        RefuseEmptyTexts(texts);
+        return TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
+    }
+
+    /// <summary>An empty text has no tokens to embed: refused, naming its place in the batch (the ONNX Runtime embedder does the same).</summary>
+    internal static void RefuseEmptyTexts(IReadOnlyList<string> texts)
+    {
         for (int i = 0; i < texts.Count; i++)
             if (string.IsNullOrWhiteSpace(texts[i]))
                 throw new InvalidDataException(
                     $"TextEmbedding: text {i + 1} of a batch of {texts.Count} rows is empty, and an empty text has no tokens to embed. " +
                     "Remove such rows first (e.g. mlContext.Data.FilterByCustomPredicate) or give them a placeholder text.");
-        return TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
     }
 
     public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)

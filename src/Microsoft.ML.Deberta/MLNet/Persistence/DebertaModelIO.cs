@@ -106,20 +106,47 @@ public static class DebertaModelIO
     public static ITransformer Load(MLContext mlContext, Stream stream, out DataViewSchema inputSchema) =>
         Load(mlContext, stream, "the model stream", out inputSchema, TextScorerLoaders.BuiltIn);
 
+    /// <summary>
+    /// Loads a model as <see cref="Load(MLContext, string, out DataViewSchema)"/> does, its DeBERTa steps scoring with
+    /// <paramref name="runtime"/>. With <see cref="DebertaScoringRuntime.OnnxRuntime"/>, text classification, regression,
+    /// pair-scoring, text-embedding, NER and question-answering steps are exported to ONNX while loading and score with ONNX Runtime, with the same output columns;
+    /// <see cref="Save"/> then writes the ONNX graph in place of the weights, and loading that file never loads libtorch.
+    /// </summary>
+    /// <param name="mlContext">The context the loaded steps log to.</param>
+    /// <param name="path">The .zip file.</param>
+    /// <param name="inputSchema">The schema the model was saved with.</param>
+    /// <param name="runtime">The runtime the DeBERTa steps score with.</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a model zip, corrupt, missing its DeBERTa payload, or from a newer version.</exception>
+    /// <exception cref="NotSupportedException">A step of a task that cannot score with ONNX Runtime yet (the message names it).</exception>
+    public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema, DebertaScoringRuntime runtime) =>
+        Load(mlContext, path, out inputSchema, LoadersFor(runtime), runtime: runtime);
+
+    /// <summary>Loads a model from a seekable stream; see <see cref="Load(MLContext, string, out DataViewSchema, DebertaScoringRuntime)"/>.</summary>
+    public static ITransformer Load(MLContext mlContext, Stream stream, out DataViewSchema inputSchema, DebertaScoringRuntime runtime) =>
+        Load(mlContext, stream, "the model stream", out inputSchema, LoadersFor(runtime), runtime: runtime);
+
+    private static IReadOnlyList<IDebertaTextScorerLoader> LoadersFor(DebertaScoringRuntime runtime) => runtime switch
+    {
+        DebertaScoringRuntime.TorchSharp => TextScorerLoaders.BuiltIn,
+        DebertaScoringRuntime.OnnxRuntime => OnnxRuntimeLoaders.Wrap(TextScorerLoaders.BuiltIn),
+        _ => throw new ArgumentOutOfRangeException(nameof(runtime), runtime, "Unknown scoring runtime."),
+    };
+
     /// <summary>Load with an explicit set of payload loaders (tests, and models of other kinds).</summary>
     internal static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema,
-        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null)
+        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null, DebertaScoringRuntime runtime = DebertaScoringRuntime.TorchSharp)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new FileNotFoundException($"Model file '{full}' does not exist.", full);
         using var stream = File.OpenRead(full);
-        return Load(mlContext, stream, $"'{full}'", out inputSchema, loaders, limits);
+        return Load(mlContext, stream, $"'{full}'", out inputSchema, loaders, limits, runtime);
     }
 
     internal static ITransformer Load(MLContext mlContext, Stream stream, string source, out DataViewSchema inputSchema,
-        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null)
+        IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits? limits = null, DebertaScoringRuntime runtime = DebertaScoringRuntime.TorchSharp)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(stream);
@@ -152,7 +179,7 @@ public static class DebertaModelIO
         try
         {
             foreach (var payload in payloads)
-                loaded.Add(LoadStep(environment, zip, payload, source, loaders, limits ?? PayloadLimits.Default));
+                loaded.Add(LoadStep(environment, zip, payload, source, loaders, limits ?? PayloadLimits.Default, runtime));
             return ModelSteps.ReplaceStubs(model, loaded);
         }
         catch
@@ -184,14 +211,14 @@ public static class DebertaModelIO
     }
 
     private static ITransformer LoadStep(Runtime.IHostEnvironment environment, ZipArchive zip, PayloadManifest.Located payload,
-        string source, IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits limits)
+        string source, IReadOnlyList<IDebertaTextScorerLoader> loaders, PayloadLimits limits, DebertaScoringRuntime runtime)
     {
         var where = $"{source}, DeBERTa step '{payload.Prefix.TrimEnd('/')}'";
         var folder = Directory.CreateTempSubdirectory("deberta-load-").FullName;
         try
         {
             PayloadArchive.ExtractFolder(zip, payload.Prefix, folder, where, limits);
-            return PipelineStepKinds.Read(payload.Step.StepKind, environment, folder, where, loaders);
+            return PipelineStepKinds.Read(payload.Step.StepKind, environment, folder, where, loaders, runtime);
         }
         finally
         {

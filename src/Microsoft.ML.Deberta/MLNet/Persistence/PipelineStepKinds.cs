@@ -17,10 +17,12 @@ internal static class PipelineStepKinds
     /// <summary>Rebuilds a step of <paramref name="stepKind"/> from the folder its <see cref="IDebertaPipelineStep.WriteStep"/> wrote.</summary>
     /// <exception cref="InvalidDataException">Unknown kind (a newer library wrote it), or an incomplete or corrupt payload.</exception>
     public static ITransformer Read(string stepKind, IHostEnvironment environment, string folder, string where,
-        IReadOnlyList<IDebertaTextScorerLoader> loaders) => stepKind switch
+        IReadOnlyList<IDebertaTextScorerLoader> loaders, DebertaScoringRuntime runtime = DebertaScoringRuntime.TorchSharp) => stepKind switch
     {
         TextScoring => TextScoringTransformer.ReadStep(environment, folder, where, loaders),
         Tokenization => TokenizationTransformer.ReadStep(folder, where),
+        StructuredScoring when runtime == DebertaScoringRuntime.OnnxRuntime =>
+            StructuredScoringTransformer.ReadStep(folder, where, OnnxRuntimeLoaders.WrapRowReaders(RowScoringReaders.BuiltIn)),
         StructuredScoring => StructuredScoringTransformer.ReadStep(folder, where, RowScoringReaders.BuiltIn),
         _ => throw new InvalidDataException(
             $"{where}: the step is of kind '{stepKind}', which this version of Microsoft.ML.Deberta cannot load " +

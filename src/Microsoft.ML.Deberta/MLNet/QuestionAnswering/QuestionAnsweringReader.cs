@@ -10,14 +10,18 @@ internal sealed class QuestionAnsweringReader : IRowScoringReader
     public IRowScoringStep Read(RowStepSettings settings, JsonObject outputs, string modelFolder, string where)
     {
         var columns = QuestionAnsweringColumns.FromJson(outputs, where);
-        if (settings.PayloadKind != QuestionAnsweringScorer.Kind)
-            throw new InvalidDataException($"{where}: a question-answering step with a '{settings.PayloadKind}' model; expected '{QuestionAnsweringScorer.Kind}'.");
+        if (settings.PayloadKind is not (QuestionAnsweringScorer.Kind or OnnxQuestionAnsweringScorer.Kind))
+            throw new InvalidDataException($"{where}: a question-answering step with a '{settings.PayloadKind}' model; expected '{QuestionAnsweringScorer.Kind}' " +
+                $"or '{OnnxQuestionAnsweringScorer.Kind}'.");
         if (settings.PairColumn is null)
             throw new InvalidDataException($"{where}: the saved question-answering step names no context column.");
-        QuestionAnsweringScorer scorer;
+        IDebertaRowScorer<QuestionAnsweringRow> scorer;
         try
         {
-            scorer = QuestionAnsweringScorer.Load(modelFolder);
+            // The ONNX payload holds no TorchSharp weights: it always scores with ONNX Runtime.
+            scorer = settings.PayloadKind == OnnxQuestionAnsweringScorer.Kind
+                ? OnnxQuestionAnsweringScorer.Open(modelFolder, where)
+                : QuestionAnsweringScorer.Load(modelFolder);
         }
         catch (InvalidDataException e)
         {

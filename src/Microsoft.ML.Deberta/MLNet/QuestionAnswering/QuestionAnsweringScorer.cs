@@ -49,13 +49,18 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
     /// <summary>The windows of each row. Thread-safe.</summary>
     /// <exception cref="InvalidDataException">A row's question or context is empty, or the question leaves no room for
     /// the context in a window; the message quotes the row's question (the pipeline refuses such rows too).</exception>
-    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) => Prepare(_decoder, Settings, texts, pairs);
+
+    /// <summary>Cuts every row into the decoder's windows (the model-free part, shared with the ONNX Runtime scorer).</summary>
+    /// <exception cref="InvalidDataException">An empty question or context, or a question that leaves no room (the row's question quoted).</exception>
+    internal static IReadOnlyList<DebertaEncoding>[] Prepare(QuestionAnsweringDecoder decoder, QuestionAnsweringSettings settings,
+        IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
     {
         if (pairs is null)
             throw new InvalidOperationException("Question answering reads a question and a context per row.");
         try
         {
-            return QuestionAnsweringPredictor.Encode(_decoder, texts, pairs, Settings.Decoding,
+            return QuestionAnsweringPredictor.Encode(decoder, texts, pairs, settings.Decoding,
                 r => $"The row whose question is '{(texts[r].Length > 80 ? texts[r][..80] + "…" : texts[r])}'");
         }
         catch (ArgumentException e)

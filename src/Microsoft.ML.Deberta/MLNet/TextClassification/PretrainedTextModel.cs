@@ -19,28 +19,37 @@ internal static class PretrainedTextModel
         TextEncodingSettings encoding, int batchSize)
     {
         var folder = PretrainedFolder.Open(Method, modelFolder, tokenizerFolder, encoding.MaxLength);
-        var config = folder.Config;
-        var architecture = config.Architectures.FirstOrDefault();
-        if (architecture is null || !architecture.EndsWith("ForSequenceClassification", StringComparison.Ordinal))
-            throw new ArgumentException(
-                $"{Method}: '{folder.Folder}' is {(architecture is null ? "a checkpoint without a task head" : $"a {architecture} checkpoint")}; " +
-                "scoring without training needs a fine-tuned …ForSequenceClassification checkpoint (train one with TextClassification or TextRegression).",
-                nameof(modelFolder));
-        if (config.ProblemType == ProblemType.MultiLabelClassification)
-            throw new NotSupportedException($"{Method}: '{folder.Folder}' is a multi-label classifier, which this step does not score.");
-        var predictions = Predictions(config, folder.Folder);
+        var predictions = CheckedPredictions(Method, folder, nameof(modelFolder));
         return new PretrainedScorerEstimator(catalog, Method, columns, predictions, batchSize,
             channel => new DebertaTextScorer(folder.LoadTokenizer(),
                 folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned classifier"), encoding, batchSize));
     }
 
-    private static PredictionColumns Predictions(DebertaConfig config, string folder)
+    /// <summary>
+    /// Checks that the folder's config is a single-label sequence classifier's and returns its prediction columns
+    /// (id2label → key values, or regression); <paramref name="method"/> and <paramref name="parameter"/> name the caller.
+    /// </summary>
+    public static PredictionColumns CheckedPredictions(string method, PretrainedFolder folder, string parameter)
+    {
+        var config = folder.Config;
+        var architecture = config.Architectures.FirstOrDefault();
+        if (architecture is null || !architecture.EndsWith("ForSequenceClassification", StringComparison.Ordinal))
+            throw new ArgumentException(
+                $"{method}: '{folder.Folder}' is {(architecture is null ? "a checkpoint without a task head" : $"a {architecture} checkpoint")}; " +
+                "scoring without training needs a fine-tuned …ForSequenceClassification checkpoint (train one with TextClassification or TextRegression).",
+                parameter);
+        if (config.ProblemType == ProblemType.MultiLabelClassification)
+            throw new NotSupportedException($"{method}: '{folder.Folder}' is a multi-label classifier, which this step does not score.");
+        return Predictions(method, config, folder.Folder);
+    }
+
+    private static PredictionColumns Predictions(string method, DebertaConfig config, string folder)
     {
         var names = new OutputColumnNames();
         if (config.ProblemType == ProblemType.Regression || config.NumLabels == 1)
             return PredictionColumns.Regression(names);
         var classNames = CheckpointClassNames.Of(config);
-        CheckpointClassNames.RequireDistinct(classNames, Method, folder);
+        CheckpointClassNames.RequireDistinct(classNames, method, folder);
         return PredictionColumns.Multiclass(names, config.NumLabels, LabelKeyValues.FromText(TextDataViewType.Instance, classNames));
     }
 }

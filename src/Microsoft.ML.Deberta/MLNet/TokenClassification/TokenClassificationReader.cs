@@ -9,15 +9,28 @@ internal sealed class TokenClassificationReader : IRowScoringReader
 
     public IRowScoringStep Read(RowStepSettings settings, JsonObject outputs, string modelFolder, string where)
     {
-        if (settings.PayloadKind != TokenClassificationScorer.Kind)
-            throw new InvalidDataException($"{where}: a '{TaskKind}' step with a '{settings.PayloadKind}' payload; expected '{TokenClassificationScorer.Kind}'.");
+        if (settings.PayloadKind is not (TokenClassificationScorer.Kind or OnnxTokenClassificationScorer.Kind))
+            throw new InvalidDataException($"{where}: a '{TaskKind}' step with a '{settings.PayloadKind}' payload; expected '{TokenClassificationScorer.Kind}' " +
+                $"or '{OnnxTokenClassificationScorer.Kind}'.");
         var columns = TokenClassificationColumns.FromJson(outputs, where);
         var encoding = TokenClassificationEncoding.Read(Path.Combine(modelFolder, TokenClassificationEncoding.FileName));
-        var scorer = TokenClassificationScorer.Open(modelFolder, null, encoding, where);
-        if (scorer.Labels.Count != columns.Labels.Count)
+        // The ONNX payload holds no TorchSharp weights: it always scores with ONNX Runtime.
+        IDebertaRowScorer<TokenClassificationRow> scorer;
+        IReadOnlyList<string> labels;
+        if (settings.PayloadKind == OnnxTokenClassificationScorer.Kind)
+        {
+            var onnx = OnnxTokenClassificationScorer.Open(modelFolder, encoding, where);
+            (scorer, labels) = (onnx, onnx.Labels);
+        }
+        else
+        {
+            var torch = TokenClassificationScorer.Open(modelFolder, null, encoding, where);
+            (scorer, labels) = (torch, torch.Labels);
+        }
+        if (labels.Count != columns.Labels.Count)
         {
             scorer.Dispose();
-            throw new InvalidDataException($"{where}: the model has {scorer.Labels.Count} labels but {columns.Labels.Count} label values were saved.");
+            throw new InvalidDataException($"{where}: the model has {labels.Count} labels but {columns.Labels.Count} label values were saved.");
         }
         return new RowScoring<TokenClassificationRow>(scorer, columns, settings.Columns, settings.BatchSize);
     }

@@ -45,28 +45,43 @@ internal sealed class TokenClassificationScorer : IDebertaRowScorer<TokenClassif
 
     public DebertaForTokenClassification Model => _model ?? throw new ObjectDisposedException(nameof(TokenClassificationScorer));
 
-    private sealed record Prepared(string[][] Words, int[][] Starts, IReadOnlyList<DebertaEncoding>[] Windows);
+    /// <summary>A batch's words, their starts in the text, and their windows (the model-free part, shared with the ONNX Runtime scorer).</summary>
+    internal sealed record Prepared(string[][] Words, int[][] Starts, IReadOnlyList<DebertaEncoding>[] Windows);
 
-    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)
+    public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs) => Prepare(Tokenizer, Encoding, texts);
+
+    /// <summary>Splits each text into words and encodes them into stride windows.</summary>
+    internal static Prepared Prepare(DebertaTokenizerBase tokenizer, TokenClassificationEncoding encoding, IReadOnlyList<string> texts)
     {
         var split = texts.Select(TextWords.Split).ToArray();
         return new Prepared([.. split.Select(s => s.Words)], [.. split.Select(s => s.Starts)],
-            [.. split.Select(s => Encoding.Windows(Tokenizer, s.Words))]);
+            [.. split.Select(s => encoding.Windows(tokenizer, s.Words))]);
     }
 
     public IReadOnlyList<TokenClassificationRow> ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
     {
-        var p = prepared as Prepared ?? (Prepared)PrepareBatch(texts, pairs)!;
+        var p = prepared as Prepared ?? Prepare(Tokenizer, Encoding, texts);
+        var flat = p.Windows.SelectMany(w => w).ToList();
+        var logits = flat.Count == 0 ? [] : TokenLevelPredictor.PredictTokenLogits(Model, flat, Encoding.InferenceBatchSize, CancellationToken.None);
+        return Rows(texts, p, logits, Labels.Count, _decoder, Encoding.Aggregation);
+    }
+
+    /// <summary>
+    /// Each row's words and entities from the token logits of all the batch's windows (rows' windows one after the other):
+    /// the part after the forward pass, shared with the ONNX Runtime scorer.
+    /// </summary>
+    internal static TokenClassificationRow[] Rows(IReadOnlyList<string> texts, Prepared p, float[][] windowLogits, int labelCount,
+        TokenClassificationDecoder decoder, EntityAggregation aggregation)
+    {
         var logits = new List<float[][]>(texts.Count);
-        var words = TokenClassificationWordPredictor.Predict(Model, p.Windows, [.. p.Words.Select(w => w.Length)], Encoding.InferenceBatchSize,
-            CancellationToken.None, logits);
-        var options = new TokenClassificationDecodingOptions { Aggregation = Encoding.Aggregation };
+        var words = TokenClassificationWordPredictor.Decode(p.Windows, [.. p.Words.Select(w => w.Length)], windowLogits, labelCount, logits);
+        var options = new TokenClassificationDecodingOptions { Aggregation = aggregation };
         var rows = new TokenClassificationRow[texts.Count];
         for (int i = 0; i < rows.Length; i++)
         {
             // The entity's text is the text it spans (the pipeline's `word` joins token strings, BPE spaces included).
             var entities = p.Windows[i].Count == 0 ? []
-                : WordEntityDecoder.Decode(_decoder, texts[i], p.Starts[i], p.Windows[i], logits[i], options)
+                : WordEntityDecoder.Decode(decoder, texts[i], p.Starts[i], p.Windows[i], logits[i], options)
                     .Select(e => e with { Word = texts[i][e.Start..e.End] }).ToArray();
             rows[i] = new TokenClassificationRow([.. words[i].Select(w => w.LabelId)], [.. words[i].Select(w => w.Score)], entities);
         }

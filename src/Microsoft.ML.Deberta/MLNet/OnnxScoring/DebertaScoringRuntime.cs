@@ -1,0 +1,18 @@
+namespace Microsoft.ML.Deberta;
+
+/// <summary>Which runtime scores the DeBERTa steps of a model loaded with <c>DebertaModelIO.Load</c>.</summary>
+public enum DebertaScoringRuntime
+{
+    /// <summary>TorchSharp (libtorch), the runtime the steps were trained with. Steps saved from an ONNX-scored model still score with ONNX Runtime: their payload holds no TorchSharp weights.</summary>
+    TorchSharp,
+
+    /// <summary>
+    /// ONNX Runtime: each text classification, regression, pair-scoring, text-embedding, NER (token classification) or
+    /// question-answering step is exported to ONNX while loading
+    /// (this loads its TorchSharp weights once, so libtorch is needed in that process) and scores with ONNX Runtime from
+    /// then on, with the same columns and annotations. Saving the loaded model writes the ONNX graph instead of the
+    /// weights, and a process that loads such a file never loads libtorch. Other steps (zero-shot,
+    /// fill-mask) are refused with <see cref="NotSupportedException"/>.
+    /// </summary>
+    OnnxRuntime,
+}

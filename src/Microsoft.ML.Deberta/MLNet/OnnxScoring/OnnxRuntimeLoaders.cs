@@ -1,0 +1,108 @@
+using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Onnx;
+using Microsoft.ML.Deberta.Tokenization;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// The payload loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: each wraps a loader of the library's and
+/// turns the sequence classifier or embedder it loads into an <see cref="OnnxTextScorer"/> (exported in memory, the
+/// TorchSharp model freed), and <see cref="WrapRowReaders"/> does the same for NER and question-answering row steps;
+/// ONNX payloads load as they are; other kinds are refused before any weight is read.
+/// </summary>
+internal static class OnnxRuntimeLoaders
+{
+    /// <summary>Payload kinds that can score with ONNX Runtime.</summary>
+    public static IReadOnlyList<string> SupportedKinds { get; } = [DebertaTextScorer.Kind, DebertaEmbeddingScorer.Kind, OnnxTextScorer.Kind];
+
+    /// <summary>The text-scorer loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>.</summary>
+    public static IReadOnlyList<IDebertaTextScorerLoader> Wrap(IReadOnlyList<IDebertaTextScorerLoader> loaders) =>
+        [.. loaders.Select(l => new ExportingLoader(l))];
+
+    /// <summary>Exports the scorer's model to ONNX and builds the ONNX Runtime scorer with its tokenizer, encoding and batch size.</summary>
+    public static OnnxTextScorer Export(DebertaTextScorer scorer) =>
+        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings { OutputSize = scorer.OutputSize });
+
+    /// <summary>Exports the embedder's bare model and builds the ONNX Runtime scorer that pools its token vectors the same way.</summary>
+    public static OnnxTextScorer Export(DebertaEmbeddingScorer scorer) =>
+        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings
+        {
+            OutputName = OnnxScorerSettings.HiddenStateOutput, OutputSize = scorer.OutputSize,
+            Pooling = scorer.Embedding.Pooling, Normalize = scorer.Embedding.Normalize,
+        });
+
+    private static OnnxTextScorer Export(DebertaPreTrainedModel model, DebertaTokenizerBase tokenizer, TextEncodingSettings encoding, int batchSize,
+        OnnxScorerSettings settings) =>
+        new(tokenizer, DebertaOnnxExporter.ExportToBytes(model), "the ONNX export of the saved model",
+            settings with { PadTokenId = model.Config.PadTokenId ?? 0 }, encoding, batchSize);
+
+    /// <summary>
+    /// The row-step readers of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: a token-classification or
+    /// question-answering step is read as usual and its TorchSharp scorer exported; the other tasks are refused before
+    /// their weights are read.
+    /// </summary>
+    public static IReadOnlyList<IRowScoringReader> WrapRowReaders(IReadOnlyList<IRowScoringReader> readers) =>
+        [.. readers.Select(r => new ExportingRowReader(r))];
+
+    /// <summary>Exports the token classifier and builds the ONNX Runtime scorer with its tokenizer, windows and labels.</summary>
+    public static OnnxTokenClassificationScorer Export(TokenClassificationScorer scorer) =>
+        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+            new OnnxScorerSettings
+            {
+                OutputSize = scorer.Labels.Count, Labels = [.. scorer.Labels], PadTokenId = scorer.Model.Config.PadTokenId ?? 0,
+            }, scorer.Encoding);
+
+    /// <summary>Exports the question-answering model and builds the ONNX Runtime scorer with its tokenizer and settings.</summary>
+    public static OnnxQuestionAnsweringScorer Export(QuestionAnsweringScorer scorer) =>
+        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+            new OnnxScorerSettings { OutputName = "start_logits", OutputSize = 1, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
+
+    /// <summary>The refusal of a step that has no ONNX Runtime scorer yet.</summary>
+    public static NotSupportedException Unsupported(string what) => new(
+        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring, embeddings, NER and question answering, payload kinds " +
+        $"{string.Join(", ", SupportedKinds)}, {TokenClassificationScorer.Kind}, {QuestionAnsweringScorer.Kind} and their ONNX payloads). Load the model with DebertaScoringRuntime.TorchSharp.");
+
+    private sealed class ExportingLoader(IDebertaTextScorerLoader inner) : IDebertaTextScorerLoader
+    {
+        public string PayloadKind => inner.PayloadKind;
+
+        public IDebertaTextScorer Load(string folder)
+        {
+            if (!SupportedKinds.Contains(inner.PayloadKind))
+                throw Unsupported($"A DeBERTa step with payload kind '{inner.PayloadKind}'");
+            var scorer = inner.Load(folder);
+            if (scorer is OnnxTextScorer)
+                return scorer;
+            using (scorer)
+                return scorer switch
+                {
+                    DebertaTextScorer classifier => Export(classifier),
+                    DebertaEmbeddingScorer embedder => Export(embedder),
+                    _ => throw Unsupported($"A {scorer.GetType().Name}"),
+                };
+        }
+    }
+
+    private sealed class ExportingRowReader(IRowScoringReader inner) : IRowScoringReader
+    {
+        public string TaskKind => inner.TaskKind;
+
+        public IRowScoringStep Read(RowStepSettings settings, System.Text.Json.Nodes.JsonObject outputs, string modelFolder, string where)
+        {
+            if (inner.TaskKind is not (TokenClassificationColumns.Task or QuestionAnsweringColumns.Kind))
+                throw Unsupported($"{where} (a '{inner.TaskKind}' step)");
+            var step = inner.Read(settings, outputs, modelFolder, where);
+            switch (step)
+            {
+                case RowScoring<TokenClassificationRow> { RowScorer: TokenClassificationScorer ner } nerStep:
+                    using (step)
+                        return new RowScoring<TokenClassificationRow>(Export(ner), nerStep.TaskOutputs, nerStep.Columns, nerStep.BatchSize);
+                case RowScoring<QuestionAnsweringRow> { RowScorer: QuestionAnsweringScorer qa } qaStep:
+                    using (step)
+                        return new RowScoring<QuestionAnsweringRow>(Export(qa), qaStep.TaskOutputs, qaStep.Columns, qaStep.BatchSize);
+                default:
+                    return step;   // already an ONNX payload (or a reader's own step)
+            }
+        }
+    }
+}

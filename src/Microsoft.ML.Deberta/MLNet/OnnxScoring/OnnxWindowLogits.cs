@@ -1,0 +1,34 @@
+using Microsoft.ML.Deberta.Onnx;
+using Microsoft.ML.Deberta.Tokenization;
+
+namespace Microsoft.ML.Deberta.MLNet;
+
+/// <summary>
+/// Token-level outputs of tokenizer windows from ONNX Runtime, as <c>TokenLevelPredictor</c> returns them from TorchSharp:
+/// windows in length-sorted batches, padding cut off, each window's values for its own tokens (length × values per token).
+/// </summary>
+internal static class OnnxWindowLogits
+{
+    /// <summary>Per output in <paramref name="outputs"/>, per window, its tokens' values.</summary>
+    public static float[][][] Score(DebertaOnnxModel model, IReadOnlyList<DebertaEncoding> windows, int batchSize, IReadOnlyList<string> outputs)
+    {
+        var lengths = windows.Select(Tasks.WindowLogits.UnpaddedLength).ToArray();
+        var order = Enumerable.Range(0, windows.Count).OrderBy(i => lengths[i]).ToArray();
+        var result = outputs.Select(_ => new float[windows.Count][]).ToArray();
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            var batch = order[start..Math.Min(start + batchSize, order.Length)];
+            var scores = model.Score(
+                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].InputIds.Take(lengths[i]).ToArray())], null,
+                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].TokenTypeIds.Take(lengths[i]).ToArray())]);
+            for (int o = 0; o < outputs.Count; o++)
+            {
+                var tensor = scores[outputs[o]];
+                int perToken = tensor.Shape.Length < 3 ? 1 : checked((int)tensor.Shape[2]);
+                for (int r = 0; r < batch.Length; r++)
+                    result[o][batch[r]] = tensor.Row(r)[..(lengths[batch[r]] * perToken)].ToArray();
+            }
+        }
+        return result;
+    }
+}
