@@ -50,6 +50,9 @@ internal sealed class TokenClassificationObjective : IFineTuningObjective
     /// <summary>The training examples (windows), for checks against the model.</summary>
     public IReadOnlyList<EncodedExample> Examples => _examples;
 
+    /// <summary>Each example's token labels as the loss reads them (−100 where a token has none), for checks.</summary>
+    public IReadOnlyList<int[]> TokenLabels => _tokenLabels;
+
     public int ExampleCount => _examples.Count;
 
     public bool HasValidation => _validation is not null;
