@@ -4,7 +4,7 @@ namespace Microsoft.ML.Deberta.Tests.Serving;
 
 /// <summary>
 /// <see cref="BatchingPredictor{TInput, TOutput}"/> over real DeBERTa steps (transformers' tiny reference checkpoints):
-/// a saved and loaded classifier, NER and embeddings answer a concurrent burst as <c>Transform</c> answers the same texts
+/// a saved and loaded classifier, text pairs, NER, question answering, fill-mask and embeddings answer a concurrent burst as <c>Transform</c> answers the same texts
 /// (scores within 1e-5: batch composition changes padding, hence the last bits); a bad row fails only its own request.
 /// </summary>
 [TestClass]
@@ -38,15 +38,51 @@ public sealed class BatchingPredictorTaskTests
         public float[] Features { get; set; } = [];
     }
 
+    public sealed class PairInput
+    {
+        public string Text { get; set; } = "";
+
+        public string Pair { get; set; } = "";
+    }
+
+    public sealed class QaInput
+    {
+        public string Question { get; set; } = "";
+
+        public string Context { get; set; } = "";
+    }
+
+    public sealed class QaOutput
+    {
+        public string[] Answer { get; set; } = [];
+
+        public float[] Score { get; set; } = [];
+
+        public int[] Start { get; set; } = [];
+
+        public int[] End { get; set; } = [];
+    }
+
+    public sealed class MaskOutput
+    {
+        public string[] Tokens { get; set; } = [];
+
+        public float[] Score { get; set; } = [];
+    }
+
     private static List<TextInput> Texts(int count) =>
         SentimentRow.ReadTsv(Path.Combine(AppContext.BaseDirectory, "TestData", "sentiment", "yelp_labelled.txt"))
             .Take(count).Select(r => new TextInput { Text = r.Text }).ToList();
 
     // 64 requests from 16 concurrent callers; the answers in row order.
     private static async Task<TOutput[]> Burst<TOutput>(MLContext mlContext, ITransformer model, IReadOnlyList<TextInput> rows)
+        where TOutput : class, new() => await Burst<TextInput, TOutput>(mlContext, model, rows);
+
+    private static async Task<TOutput[]> Burst<TInput, TOutput>(MLContext mlContext, ITransformer model, IReadOnlyList<TInput> rows)
+        where TInput : class
         where TOutput : class, new()
     {
-        await using var predictor = new BatchingPredictor<TextInput, TOutput>(mlContext, model, new BatchingOptions { MaxBatchSize = 8 });
+        await using var predictor = new BatchingPredictor<TInput, TOutput>(mlContext, model, new BatchingOptions { MaxBatchSize = 8 });
         var answers = new TOutput[rows.Count];
         await Task.WhenAll(Enumerable.Range(0, 16).Select(caller => Task.Run(async () =>
         {
@@ -58,6 +94,10 @@ public sealed class BatchingPredictorTaskTests
     }
 
     private static TOutput[] TransformAll<TOutput>(MLContext mlContext, ITransformer model, IReadOnlyList<TextInput> rows)
+        where TOutput : class, new() => TransformAll<TextInput, TOutput>(mlContext, model, rows);
+
+    private static TOutput[] TransformAll<TInput, TOutput>(MLContext mlContext, ITransformer model, IReadOnlyList<TInput> rows)
+        where TInput : class
         where TOutput : class, new() =>
         mlContext.Data.CreateEnumerable<TOutput>(model.Transform(mlContext.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToArray();
 
@@ -134,5 +174,53 @@ public sealed class BatchingPredictorTaskTests
         StringAssert.Contains(failure.Message, "empty");
         for (int i = 0; i < 7; i++)
             AssertClose(expected[i].Features, (await batch[i]).Features, $"row {i} beside the empty text");
+    }
+
+    [TestMethod]
+    public async Task TextPairsAnswerABurstAsTransformDoes()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var texts = Texts(65);
+        var rows = texts.Take(64).Select((r, i) => new PairInput { Text = r.Text, Pair = texts[i + 1].Text }).ToList();
+        using var model = mlContext.Transforms.Deberta.ApplyTextModel(GoldenData.Bundled("pipelines", "v1_seqcls"), textPairColumnName: "Pair", batchSize: 8)
+            .Fit(mlContext.Data.LoadFromEnumerable(rows));
+        var expected = TransformAll<PairInput, ClassOutput>(mlContext, model, rows);
+        var actual = await Burst<PairInput, ClassOutput>(mlContext, model, rows);
+        for (int i = 0; i < rows.Count; i++)
+            AssertClose(expected[i].Score, actual[i].Score, $"pair {i}");
+    }
+
+    [TestMethod]
+    public async Task QuestionAnsweringAnswersABurstAsTransformDoes()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var rows = Texts(32).Select(r => new QaInput { Question = "What was it like?", Context = r.Text }).ToList();
+        using var model = mlContext.Transforms.Deberta.ApplyQuestionAnsweringModel(GoldenData.Bundled("pipelines", "v1_qa"), topK: 2)
+            .Fit(mlContext.Data.LoadFromEnumerable(rows));
+        var expected = TransformAll<QaInput, QaOutput>(mlContext, model, rows);
+        var actual = await Burst<QaInput, QaOutput>(mlContext, model, rows);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            CollectionAssert.AreEqual(expected[i].Answer, actual[i].Answer, $"row {i}");
+            CollectionAssert.AreEqual(expected[i].Start, actual[i].Start, $"row {i}");
+            CollectionAssert.AreEqual(expected[i].End, actual[i].End, $"row {i}");
+            AssertClose(expected[i].Score, actual[i].Score, $"row {i}");
+        }
+    }
+
+    [TestMethod]
+    public async Task FillMaskAnswersABurstAsTransformDoes()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var rows = Texts(32).Select(r => new TextInput { Text = "[MASK] " + r.Text }).ToList();
+        using var model = mlContext.Transforms.Deberta.FillMask(GoldenData.Bundled("pipelines", "v3_mlm"), topK: 3)
+            .Fit(mlContext.Data.LoadFromEnumerable(rows));
+        var expected = TransformAll<MaskOutput>(mlContext, model, rows);
+        var actual = await Burst<MaskOutput>(mlContext, model, rows);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            CollectionAssert.AreEqual(expected[i].Tokens, actual[i].Tokens, $"row {i}");
+            AssertClose(expected[i].Score, actual[i].Score, $"row {i}");
+        }
     }
 }
