@@ -220,16 +220,25 @@ internal static class PyTorchBinFile
             throw new InvalidDataException(
                 $"'{path}': '{entry.FullName}' is {entry.Length} bytes, more than the limit of {maxBytes} bytes for a checkpoint's {entry.Name}" +
                 (setting is null ? "." : $" ({setting})."));
-        var bytes = new byte[entry.Length];
+        // The zip directory's sizes are the author's word: the buffer grows with the bytes that really arrive, so a
+        // 200 MB claim in a 1 kB file costs no more than the file.
+        using var buffer = new MemoryStream((int)Math.Min(entry.Length, 1L << 20));
         try
         {
             using var stream = entry.Open();
-            stream.ReadExactly(bytes);
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0 && buffer.Length + read <= entry.Length)
+                buffer.Write(chunk, 0, read);
+            if (read > 0 || buffer.Length != entry.Length)
+                throw new EndOfStreamException(read > 0
+                    ? $"it holds more than the {entry.Length} bytes the zip directory declares"
+                    : $"it holds {buffer.Length} bytes where the zip directory declares {entry.Length}");
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new InvalidDataException($"'{path}' is corrupt: '{entry.FullName}' cannot be read ({e.Message}).", e);
         }
-        return bytes;
+        return buffer.ToArray();
     }
 }

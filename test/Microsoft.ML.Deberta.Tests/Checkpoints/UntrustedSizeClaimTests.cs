@@ -49,4 +49,17 @@ public sealed class UntrustedSizeClaimTests
         // The exception and its message take a few kB; the claim would take at least 255 bytes more than the pickle has.
         Assert.IsTrue(allocated < 64 << 10, $"refusing the string allocated {allocated} bytes");
     }
+
+    [TestMethod]
+    public void APickleEntryClaimingMoreThanTheFileIsRefusedWithoutAllocatingTheClaim()
+    {
+        // The zip directory says data.pkl holds 200 MB (under the 256 MiB limit); the file is a few hundred bytes.
+        const uint claimed = 200_000_000;
+        var bytes = PyTorchBinFileTests.OneTensor(4).ToBytes();
+        TorchSaveArchive.SetCentralDirectorySizes(bytes, "archive/data.pkl", claimed);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        PyTorchBinFileTests.AssertRejected(bytes, "data.pkl");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.IsTrue(allocated < claimed / 10, $"refusing the claim allocated {allocated} bytes");
+    }
 }
