@@ -230,8 +230,11 @@ internal static class SafeTensorsFile
         if (available >= 0 && (long)headerLength > available - 8)
             throw new InvalidDataException(
                 $"'{source}' is truncated: its header length {headerLength} runs past the end of the file ({available} bytes).");
-        var headerBytes = new byte[headerLength];
-        if (stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false) < headerBytes.Length)
+        // A seekable stream's length vouches for the header length; a non-seekable one's header is read in pieces,
+        // so a claim of 100 MB followed by a few bytes costs a few bytes.
+        var headerBytes = available >= 0 ? new byte[headerLength] : ReadGrowing(stream, (int)headerLength);
+        if (available >= 0 && stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false) < headerBytes.Length
+            || headerBytes.Length < (int)headerLength)
             throw new InvalidDataException($"'{source}' is truncated inside its safetensors header.");
         long dataLength = available >= 0 ? available - 8 - (long)headerLength : -1;
 
@@ -267,6 +270,17 @@ internal static class SafeTensorsFile
             CheckOffsets(entries, source, dataLength);
             return (entries, metadata);
         }
+    }
+
+    // Reads up to length bytes, growing the buffer only as they arrive; shorter when the stream ends first.
+    private static byte[] ReadGrowing(Stream stream, int length)
+    {
+        using var buffer = new MemoryStream(Math.Min(length, 1 << 16));
+        var chunk = new byte[Math.Min(length, 1 << 16)];
+        int read;
+        while (buffer.Length < length && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length - buffer.Length))) > 0)
+            buffer.Write(chunk, 0, read);
+        return buffer.ToArray();
     }
 
     private static void ReadMetadata(JsonElement element, string source, Dictionary<string, string> metadata)

@@ -340,7 +340,7 @@ public sealed class SafeTensorsFileTests
     }
 
     /// <summary>A read-only stream over bytes that counts what is read and can hide that it could seek.</summary>
-    private sealed class CountingStream(byte[] bytes, bool seekable) : Stream
+    internal sealed class CountingStream(byte[] bytes, bool seekable) : Stream
     {
         private readonly MemoryStream _inner = new(bytes, writable: false);
         public long BytesRead { get; private set; }

@@ -62,4 +62,17 @@ public sealed class UntrustedSizeClaimTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.IsTrue(allocated < claimed / 10, $"refusing the claim allocated {allocated} bytes");
     }
+
+    [TestMethod]
+    public void ANonSeekableStreamsHeaderLengthIsNotAllocatedBeforeItsBytesArrive()
+    {
+        // 99,000,000 is under the 100 MB header limit; without a length to check it against, only arriving bytes count.
+        const ulong claimed = 99_000_000;
+        var bytes = SafeTensorsFileTests.File("{}", new byte[16], claimed);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => SafeTensorsFile.Read(new SafeTensorsFileTests.CountingStream(bytes, seekable: false), "stream"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        StringAssert.Contains(e.Message, "truncated inside its safetensors header");
+        Assert.IsTrue(allocated < (long)claimed / 10, $"refusing the claim allocated {allocated} bytes");
+    }
 }
