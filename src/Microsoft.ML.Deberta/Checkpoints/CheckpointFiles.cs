@@ -29,22 +29,25 @@ internal static class CheckpointFiles
     /// a sharded <c>pytorch_model.bin.index.json</c> comes last).
     /// </summary>
     /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="limits">Size limits on headers and pickles (<see cref="CheckpointFileLimits.Default"/> when null).</param>
     /// <returns>Tensors by their checkpoint key, on the CPU, in their stored dtype. The caller owns them.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder holds no weight file, or an index names a shard that does not exist.</exception>
     /// <exception cref="InvalidDataException">A weight file is corrupt, or a shard and its index disagree.</exception>
-    public static Dictionary<string, Tensor> ReadStateDict(string folder)
+    public static Dictionary<string, Tensor> ReadStateDict(string folder, CheckpointFileLimits? limits = null)
     {
+        limits ??= CheckpointFileLimits.Default;
         var files = ListWeightFiles(folder);
         if (files.Count == 0)
             throw new FileNotFoundException(DescribeMissingWeights(folder));
         var path = Path.Combine(folder, files[0]);
+        long header = limits.MaxSafetensorsHeaderBytes, pickle = limits.MaxPickleBytes;
         return files[0] switch
         {
-            SafeTensorsFileName => SafeTensorsFile.Read(path),
-            PyTorchFileName => PyTorchBinFile.Read(path),
-            SafeTensorsIndexFileName => ReadSharded(path, SafeTensorsFile.Read, p => SafeTensorsFile.ReadHeader(p).Select(e => e.Name)),
-            _ => ReadSharded(path, PyTorchBinFile.Read, PyTorchBinFile.ReadKeys),
+            SafeTensorsFileName => SafeTensorsFile.Read(path, header),
+            PyTorchFileName => PyTorchBinFile.Read(path, pickle),
+            SafeTensorsIndexFileName => ReadSharded(path, p => SafeTensorsFile.Read(p, header), p => SafeTensorsFile.ReadHeader(p, header).Select(e => e.Name)),
+            _ => ReadSharded(path, p => PyTorchBinFile.Read(p, pickle), p => PyTorchBinFile.ReadKeys(p, pickle)),
         };
     }
 
@@ -54,16 +57,17 @@ internal static class CheckpointFiles
     /// </summary>
     /// <exception cref="FileNotFoundException">The folder holds no weight file.</exception>
     /// <exception cref="InvalidDataException">A header or index is corrupt.</exception>
-    internal static IReadOnlyList<string> ReadKeys(string folder)
+    internal static IReadOnlyList<string> ReadKeys(string folder, CheckpointFileLimits? limits = null)
     {
+        limits ??= CheckpointFileLimits.Default;
         var files = ListWeightFiles(folder);
         if (files.Count == 0)
             throw new FileNotFoundException(DescribeMissingWeights(folder));
         var path = Path.Combine(folder, files[0]);
         return files[0] switch
         {
-            SafeTensorsFileName => [.. SafeTensorsFile.ReadHeader(path).Select(e => e.Name)],
-            PyTorchFileName => PyTorchBinFile.ReadKeys(path),
+            SafeTensorsFileName => [.. SafeTensorsFile.ReadHeader(path, limits.MaxSafetensorsHeaderBytes).Select(e => e.Name)],
+            PyTorchFileName => PyTorchBinFile.ReadKeys(path, limits.MaxPickleBytes),
             _ => [.. ShardedCheckpointIndex.Read(path).WeightMap.Keys],
         };
     }

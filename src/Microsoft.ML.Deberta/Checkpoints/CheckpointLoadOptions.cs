@@ -30,4 +30,36 @@ public sealed class CheckpointLoadOptions
     /// <see cref="System.Diagnostics.Trace.TraceWarning(string)"/>.
     /// </summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// The longest JSON header a <c>model.safetensors</c> file (or shard) may have, in bytes; default 100,000,000, the
+    /// limit of the reference implementation (real headers are a few hundred kB). The header is read into memory
+    /// whole before it can be checked, so a longer one is refused first. Raise it only for a checkpoint you trust.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxSafetensorsHeaderBytes
+    {
+        get => _maxSafetensorsHeaderBytes;
+        init => _maxSafetensorsHeaderBytes = Positive(value, nameof(MaxSafetensorsHeaderBytes));
+    }
+
+    /// <summary>
+    /// The largest pickle (<c>data.pkl</c>) a <c>pytorch_model.bin</c> file (or shard) may hold, in bytes; default
+    /// 268,435,456 (256 MiB; a state dict's pickle takes a few kB per hundred tensors). The pickle is read into memory
+    /// whole before it can be checked, so a larger one is refused first. Raise it only for a checkpoint you trust.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxPickleBytes
+    {
+        get => _maxPickleBytes;
+        init => _maxPickleBytes = Positive(value, nameof(MaxPickleBytes));
+    }
+
+    private readonly long _maxSafetensorsHeaderBytes = CheckpointFileLimits.DefaultMaxSafetensorsHeaderBytes;
+    private readonly long _maxPickleBytes = CheckpointFileLimits.DefaultMaxPickleBytes;
+
+    internal CheckpointFileLimits FileLimits => new(MaxSafetensorsHeaderBytes, MaxPickleBytes);
+
+    private static long Positive(long value, string name) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{nameof(CheckpointLoadOptions)}.{name} must be greater than 0.");
 }

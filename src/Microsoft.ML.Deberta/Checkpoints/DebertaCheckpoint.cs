@@ -123,7 +123,7 @@ public static class DebertaCheckpoint
         options ??= new CheckpointLoadOptions();
         var config = ReadConfig(folder);
         // The headers alone: whether there are weights, and which masked-LM head they hold, before any data is read.
-        var keys = StateDictLoader.Sort(CheckpointFiles.ReadKeys(folder));
+        var keys = StateDictLoader.Sort(CheckpointFiles.ReadKeys(folder, options.FileLimits));
         bool? legacy = null;
         if (modelType == typeof(DebertaForMaskedLM))
         {
@@ -138,7 +138,7 @@ public static class DebertaCheckpoint
         if (modelType == typeof(DebertaForMaskedLM))
             legacy = config.Legacy;
 
-        var (model, report) = LoadWeights(folder, modelType, config, options.Seed, legacy);
+        var (model, report) = LoadWeights(folder, modelType, config, options.Seed, legacy, limits: options.FileLimits);
         if (report.Warnings.Count == 0)
             return (model, report);
         if (options.Strict)
@@ -166,8 +166,10 @@ public static class DebertaCheckpoint
     /// <param name="seed">Seed for the head parameters the checkpoint does not supply.</param>
     /// <param name="legacy">For a masked-LM model, which head it has; null otherwise.</param>
     /// <param name="skipKey">Checkpoint keys to leave unused (e.g. a head to reinitialise), or null for none.</param>
+    /// <param name="limits">Size limits on the weight files' headers and pickles, or null for the defaults.</param>
     internal static (DebertaPreTrainedModel Model, CheckpointLoadReport Report) LoadWeights(
-        string folder, Type modelType, DebertaConfig config, long seed, bool? legacy, Func<string, bool>? skipKey = null)
+        string folder, Type modelType, DebertaConfig config, long seed, bool? legacy, Func<string, bool>? skipKey = null,
+        CheckpointFileLimits? limits = null)
     {
         // The model is built without the seeded initialisation and gives up its weights before the file's are read:
         // the parameters take over the tensors read, so one copy of the weights exists at a time. Only the head
@@ -178,7 +180,7 @@ public static class DebertaCheckpoint
         try
         {
             StateDictLoader.ReleaseWeights(model);
-            stateDict = CheckpointFiles.ReadStateDict(folder);
+            stateDict = CheckpointFiles.ReadStateDict(folder, limits);
             var used = skipKey is null ? stateDict : stateDict.Where(p => !skipKey(p.Key)).ToDictionary(p => p.Key, p => p.Value);
             var report = StateDictLoader.Load(model, used, folder, legacy, adopt: true);
             report = report with { Warnings = HeadMismatchWarnings.For(folder, model, config.Architectures.FirstOrDefault(), report) };

@@ -20,9 +20,6 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// </remarks>
 internal static class PyTorchBinFile
 {
-    // data.pkl of a state dict is a few kB per hundred tensors; anything near this is not a state dict.
-    private const long MaxPickleBytes = 256L << 20;
-
     // Tied weights (the MLM decoder over the word embeddings) make the tensors add up to more than the file holds,
     // at most about twice; four times the file leaves room for that and stops a view repeating one element 2^40 times.
     private const long MaxTensorBytesPerFileByte = 4;
@@ -33,15 +30,16 @@ internal static class PyTorchBinFile
     /// Tensors by state-dict key, on the CPU, contiguous. Tensors that shared a storage in the file (tied weights)
     /// come back as separate copies. The caller owns them.
     /// </returns>
+    /// <param name="maxPickleBytes">The largest <c>data.pkl</c> accepted (<see cref="CheckpointFileLimits.DefaultMaxPickleBytes"/> when null).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">
     /// The file is not a zip-format <c>torch.save</c> archive, is truncated or corrupt, holds something other than a
     /// state dict of tensors, or names a Python global outside the small set a state dict needs.
     /// </exception>
-    public static Dictionary<string, Tensor> Read(string path)
+    public static Dictionary<string, Tensor> Read(string path, long? maxPickleBytes = null)
     {
         using var archive = OpenArchive(path, out long fileLength);
-        var (prefix, tensors) = ReadPickle(archive, path);
+        var (prefix, tensors) = ReadPickle(archive, path, maxPickleBytes);
         var storages = CheckStorages(archive, prefix, tensors, path, fileLength);
         var result = new Dictionary<string, Tensor>(tensors.Count, StringComparer.Ordinal);
         try
@@ -58,10 +56,10 @@ internal static class PyTorchBinFile
     }
 
     /// <summary>Reads only the state-dict keys of a file (its pickle), checked against the archive's storages.</summary>
-    internal static IReadOnlyList<string> ReadKeys(string path)
+    internal static IReadOnlyList<string> ReadKeys(string path, long? maxPickleBytes = null)
     {
         using var archive = OpenArchive(path, out long fileLength);
-        var (prefix, tensors) = ReadPickle(archive, path);
+        var (prefix, tensors) = ReadPickle(archive, path, maxPickleBytes);
         CheckStorages(archive, prefix, tensors, path, fileLength);
         return [.. tensors.Select(t => t.Name)];
     }
@@ -100,7 +98,7 @@ internal static class PyTorchBinFile
         }
     }
 
-    private static (string Prefix, List<PickledTensor> Tensors) ReadPickle(ZipArchive archive, string path)
+    private static (string Prefix, List<PickledTensor> Tensors) ReadPickle(ZipArchive archive, string path, long? maxPickleBytes)
     {
         // Like torch's own reader: the archive's files live in one folder, named after the first entry's.
         var first = archive.Entries.FirstOrDefault()
@@ -119,7 +117,9 @@ internal static class PyTorchBinFile
         }
         var pickle = archive.GetEntry(prefix + "data.pkl")
             ?? throw new InvalidDataException($"'{path}' is not a torch.save archive: it has no '{prefix}data.pkl'.");
-        var tensors = StateDictUnpickler.Read(ReadEntry(pickle, MaxPickleBytes, path), $"'{path}' ({pickle.FullName})");
+        var bytes = ReadEntry(pickle, maxPickleBytes ?? CheckpointFileLimits.DefaultMaxPickleBytes, path,
+            $"{nameof(CheckpointLoadOptions)}.{nameof(CheckpointLoadOptions.MaxPickleBytes)}");
+        var tensors = StateDictUnpickler.Read(bytes, $"'{path}' ({pickle.FullName})");
         return (prefix, tensors);
     }
 
@@ -214,20 +214,31 @@ internal static class PyTorchBinFile
         }
     }
 
-    private static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, string path)
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, string path, string? setting = null)
     {
         if (entry.Length > maxBytes)
-            throw new InvalidDataException($"'{path}': '{entry.FullName}' is {entry.Length} bytes, more than a checkpoint's {entry.Name} can be.");
-        var bytes = new byte[entry.Length];
+            throw new InvalidDataException(
+                $"'{path}': '{entry.FullName}' is {entry.Length} bytes, more than the limit of {maxBytes} bytes for a checkpoint's {entry.Name}" +
+                (setting is null ? "." : $" ({setting})."));
+        // The zip directory's sizes are the author's word: the buffer grows with the bytes that really arrive, so a
+        // 200 MB claim in a 1 kB file costs no more than the file.
+        using var buffer = new MemoryStream((int)Math.Min(entry.Length, 1L << 20));
         try
         {
             using var stream = entry.Open();
-            stream.ReadExactly(bytes);
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0 && buffer.Length + read <= entry.Length)
+                buffer.Write(chunk, 0, read);
+            if (read > 0 || buffer.Length != entry.Length)
+                throw new EndOfStreamException(read > 0
+                    ? $"it holds more than the {entry.Length} bytes the zip directory declares"
+                    : $"it holds {buffer.Length} bytes where the zip directory declares {entry.Length}");
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new InvalidDataException($"'{path}' is corrupt: '{entry.FullName}' cannot be read ({e.Message}).", e);
         }
-        return bytes;
+        return buffer.ToArray();
     }
 }

@@ -19,8 +19,6 @@ namespace Microsoft.ML.Deberta.Checkpoints;
 /// </remarks>
 internal static class SafeTensorsFile
 {
-    // The reference implementation's limit; real checkpoints have headers of a few hundred kB.
-    private const long MaxHeaderBytes = 100_000_000;
     private const string MetadataKey = "__metadata__";
 
     // A non-seekable stream cannot vouch for the header's sizes: its tensors are read in pieces of at most this many
@@ -31,11 +29,12 @@ internal static class SafeTensorsFile
     /// <param name="path">The file to read.</param>
     /// <returns>Tensors by name, on the CPU. The caller owns them.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <param name="maxHeaderBytes">The longest JSON header accepted (<see cref="CheckpointFileLimits.DefaultMaxSafetensorsHeaderBytes"/> when null).</param>
     /// <exception cref="InvalidDataException">The file is truncated or its header does not describe its contents.</exception>
-    public static Dictionary<string, Tensor> Read(string path)
+    public static Dictionary<string, Tensor> Read(string path, long? maxHeaderBytes = null)
     {
         using var stream = OpenRead(path);
-        return Read(stream, path);
+        return Read(stream, path, BoundedChunkBytes, maxHeaderBytes);
     }
 
     /// <summary>Reads every tensor of a safetensors stream, in the dtype it is stored in.</summary>
@@ -49,10 +48,10 @@ internal static class SafeTensorsFile
     /// <exception cref="InvalidDataException">The data is truncated or its header does not describe its contents.</exception>
     public static Dictionary<string, Tensor> Read(Stream stream, string sourceName) => Read(stream, sourceName, BoundedChunkBytes);
 
-    internal static Dictionary<string, Tensor> Read(Stream stream, string sourceName, long boundedChunkBytes)
+    internal static Dictionary<string, Tensor> Read(Stream stream, string sourceName, long boundedChunkBytes, long? maxHeaderBytes = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var (entries, _) = ParseHeader(stream, sourceName);
+        var (entries, _) = ParseHeader(stream, sourceName, maxHeaderBytes);
         var result = new Dictionary<string, Tensor>(entries.Count, StringComparer.Ordinal);
         try
         {
@@ -93,11 +92,12 @@ internal static class SafeTensorsFile
     /// <param name="path">The file to read.</param>
     /// <returns>The tensors' descriptions in the order of their data in the file.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <param name="maxHeaderBytes">The longest JSON header accepted (<see cref="CheckpointFileLimits.DefaultMaxSafetensorsHeaderBytes"/> when null).</param>
     /// <exception cref="InvalidDataException">The header is corrupt or does not match the file size.</exception>
-    public static IReadOnlyList<SafeTensorsEntry> ReadHeader(string path)
+    public static IReadOnlyList<SafeTensorsEntry> ReadHeader(string path, long? maxHeaderBytes = null)
     {
         using var stream = OpenRead(path);
-        return ParseHeader(stream, path).Entries;
+        return ParseHeader(stream, path, maxHeaderBytes).Entries;
     }
 
     /// <summary>Reads the string metadata of a safetensors file (its <c>__metadata__</c> entry, e.g. <c>format: pt</c>).</summary>
@@ -213,8 +213,9 @@ internal static class SafeTensorsFile
     /// <summary>Reads the header at the stream's position, leaving the stream at the start of the data.</summary>
     internal static IReadOnlyList<SafeTensorsEntry> ReadHeader(Stream stream, string sourceName) => ParseHeader(stream, sourceName).Entries;
 
-    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(Stream stream, string source)
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(Stream stream, string source, long? maxHeaderBytes = null)
     {
+        long maxHeader = maxHeaderBytes ?? CheckpointFileLimits.DefaultMaxSafetensorsHeaderBytes;
         // A seekable stream tells how much data follows, so every offset can be checked before reading; a
         // non-seekable one (-1) is checked only as it is read.
         long available = stream.CanSeek ? stream.Length - stream.Position : -1;
@@ -222,14 +223,18 @@ internal static class SafeTensorsFile
         if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8)
             throw new InvalidDataException($"'{source}' is not a safetensors file: it is shorter than the 8-byte header length.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (headerLength > MaxHeaderBytes)
+        if (headerLength > (ulong)maxHeader)
             throw new InvalidDataException(
-                $"'{source}' is not a valid safetensors file: its header length {headerLength} exceeds the limit of {MaxHeaderBytes} bytes.");
+                $"'{source}' is not a valid safetensors file: its header length {headerLength} exceeds the limit of {maxHeader} bytes " +
+                $"({nameof(CheckpointLoadOptions)}.{nameof(CheckpointLoadOptions.MaxSafetensorsHeaderBytes)}).");
         if (available >= 0 && (long)headerLength > available - 8)
             throw new InvalidDataException(
                 $"'{source}' is truncated: its header length {headerLength} runs past the end of the file ({available} bytes).");
-        var headerBytes = new byte[headerLength];
-        if (stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false) < headerBytes.Length)
+        // A seekable stream's length vouches for the header length; a non-seekable one's header is read in pieces,
+        // so a claim of 100 MB followed by a few bytes costs a few bytes.
+        var headerBytes = available >= 0 ? new byte[headerLength] : ReadGrowing(stream, (int)headerLength);
+        if (available >= 0 && stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false) < headerBytes.Length
+            || headerBytes.Length < (int)headerLength)
             throw new InvalidDataException($"'{source}' is truncated inside its safetensors header.");
         long dataLength = available >= 0 ? available - 8 - (long)headerLength : -1;
 
@@ -265,6 +270,17 @@ internal static class SafeTensorsFile
             CheckOffsets(entries, source, dataLength);
             return (entries, metadata);
         }
+    }
+
+    // Reads up to length bytes, growing the buffer only as they arrive; shorter when the stream ends first.
+    private static byte[] ReadGrowing(Stream stream, int length)
+    {
+        using var buffer = new MemoryStream(Math.Min(length, 1 << 16));
+        var chunk = new byte[Math.Min(length, 1 << 16)];
+        int read;
+        while (buffer.Length < length && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length - buffer.Length))) > 0)
+            buffer.Write(chunk, 0, read);
+        return buffer.ToArray();
     }
 
     private static void ReadMetadata(JsonElement element, string source, Dictionary<string, string> metadata)

@@ -33,7 +33,8 @@ internal sealed class ShardedCheckpointIndex
     {
         var info = new FileInfo(path);
         if (info.Length > MaxIndexBytes)
-            throw new InvalidDataException($"Sharded checkpoint index '{path}' is {info.Length} bytes, too large to be an index.");
+            throw new InvalidDataException(
+                $"Sharded checkpoint index '{path}' is {info.Length} bytes, more than the limit of {MaxIndexBytes} bytes for an index (about a million tensors).");
         JsonDocument doc;
         try
         {

@@ -124,7 +124,7 @@ public sealed class PyTorchBinFileTests
         Assert.AreEqual(2f, tensors["a"][0, 0].item<float>());
     }
 
-    private static InvalidDataException AssertRejected(byte[] file, params string[] expectedInMessage)
+    internal static InvalidDataException AssertRejected(byte[] file, params string[] expectedInMessage)
     {
         using var dir = new TemporaryDirectory();
         var path = dir.Write("pytorch_model.bin", file);
@@ -137,7 +137,7 @@ public sealed class PyTorchBinFileTests
         return e;
     }
 
-    private static TorchSaveArchive OneTensor(long elements = 4) =>
+    internal static TorchSaveArchive OneTensor(long elements = 4) =>
         new TorchSaveArchive().Add("w", "FloatStorage", new byte[4 * elements], 4, [elements]);
 
     [TestMethod]

@@ -11,10 +11,10 @@ namespace Microsoft.ML.Deberta.Tests.Checkpoints;
 public sealed class SafeTensorsFileTests
 {
     // A safetensors file from a header string and data bytes; the header length can be made to lie.
-    private static byte[] File(string header, byte[] data, ulong? declaredHeaderLength = null) =>
+    internal static byte[] File(string header, byte[] data, ulong? declaredHeaderLength = null) =>
         File(Encoding.UTF8.GetBytes(header), data, declaredHeaderLength);
 
-    private static byte[] File(byte[] header, byte[] data, ulong? declaredHeaderLength = null)
+    internal static byte[] File(byte[] header, byte[] data, ulong? declaredHeaderLength = null)
     {
         var bytes = new byte[8 + header.Length + data.Length];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, declaredHeaderLength ?? (ulong)header.Length);
@@ -23,7 +23,7 @@ public sealed class SafeTensorsFileTests
         return bytes;
     }
 
-    private static void AssertRejected(byte[] file, params string[] expectedInMessage)
+    internal static void AssertRejected(byte[] file, params string[] expectedInMessage)
     {
         using var dir = new TemporaryDirectory();
         var path = dir.Write("bad.safetensors", file);
@@ -340,7 +340,7 @@ public sealed class SafeTensorsFileTests
     }
 
     /// <summary>A read-only stream over bytes that counts what is read and can hide that it could seek.</summary>
-    private sealed class CountingStream(byte[] bytes, bool seekable) : Stream
+    internal sealed class CountingStream(byte[] bytes, bool seekable) : Stream
     {
         private readonly MemoryStream _inner = new(bytes, writable: false);
         public long BytesRead { get; private set; }

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Text;
 using Microsoft.ML.Deberta.MLNet;
 using Microsoft.ML.Deberta.Tests.FakeModel;
 
@@ -77,5 +79,50 @@ public sealed class PayloadLimitsTests
         var path = SavedThenEdited(zip => Add(zip, "Microsoft.ML.Deberta/step_000/model/weights.bin", new byte[4096], CompressionLevel.NoCompression));
         StringAssert.Contains(LoadError(path, new PayloadLimits { MaxEntryBytes = 4000 }).Message, "weights.bin");
         StringAssert.Contains(LoadError(path, new PayloadLimits { MaxTotalBytes = 5000 }).Message, "more than the 5000 bytes allowed");
+    }
+
+    [TestMethod]
+    public void AnEntryThatClaimsASmallSizeButInflatesFurtherIsCutOffAtItsClaim()
+    {
+        // 64 MiB of zeros whose headers claim 1,000 bytes: under the 1 MiB the expansion check starts at, so only
+        // the copy, which stops at the claimed size, stands between it and the disk.
+        const string name = "Microsoft.ML.Deberta/step_000/model/padding.bin";
+        var path = SavedThenEdited(zip => Add(zip, name, new byte[64 << 20]));
+        var bytes = File.ReadAllBytes(path);
+        var nameBytes = Encoding.ASCII.GetBytes(name);
+        int local = bytes.AsSpan().IndexOf(nameBytes);
+        int central = local + 1 + bytes.AsSpan(local + 1).IndexOf(nameBytes);
+        Assert.IsTrue(local >= 30 && central > local, "the entry's local and central headers");
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(local - 30 + 22), 1000);   // local header: uncompressed size
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(central - 46 + 24), 1000); // central directory: uncompressed size
+        File.WriteAllBytes(path, bytes);
+
+        var e = LoadError(path);
+        StringAssert.Contains(e.Message, $"'{name}'");
+        // .NET stops inflating at the claimed 1,000 bytes without a word; the entry's CRC-32 shows that more followed.
+        StringAssert.Contains(e.Message, "does not match its checksum");
+    }
+
+    [TestMethod]
+    public void TheEntryChecksumIsZipsCrc32() =>
+        // The CRC-32 check value of "123456789" (IEEE 802.3, as zip and zlib compute it).
+        Assert.AreEqual(0xCBF43926u, ZipCrc32.Append(ZipCrc32.Append(0, "1234"u8), "56789"u8));
+
+    [TestMethod]
+    public void AnEntryWithAnAbsolutePathIsRefusedAndNothingIsWrittenThere()
+    {
+        var target = Path.Combine(_folder, "escaped", $"evil-{Guid.NewGuid():N}.txt");
+        var path = SavedThenEdited(zip => Add(zip, "Microsoft.ML.Deberta/step_000/" + target, [1]));
+        StringAssert.Contains(LoadError(path).Message, "outside its folder");
+        Assert.IsFalse(File.Exists(target), $"{target} was written");
+    }
+
+    [TestMethod]
+    [DataRow("Microsoft.ML.Deberta/step_000/model/../../../evil.txt", DisplayName = "'..' from a subfolder")]
+    [DataRow("Microsoft.ML.Deberta\\step_000\\..\\..\\evil.txt", DisplayName = "'..' with Windows separators")]
+    public void AnEntryClimbingOutOfItsFolderIsRefused(string entry)
+    {
+        var path = SavedThenEdited(zip => Add(zip, entry, [1]));
+        StringAssert.Contains(LoadError(path).Message, "outside its folder");
     }
 }

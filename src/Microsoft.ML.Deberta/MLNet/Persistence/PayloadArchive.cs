@@ -81,6 +81,8 @@ internal static class PayloadArchive
     }
 
     // Copies at most the declared length: a header that understates the content cannot make the file grow past it.
+    // .NET stops inflating a deflated entry at its declared length without a word, so the checksum of what was copied
+    // tells whether the entry held more (stored entries, the large weights, are caught by the length alone).
     private static void Extract(ZipArchiveEntry entry, string name, string target, string where)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -90,14 +92,20 @@ internal static class PayloadArchive
             using var destination = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
             var buffer = new byte[81920];
             long left = entry.Length;
+            bool deflated = entry.CompressedLength != entry.Length;
+            uint crc = 0;
             int read;
             while ((read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left + 1))) > 0)
             {
                 if (read > left)
                     throw new InvalidDataException($"{where}: entry '{name}' holds more data than the {entry.Length} bytes its header declares.");
                 destination.Write(buffer, 0, read);
+                if (deflated) crc = ZipCrc32.Append(crc, buffer.AsSpan(0, read));
                 left -= read;
             }
+            if (deflated && crc != entry.Crc32)
+                throw new InvalidDataException(
+                    $"{where}: entry '{name}' does not match its checksum: it holds other or more data than the {entry.Length} bytes its header declares.");
         }
         catch (InvalidDataException e) when (!e.Message.StartsWith(where, StringComparison.Ordinal))
         {
