@@ -6,6 +6,7 @@ namespace Microsoft.ML.Deberta.Bench;
 internal sealed record BenchOptions
 {
     public IReadOnlyList<string> Models { get; init; } = ["deberta-base", "deberta-v3-base"];
+    public IReadOnlyList<string> Routes { get; init; } = [.. AllRoutes];
     public IReadOnlyList<int> Batches { get; init; } = [1, 8, 32];
     public IReadOnlyList<int> Seqs { get; init; } = [128, 512];
     public double Seconds { get; init; } = 10;
@@ -15,8 +16,11 @@ internal sealed record BenchOptions
     public string Anchor { get; init; } = Path.GetFullPath("../shared/bench/ort-anchor");
     public string Work { get; init; } = Path.GetFullPath("artifacts/bench");
 
+    /// <summary>Every inference route; ort-fp32 is the anchor of the ratio lines.</summary>
+    public static readonly string[] AllRoutes = ["fp32", "fp32-onednn", "ort-fp32"];
+
     public const string Usage =
-        "usage: bench [--models deberta-base,deberta-v3-base] [--batches 1,8,32] [--seqs 128,512] [--seconds 10] [--rounds 3]\n" +
+        "usage: bench [--models deberta-base,deberta-v3-base] [--routes fp32,fp32-onednn,ort-fp32] [--batches 1,8,32] [--seqs 128,512] [--seconds 10] [--rounds 3]\n" +
         "             [--train-seconds 60 (0: skip)] [--scoring-rows 1000 (0: skip)] [--anchor DIR] [--work DIR]";
 
     public static BenchOptions Parse(string[] args)
@@ -29,6 +33,7 @@ internal sealed record BenchOptions
             options = args[i] switch
             {
                 "--models" => options with { Models = List(value, args[i], Model) },
+                "--routes" => options with { Routes = List(value, args[i], Route) },
                 "--batches" => options with { Batches = List(value, args[i], Positive) },
                 "--seqs" => options with { Seqs = List(value, args[i], Positive) },
                 "--seconds" => options with { Seconds = Number(value, args[i]) },
@@ -50,6 +55,9 @@ internal sealed record BenchOptions
 
     private static string Model(string value, string name) => value is "deberta-base" or "deberta-v3-base"
         ? value : throw new ArgumentException($"{name}: '{value}' is not deberta-base or deberta-v3-base.");
+
+    private static string Route(string value, string name) => AllRoutes.Contains(value)
+        ? value : throw new ArgumentException($"{name}: '{value}' is not one of {string.Join(", ", AllRoutes)}.");
 
     private static int Positive(string value, string name) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0

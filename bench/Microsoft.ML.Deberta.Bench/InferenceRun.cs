@@ -18,12 +18,12 @@ internal static class InferenceRun
     {
         using var model = new DebertaForSequenceClassification(config, seed: 1);
         model.eval();
-        List<IContender> contenders =
-        [
-            new TorchSharpContender("fp32", model, oneDnn: false),
-            new TorchSharpContender("fp32-onednn", model, oneDnn: true),
-            new OnnxRuntimeContender(graphFolder),
-        ];
+        List<IContender> contenders = [.. options.Routes.Select<string, IContender>(route => route switch
+        {
+            "fp32" => new TorchSharpContender(route, model, oneDnn: false),
+            "fp32-onednn" => new TorchSharpContender(route, model, oneDnn: true),
+            _ => new OnnxRuntimeContender(graphFolder),
+        })];
         var results = new List<Measurement>();
         try
         {

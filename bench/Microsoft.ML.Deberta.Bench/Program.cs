@@ -23,6 +23,7 @@ catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException o
 torch.set_num_threads(Environment.ProcessorCount);
 Console.WriteLine($"cpu: {CpuModel()}");
 Console.WriteLine($"cores: {Environment.ProcessorCount}");
+Console.WriteLine($"load: {LoadAverage()} (1, 5, 15 min) at the start");
 Console.WriteLine($"# ONNX Runtime {OrtEnv.Instance().GetVersionString()}, libtorch threads {torch.get_num_threads()}, .NET {Environment.Version}; " +
     $"{options.Rounds} round(s) of {options.Seconds} s per contender and shape");
 
@@ -44,13 +45,19 @@ if (options.ScoringRows > 0)
     foreach (var model in options.Models)
         ScoringRun.Measure(options, model, configs[model]);
 }
+Console.WriteLine($"load: {LoadAverage()} (1, 5, 15 min) at the end");
 foreach (var group in measurements.GroupBy(m => (m.Model, m.Batch, m.Seq)))
 {
-    var anchor = group.Single(m => m.Route == "ort-fp32");
+    var anchor = group.SingleOrDefault(m => m.Route == "ort-fp32");
+    if (anchor is null) continue;
     foreach (var m in group.Where(m => m.Route != "ort-fp32"))
         Console.WriteLine($"ratio {m.Route} / ort-fp32 {m.Model} b{m.Batch} s{m.Seq}: {m.SequencesPerSecond / anchor.SequencesPerSecond:F2}");
 }
 return 0;
+
+// Other work on the machine takes cores from every contender, but not equally: read the ratios of a loaded run with care.
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
 // lscpu's "Model name", read where it reads it (the Debian root has no lscpu).
 static string CpuModel()
