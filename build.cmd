@@ -5,6 +5,7 @@ rem   build.cmd test [--filter EXPR]   build, then run the tests; ends with "N p
 rem   build.cmd sample [FLAGS]         build, then run samples\AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 rem   build.cmd pack                   write artifacts\packages\Microsoft.ML.Deberta.<version>.nupkg
 rem   build.cmd serve [MODEL.zip] [FLAGS]  build, then serve a saved model over HTTP (samples\WebApi); loadtest: build.sh only
+rem   build.cmd bench [FLAGS]          build, then measure speed against ONNX Runtime (bench\Microsoft.ML.Deberta.Bench\README.md)
 rem   build.cmd soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory
 rem   build.cmd exec -- COMMAND...     run any command (Windows loads TorchSharp as it is, so this just runs it)
 rem   build.cmd public-api             rewrite test\...\PublicApi\PublicApi.txt from the built assembly
@@ -21,9 +22,10 @@ if /I "%VERB%"=="sample" goto :sample
 if /I "%VERB%"=="pack" goto :pack
 if /I "%VERB%"=="exec" goto :exec
 if /I "%VERB%"=="serve" goto :serve
+if /I "%VERB%"=="bench" goto :bench
 if /I "%VERB%"=="soak" goto :soak
 if /I "%VERB%"=="public-api" goto :publicapi
-echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| serve [MODEL.zip] [FLAGS] ^| soak [--minutes N] ^| pack ^| exec -- COMMAND... ^| public-api) 1>&2
+echo build.cmd: unknown verb '%VERB%' (build ^| test [--filter EXPR] ^| sample [FLAGS] ^| serve [MODEL.zip] [FLAGS] ^| bench [FLAGS] ^| soak [--minutes N] ^| pack ^| exec -- COMMAND... ^| public-api) 1>&2
 exit /b 1
 
 :build
@@ -102,6 +104,23 @@ goto :exec_args
 :exec_run
 !EXEC_ARGS!
 exit /b %ERRORLEVEL%
+
+:bench
+dotnet build "%REPO%\Deberta.ML.sln" -c %CONFIGURATION% -nologo -v minimal || exit /b 1
+rem From the repository: the anchor defaults to ..\shared\bench\ort-anchor and the work folder to artifacts\bench.
+set "BENCH_ARGS="
+shift
+:bench_args
+if "%~1"=="" goto :bench_run
+set BENCH_ARGS=!BENCH_ARGS! "%~1"
+shift
+goto :bench_args
+:bench_run
+pushd "%REPO%"
+dotnet "%REPO%\bench\Microsoft.ML.Deberta.Bench\bin\%CONFIGURATION%\net10.0\Microsoft.ML.Deberta.Bench.dll" !BENCH_ARGS!
+set "STATUS=%ERRORLEVEL%"
+popd
+exit /b %STATUS%
 
 :soak
 set "MINUTES=30"

@@ -7,6 +7,7 @@
 #   ./build.sh serve [MODEL.zip] [FLAGS]  build, then serve a saved model over HTTP (samples/WebApi; without a model, see serve_without_build)
 #   ./build.sh loadtest [--duration S]    build, then load-test the server with batching on and off (autocannon)
 #   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
+#   ./build.sh bench [FLAGS]          build, then measure speed against ONNX Runtime (bench/Microsoft.ML.Deberta.Bench/README.md)
 #   ./build.sh soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory
 #   ./build.sh public-api             rewrite test/.../PublicApi/PublicApi.txt from the built assembly (after a deliberate API change)
 #
@@ -225,6 +226,31 @@ run_exec() {
   ROOT_WORKDIR="$PWD" run_in_root "$@"
 }
 
+# Runs bench/Microsoft.ML.Deberta.Bench inside the Debian 13 root. The ONNX Runtime anchor (graphs, read only) is
+# ../shared/bench/ort-anchor unless --anchor or DEBERTA_ORT_ANCHOR says otherwise; graphs, generated weights and
+# checkpoints go to artifacts/bench/ unless --work says otherwise. Both are mounted into the root.
+run_bench() {
+  build
+  local dll="$repo/bench/Microsoft.ML.Deberta.Bench/bin/$configuration/net10.0/Microsoft.ML.Deberta.Bench.dll"
+  local anchor="${DEBERTA_ORT_ANCHOR:-$repo/../shared/bench/ort-anchor}" work="$repo/artifacts/bench" args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --anchor|--work)
+        [ $# -ge 2 ] || die "$1 needs a value"
+        if [ "$1" = --anchor ]; then anchor="$2"; else work="$2"; fi
+        shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  [ -d "$anchor/graphs" ] || die "the ONNX Runtime anchor '$anchor' has no graphs/ folder; pass --anchor DIR or set DEBERTA_ORT_ANCHOR"
+  anchor="$(readlink -f "$anchor")"
+  mkdir -p "$work" && work="$(readlink -f "$work")"
+  ROOT_EXTRA_DIRS=()
+  mount_for_root "$anchor"
+  mount_for_root "$work"
+  run_in_root dotnet "$dll" --anchor "$anchor" --work "$work" ${args[@]+"${args[@]}"}
+}
+
 webapi_dll() { echo "$repo/samples/WebApi/bin/$configuration/net10.0/Microsoft.ML.Deberta.Samples.WebApi.dll"; }
 
 # Serves a saved model with samples/WebApi inside the Debian 13 root: the given .zip, else ./AutoML-output/model.zip if
@@ -286,6 +312,7 @@ case "$verb" in
     run_tests --filter "TestCategory=Soak" ;;
   serve) run_serve "$@" ;;
   loadtest) run_loadtest "$@" ;;
+  bench) run_bench "$@" ;;
   public-api) DEBERTA_UPDATE_PUBLIC_API=1 run_tests --filter "FullyQualifiedName~PublicApiTests.ThePublicSurfaceMatchesTheBaseline" ;;
-  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | serve [MODEL.zip] [FLAGS] | loadtest [--duration S] | soak [--minutes N] | pack | exec -- COMMAND... | public-api)" ;;
+  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | serve [MODEL.zip] [FLAGS] | loadtest [--duration S] | bench [FLAGS] | soak [--minutes N] | pack | exec -- COMMAND... | public-api)" ;;
 esac
