@@ -63,6 +63,9 @@ debian13_root() {
 
 # The script that runs inside the Debian 13 root: bind-mounts the given folders at the same paths, then runs the
 # command from the repository folder with a clean environment. Arguments: root dotnet_dir repo dir... -- command...
+# Builds started inside (tests that compile projects) use no compiler server: every run shares the root's /tmp, where
+# the server's pipe lives, so a server left by an earlier run - in a mount namespace holding another checkout - would
+# answer and fail to find this checkout's files ("Source file ... could not be found").
 read -r -d '' IN_ROOT_SCRIPT <<'INNER' || true
 set -euo pipefail
 root="$1"; dotnet_dir="$2"; repo="$3"; shift 3
@@ -87,6 +90,7 @@ exec chroot "$root" /usr/bin/env -i \
   ${DEBERTA_UPDATE_PUBLIC_API:+DEBERTA_UPDATE_PUBLIC_API="$DEBERTA_UPDATE_PUBLIC_API"} \
   ${DEBERTA_SOAK_SECONDS:+DEBERTA_SOAK_SECONDS="$DEBERTA_SOAK_SECONDS"} \
   ${CI:+CI="$CI"} \
+  UseSharedCompilation=false \
   bash -c 'cd "$0" && exec "$@"' "${ROOT_WORKDIR:-$repo}" "$@"
 INNER
 
