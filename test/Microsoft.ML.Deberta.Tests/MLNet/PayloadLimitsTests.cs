@@ -104,11 +104,6 @@ public sealed class PayloadLimitsTests
     }
 
     [TestMethod]
-    public void TheEntryChecksumIsZipsCrc32() =>
-        // The CRC-32 check value of "123456789" (IEEE 802.3, as zip and zlib compute it).
-        Assert.AreEqual(0xCBF43926u, ZipCrc32.Append(ZipCrc32.Append(0, "1234"u8), "56789"u8));
-
-    [TestMethod]
     public void AnEntryWithAnAbsolutePathIsRefusedAndNothingIsWrittenThere()
     {
         var target = Path.Combine(_folder, "escaped", $"evil-{Guid.NewGuid():N}.txt");

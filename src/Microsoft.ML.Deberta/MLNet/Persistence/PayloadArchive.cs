@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.IO.Compression;
 
 namespace Microsoft.ML.Deberta.MLNet;
@@ -93,17 +94,17 @@ internal static class PayloadArchive
             var buffer = new byte[81920];
             long left = entry.Length;
             bool deflated = entry.CompressedLength != entry.Length;
-            uint crc = 0;
+            var crc = new Crc32();
             int read;
             while ((read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left + 1))) > 0)
             {
                 if (read > left)
                     throw new InvalidDataException($"{where}: entry '{name}' holds more data than the {entry.Length} bytes its header declares.");
                 destination.Write(buffer, 0, read);
-                if (deflated) crc = ZipCrc32.Append(crc, buffer.AsSpan(0, read));
+                if (deflated) crc.Append(buffer.AsSpan(0, read));
                 left -= read;
             }
-            if (deflated && crc != entry.Crc32)
+            if (deflated && crc.GetCurrentHashAsUInt32() != entry.Crc32)
                 throw new InvalidDataException(
                     $"{where}: entry '{name}' does not match its checksum: it holds other or more data than the {entry.Length} bytes its header declares.");
         }
