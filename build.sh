@@ -9,6 +9,8 @@
 #   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
 #   ./build.sh bench [FLAGS]          build, then measure speed against ONNX Runtime (bench/Microsoft.ML.Deberta.Bench/README.md)
 #   ./build.sh soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory
+#   ./build.sh fuzz [--minutes N | --seconds N] [--target NAME]... [--jobs J]
+#                                     fuzz every parser of outside input with AFL++ (default 1 minute each; fuzz/README.md)
 #   ./build.sh public-api             rewrite test/.../PublicApi/PublicApi.txt from the built assembly (after a deliberate API change)
 #
 # TorchSharp 0.107's native library needs libstdc++ with GLIBCXX_3.4.32 (GCC >= 13). Debian 12 has GCC 12's,
@@ -293,6 +295,44 @@ run_loadtest() {
   load_test "$@"
 }
 
+# Fuzzing (fuzz/README.md): builds, instruments a copy of the fuzz program's output with SharpFuzz (the pinned tool in
+# .config/dotnet-tools.json), installs AFL++ from Debian where the targets run (once), then fuzz/campaign.sh runs there.
+run_fuzz() {
+  local seconds=60 jobs=1 targets=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --minutes|--seconds|--jobs|--target)
+        [ $# -ge 2 ] || die "$1 needs a value"
+        case "$1" in
+          --minutes) [[ "$2" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--minutes needs a number"; seconds="$(awk "BEGIN { print int($2 * 60) }")" ;;
+          --seconds) [[ "$2" =~ ^[0-9]+$ ]] || die "--seconds needs a whole number"; seconds="$2" ;;
+          --jobs) [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive whole number"; jobs="$2" ;;
+          --target) targets+=("$2") ;;
+        esac
+        shift 2 ;;
+      *) die "unknown fuzz option: $1 (usage: ./build.sh fuzz [--minutes N | --seconds N] [--target NAME]... [--jobs J])" ;;
+    esac
+  done
+  [ "$seconds" -ge 1 ] || die "fuzz for at least one second"
+  build
+  local out="$repo/fuzz/Microsoft.ML.Deberta.Fuzz/bin/$configuration/net10.0" work="$repo/artifacts/fuzz"
+  rm -rf "$work/bin" && mkdir -p "$work" && cp -r "$out" "$work/bin"
+  (cd "$repo" && dotnet tool restore >/dev/null && dotnet sharpfuzz "$work/bin/Microsoft.ML.Deberta.dll") || die "SharpFuzz could not instrument Microsoft.ML.Deberta.dll"
+  if host_libstdcxx_is_new_enough; then
+    command -v afl-fuzz >/dev/null 2>&1 || { echo "build.sh: installing afl++" >&2
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >&2; } || die "installing afl++ failed"
+  else
+    local root; root="$(debian13_root)"
+    [ -x "$root/usr/bin/afl-fuzz" ] || { echo "build.sh: installing afl++ into the Debian 13 root (once)" >&2
+      chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        bash -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends afl++' >&2; } || die "installing afl++ into the Debian 13 root failed"
+  fi
+  if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <(run_in_root dotnet "$out/Microsoft.ML.Deberta.Fuzz.dll" list | cut -f1)
+  fi
+  run_in_root bash "$repo/fuzz/campaign.sh" "$seconds" "$jobs" "$configuration" "${targets[@]}"
+}
+
 pack() {
   dotnet pack "$repo/src/Microsoft.ML.Deberta/Microsoft.ML.Deberta.csproj" -c "$configuration" -nologo -v minimal
   ls "$repo"/artifacts/packages/Microsoft.ML.Deberta.*.nupkg
@@ -317,6 +357,7 @@ case "$verb" in
   serve) run_serve "$@" ;;
   loadtest) run_loadtest "$@" ;;
   bench) run_bench "$@" ;;
+  fuzz) run_fuzz "$@" ;;
   public-api) DEBERTA_UPDATE_PUBLIC_API=1 run_tests --filter "FullyQualifiedName~PublicApiTests.ThePublicSurfaceMatchesTheBaseline" ;;
-  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | serve [MODEL.zip] [FLAGS] | loadtest [--duration S] | bench [FLAGS] | soak [--minutes N] | pack | exec -- COMMAND... | public-api)" ;;
+  *) die "unknown verb '$verb' (build | test [--filter EXPR] | sample [FLAGS] | serve [MODEL.zip] [FLAGS] | loadtest [--duration S] | bench [FLAGS] | soak [--minutes N] | fuzz [--minutes N] | pack | exec -- COMMAND... | public-api)" ;;
 esac
