@@ -28,17 +28,21 @@ internal sealed class ShardedCheckpointIndex
     public IReadOnlyList<string> ShardFiles { get; }
 
     /// <summary>Reads and checks an index file.</summary>
-    /// <exception cref="InvalidDataException">The file is not valid JSON, has no <c>weight_map</c>, or names a shard outside its folder.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid UTF-8 JSON, has no <c>weight_map</c>, or names a shard outside its folder.</exception>
     public static ShardedCheckpointIndex Read(string path)
     {
         var info = new FileInfo(path);
         if (info.Length > MaxIndexBytes)
             throw new InvalidDataException(
                 $"Sharded checkpoint index '{path}' is {info.Length} bytes, more than the limit of {MaxIndexBytes} bytes for an index (about a million tensors).");
+        var bytes = File.ReadAllBytes(path);
+        // JsonDocument checks UTF-8 only when a string is read (an InvalidOperationException then): check it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new InvalidDataException($"Sharded checkpoint index '{path}' is not valid UTF-8 text.");
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            doc = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {

@@ -9,16 +9,19 @@ internal static class TokenizerJsonFile
 
     /// <summary>Reads a JSON file whose root must be an object.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not valid JSON or its root is not an object.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid UTF-8 JSON or its root is not an object.</exception>
     public static JsonElement ReadObject(string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"Tokenizer file '{path}' does not exist.", path);
+        var bytes = File.ReadAllBytes(path);
+        // JsonDocument checks UTF-8 only when a string is read (an InvalidOperationException then): check it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new InvalidDataException($"Tokenizer file '{path}' is not valid UTF-8 text.");
         JsonElement root;
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            using JsonDocument document = JsonDocument.Parse(stream, s_options);
+            using JsonDocument document = JsonDocument.Parse(bytes, s_options);
             root = document.RootElement.Clone();
         }
         catch (JsonException e)
