@@ -24,12 +24,15 @@ internal static class DebertaConfigJson
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true });
+            // A key given twice is refused here: JsonObject would otherwise throw an ArgumentException at first use.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
+            // System.Text.Json's own words only for a duplicate key (they name it); a syntax error's place says enough.
+            var what = e.Message.Contains("uplicate", StringComparison.Ordinal) ? $": {e.Message}" : "";
             throw new DebertaConfigException("config.json",
-                $"The config is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}). Replace config.json with the checkpoint's original.");
+                $"The config is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}){what}. Replace config.json with the checkpoint's original.");
         }
         if (root is not JsonObject o)
             throw new DebertaConfigException("config.json", "The config must be a JSON object.");
