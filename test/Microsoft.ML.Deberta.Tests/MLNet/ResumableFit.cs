@@ -3,7 +3,18 @@ using Microsoft.ML.Deberta.Tests.Checkpoints;
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
 /// <summary>What one of <see cref="ResumableFit"/>'s runs sets on the trainer's options; the rest stays the same.</summary>
-internal readonly record struct ResumableRun(string? CheckpointFolder, IProgress<TrainingProgress>? Progress, CancellationToken CancellationToken);
+internal readonly record struct ResumableRun(string? CheckpointFolder, IProgress<TrainingProgress>? Progress, CancellationToken CancellationToken)
+{
+    /// <summary>The trainer's options with this run's checkpoint folder (checkpointed every <paramref name="checkpointEverySteps"/> steps), progress and cancellation.</summary>
+    public TOptions On<TOptions>(TOptions options, int checkpointEverySteps) where TOptions : DebertaFineTuningOptions
+    {
+        options.CheckpointFolder = CheckpointFolder;
+        options.CheckpointEverySteps = checkpointEverySteps;
+        options.Progress = Progress;
+        options.CancellationToken = CancellationToken;
+        return options;
+    }
+}
 
 /// <summary>
 /// <see cref="DebertaFineTuningOptions.CheckpointFolder"/> through a trainer's ML.NET <c>Fit</c>: a <c>Fit</c>

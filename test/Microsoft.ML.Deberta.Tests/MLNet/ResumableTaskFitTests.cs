@@ -25,12 +25,11 @@ public sealed class ResumableTaskFitTests
         var heldOut = tags.Transform(mlContext.Data.TakeRows(mlContext.Data.SkipRows(all, 12), 6));
         // No validation set: the entity F1 of 6 rows stays flat, so epoch 1 would be the best and its weights (saved
         // before the cancel) restored at the end, hiding whether the resumed steps were the same.
-        AssertResumesToTheUninterruptedModel(run => mlContext.Transforms.Deberta.TokenClassification(new TokenClassificationOptions
+        AssertResumesToTheUninterruptedModel(run => mlContext.Transforms.Deberta.TokenClassification(run.On(new TokenClassificationOptions
             {
                 Config = DebertaTestData.SmallConfig(hidden: 32, layers: 1, heads: 2), TokenizerFolder = DebertaTestData.V1TokenizerFolder,
                 MaxLength = 32, Stride = 8, BatchSize = 2, Epochs = 2, LearningRate = 5e-3, Seed = 5,
-                CheckpointFolder = run.CheckpointFolder, CheckpointEverySteps = 10, Progress = run.Progress, CancellationToken = run.CancellationToken,
-            }).Fit(train),
+            }, checkpointEverySteps: 10)).Fit(train),
             model => [.. mlContext.Data.CreateEnumerable<NerData.NerPrediction>(model.Transform(heldOut), reuseRowObject: false).Select(p =>
                 $"{string.Join(",", p.PredictedLabel)} | {Bits(p.Score)} | {string.Join(",", p.EntityGroup)} | {string.Join(",", p.EntityText)} | " +
                 $"{string.Join(",", p.EntityStart)} | {string.Join(",", p.EntityEnd)} | {Bits(p.EntityScore)}")],
@@ -43,12 +42,11 @@ public sealed class ResumableTaskFitTests
         var mlContext = new MLContext(seed: 1);
         var train = mlContext.Data.LoadFromEnumerable(QuestionAnsweringPersistenceTests.Inputs(heldOut: false, 12));
         var validation = mlContext.Data.LoadFromEnumerable(QuestionAnsweringPersistenceTests.Inputs(heldOut: true, 6));
-        AssertResumesToTheUninterruptedModel(run => mlContext.Transforms.Deberta.QuestionAnswering(new DebertaQuestionAnsweringOptions
+        AssertResumesToTheUninterruptedModel(run => mlContext.Transforms.Deberta.QuestionAnswering(run.On(new DebertaQuestionAnsweringOptions
             {
                 Config = DebertaTestData.SmallConfig(), TokenizerFolder = DebertaTestData.V1TokenizerFolder, MaxSeqLength = 48, DocStride = 16,
                 BatchSize = 2, Epochs = 2, LearningRate = 1e-3, Seed = 5, TopK = 2, ValidationSet = validation,
-                CheckpointFolder = run.CheckpointFolder, CheckpointEverySteps = 10, Progress = run.Progress, CancellationToken = run.CancellationToken,
-            }).Fit(train),
+            }, checkpointEverySteps: 10)).Fit(train),
             model => [.. mlContext.Data.CreateEnumerable<QaPrediction>(model.Transform(validation), reuseRowObject: false).Select(p =>
                 $"{string.Join("|", p.Answer)} | {Bits(p.Score)} | {string.Join(",", p.Start)} | {string.Join(",", p.End)}")],
             cancelAtStep: 10);
@@ -60,12 +58,11 @@ public sealed class ResumableTaskFitTests
         var mlContext = new MLContext(seed: 1);
         var (train, heldOut) = MaskedLanguageModelingData.Yelp(mlContext, trainCount: 40, heldOutCount: 10);
         using var output = new TemporaryDirectory();
-        AssertResumesToTheUninterruptedModel(run => mlContext.Transforms.Deberta.MaskedLanguageModeling(new MaskedLanguageModelingOptions
+        AssertResumesToTheUninterruptedModel(run => mlContext.Transforms.Deberta.MaskedLanguageModeling(run.On(new MaskedLanguageModelingOptions
             {
                 Config = DebertaTestData.SmallConfig(hidden: 32, layers: 1, heads: 2), TokenizerFolder = DebertaTestData.V1TokenizerFolder,
                 OutputFolder = output.Path, MaxLength = 32, BatchSize = 2, Epochs = 2, LearningRate = 2e-3, Seed = 3, ValidationSet = heldOut,
-                CheckpointFolder = run.CheckpointFolder, CheckpointEverySteps = 10, Progress = run.Progress, CancellationToken = run.CancellationToken,
-            }).Fit(train),
+            }, checkpointEverySteps: 10)).Fit(train),
             SavedModel,
             cancelAtStep: 10);
     }
