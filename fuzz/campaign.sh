@@ -15,7 +15,7 @@ instrumented="$work/bin/Microsoft.ML.Deberta.Fuzz.dll"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
   AFL_FORKSRV_INIT_TMOUT=60000 AFL_IGNORE_SEED_PROBLEMS=1
 export plain instrumented work seconds
-mkdir -p "$work/logs"
+mkdir -p "$work/logs" "$work/out"
 
 # A hang is an input that runs over the target's limit (2 s; `list` gives it).
 fuzz_one() {
