@@ -20,7 +20,11 @@ public sealed partial class DebertaTokenizer
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Tokenizer folder '{directory}' does not exist.");
+        return TokenizerJsonFile.Guard(directory, () => Load(directory, options));
+    }
 
+    private static DebertaTokenizer Load(string directory, DebertaTokenizerLoadOptions? options)
+    {
         string tokenizerJsonPath = Path.Combine(directory, "tokenizer.json");
         ByteLevelBpeVocabulary vocabulary;
         JsonElement? tokenizerJson = null;

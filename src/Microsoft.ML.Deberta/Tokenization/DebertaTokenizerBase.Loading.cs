@@ -14,12 +14,14 @@ public abstract partial class DebertaTokenizerBase
     /// <param name="options">Overrides of the folder's settings.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder has none of the tokenizer files.</exception>
+    /// <exception cref="NotSupportedException">tokenizer.json holds a kind of tokenizer DeBERTa does not use; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A file is corrupt; the message names it or its folder.</exception>
     public static DebertaTokenizerBase FromFolder(string directory, DebertaTokenizerLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Tokenizer folder '{directory}' does not exist.");
-        return IsV2Folder(directory) ? DebertaV2Tokenizer.FromFolder(directory, options) : DebertaTokenizer.FromFolder(directory, options);
+        return TokenizerJsonFile.Guard(directory, () => IsV2Folder(directory)) ? DebertaV2Tokenizer.FromFolder(directory, options) : DebertaTokenizer.FromFolder(directory, options);
     }
 
     private static bool IsV2Folder(string directory)

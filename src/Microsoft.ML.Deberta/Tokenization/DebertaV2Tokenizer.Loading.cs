@@ -47,12 +47,18 @@ public sealed partial class DebertaV2Tokenizer
     /// <param name="options">Overrides of the folder's settings.</param>
     /// <param name="configDirectory">Where tokenizer_config.json and friends are; null for the file's folder.</param>
     /// <exception cref="NotSupportedException">The file holds a kind of tokenizer this class cannot honour (e.g. a BPE model, an unknown normaliser); the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file or a configuration file is corrupt; the message names it or its folder.</exception>
     public static DebertaV2Tokenizer FromTokenizerJson(string tokenizerJsonPath, DebertaTokenizerLoadOptions? options = null, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizerJsonPath);
+        configDirectory ??= Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))!;
+        return TokenizerJsonFile.Guard(configDirectory, () => LoadTokenizerJson(tokenizerJsonPath, options, configDirectory));
+    }
+
+    private static DebertaV2Tokenizer LoadTokenizerJson(string tokenizerJsonPath, DebertaTokenizerLoadOptions? options, string configDirectory)
+    {
         JsonElement root = TokenizerJsonFile.ReadObject(tokenizerJsonPath);
         TokenizerJsonUnigram file = TokenizerJsonUnigram.Read(tokenizerJsonPath, root);
-        configDirectory ??= Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))!;
         TokenizerFolderConfig config = TokenizerFolderConfig.Read(configDirectory, root);
         SpecialTokenSet specials = config.ResolveSpecialTokens(file.Model.PieceToId, file.Model.PieceCount, maskLStrip: false);
         return new DebertaV2Tokenizer(
@@ -74,12 +80,13 @@ public sealed partial class DebertaV2Tokenizer
     /// <param name="spmModelPath">Path of the SentencePiece model.</param>
     /// <param name="options">Overrides of the folder's settings.</param>
     /// <param name="configDirectory">Where tokenizer_config.json and friends are; null for the model's folder.</param>
+    /// <exception cref="InvalidDataException">The model or a configuration file is corrupt; the message names it or its folder.</exception>
     public static DebertaV2Tokenizer FromSentencePieceModel(string spmModelPath, DebertaTokenizerLoadOptions? options = null, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spmModelPath);
         SentencePieceUnigramModel model = SentencePieceUnigramModel.Load(spmModelPath);
-        configDirectory ??= Path.GetDirectoryName(Path.GetFullPath(spmModelPath))!;
-        TokenizerFolderConfig config = TokenizerFolderConfig.Read(configDirectory);
+        string folder = configDirectory ?? Path.GetDirectoryName(Path.GetFullPath(spmModelPath))!;
+        TokenizerFolderConfig config = TokenizerJsonFile.Guard(folder, () => TokenizerFolderConfig.Read(folder));
         SpecialTokenSet specials = config.ResolveSpecialTokens(model.PieceToId, model.PieceCount, maskLStrip: false);
         return new DebertaV2Tokenizer(
             model, specials,

@@ -35,6 +35,26 @@ internal static class TokenizerJsonFile
         return root;
     }
 
+    /// <summary>
+    /// Runs a loader over the tokenizer files of <paramref name="folder"/>. A JSON value of the wrong kind (a number
+    /// where a string belongs, a required member missing, an integer out of range) surfaces from System.Text.Json's
+    /// accessors deep inside a loader as InvalidOperationException, KeyNotFoundException or FormatException; it is a
+    /// malformed file, so it becomes the documented InvalidDataException. Exceptions from anywhere else pass unchanged.
+    /// </summary>
+    public static T Guard<T>(string folder, Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException
+            && e.TargetSite?.DeclaringType?.Namespace?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            throw new InvalidDataException(
+                $"A tokenizer file in '{folder}' holds a JSON value of the wrong kind ({e.Message}). Replace the tokenizer files with the checkpoint's originals.", e);
+        }
+    }
+
     /// <summary>Reads the file if it exists, otherwise returns null.</summary>
     public static JsonElement? ReadObjectIfPresent(string path) => File.Exists(path) ? ReadObject(path) : null;
 

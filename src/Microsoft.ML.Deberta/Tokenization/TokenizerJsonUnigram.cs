@@ -128,8 +128,13 @@ internal sealed class TokenizerJsonUnigram
     {
         if (!post.TryGetProperty(name, out JsonElement items) || items.ValueKind != JsonValueKind.Array)
             return "(none)";
-        return string.Join(' ', items.EnumerateArray().Select(item => item.EnumerateObject().First() is var part
-            ? $"{(part.Name == "Sequence" ? "$" : "")}{part.Value.GetProperty("id").GetString()}:{part.Value.GetProperty("type_id").GetInt32()}" : ""));
+        // Each item is {"SpecialToken": {"id": "[CLS]", "type_id": 0}} or {"Sequence": {"id": "A", "type_id": 0}};
+        // anything else shows as "?", so the comparison with DeBERTa's template refuses it by name.
+        return string.Join(' ', items.EnumerateArray().Select(item =>
+            item.ValueKind == JsonValueKind.Object && item.EnumerateObject().FirstOrDefault() is { Value.ValueKind: JsonValueKind.Object } part
+            && part.Value.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String
+            && part.Value.TryGetProperty("type_id", out JsonElement typeId) && typeId.TryGetInt32(out int type)
+                ? $"{(part.Name == "Sequence" ? "$" : "")}{id.GetString()}:{type}" : "?"));
     }
 
     private SentencePieceUnigramModel BuildModel(JsonElement model, JsonElement root)

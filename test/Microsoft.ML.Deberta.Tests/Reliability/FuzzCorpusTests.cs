@@ -16,6 +16,7 @@ public sealed class FuzzCorpusTests
     {
         ["regression-invalid-utf8-"] = "not valid UTF-8",
         ["regression-duplicate-key-"] = "Duplicate",
+        ["regression-wrong-kind-"] = "tokenizer",
     };
 
     public static IEnumerable<object[]> Targets => FuzzTargets.All.Select(t => new object[] { t.Name });
