@@ -9,7 +9,7 @@
 #   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
 #   ./build.sh bench [FLAGS]          build, then measure speed against ONNX Runtime (bench/Microsoft.ML.Deberta.Bench/README.md)
 #   ./build.sh soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory
-#   ./build.sh fuzz [--minutes N | --seconds N] [--target NAME]... [--jobs J]
+#   ./build.sh fuzz [--minutes N | --seconds N] [--target NAME]... [--jobs J] [--hang-scale K]
 #                                     fuzz every parser of outside input with AFL++ (default 1 minute each; fuzz/README.md)
 #   ./build.sh public-api             rewrite test/.../PublicApi/PublicApi.txt from the built assembly (after a deliberate API change)
 #
@@ -298,19 +298,20 @@ run_loadtest() {
 # Fuzzing (fuzz/README.md): builds, instruments a copy of the fuzz program's output with SharpFuzz (the pinned tool in
 # .config/dotnet-tools.json), installs AFL++ from Debian where the targets run (once), then fuzz/campaign.sh runs there.
 run_fuzz() {
-  local seconds=60 jobs=1 targets=()
+  local seconds=60 jobs=1 hang_scale=1 targets=()
   while [ $# -gt 0 ]; do
     case "$1" in
-      --minutes|--seconds|--jobs|--target)
+      --minutes|--seconds|--jobs|--target|--hang-scale)
         [ $# -ge 2 ] || die "$1 needs a value"
         case "$1" in
           --minutes) [[ "$2" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--minutes needs a number"; seconds="$(awk "BEGIN { print int($2 * 60) }")" ;;
           --seconds) [[ "$2" =~ ^[0-9]+$ ]] || die "--seconds needs a whole number"; seconds="$2" ;;
           --jobs) [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive whole number"; jobs="$2" ;;
+          --hang-scale) [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "--hang-scale needs a positive whole number"; hang_scale="$2" ;;
           --target) targets+=("$2") ;;
         esac
         shift 2 ;;
-      *) die "unknown fuzz option: $1 (usage: ./build.sh fuzz [--minutes N | --seconds N] [--target NAME]... [--jobs J])" ;;
+      *) die "unknown fuzz option: $1 (usage: ./build.sh fuzz [--minutes N | --seconds N] [--target NAME]... [--jobs J] [--hang-scale K])" ;;
     esac
   done
   [ "$seconds" -ge 1 ] || die "fuzz for at least one second"
@@ -330,7 +331,7 @@ run_fuzz() {
   if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(run_in_root dotnet "$out/Microsoft.ML.Deberta.Fuzz.dll" list | cut -f1)
   fi
-  run_in_root bash "$repo/fuzz/campaign.sh" "$seconds" "$jobs" "$configuration" "${targets[@]}"
+  run_in_root bash "$repo/fuzz/campaign.sh" "$seconds" "$jobs" "$hang_scale" "$configuration" "${targets[@]}"
 }
 
 pack() {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The part of `./build.sh fuzz` that runs where TorchSharp and afl-fuzz work (inside the Debian 13 root on Debian 12):
-# afl-fuzz on each target for N seconds, then the report. Arguments: seconds jobs configuration target...
+# afl-fuzz on each target for N seconds, then the report. Arguments: seconds jobs hang-scale configuration target...
+# afl-fuzz stops an input at the target's hang limit times hang-scale (1 on an idle machine; more where other work
+# slows every input down); every input it saves as a hang is then replayed alone against the limit itself.
 # Output: one line per target, each finding replayed in a plain (uninstrumented) process with its exception, and last
 #   fuzz: <targets> targets, <inputs> inputs, <findings> findings
 # Exit status 1 when there is a finding.
 set -euo pipefail
-seconds="$1"; jobs="$2"; configuration="$3"; shift 3
+seconds="$1"; jobs="$2"; hang_scale="$3"; configuration="$4"; shift 4
 work=artifacts/fuzz
 plain="fuzz/Microsoft.ML.Deberta.Fuzz/bin/$configuration/net10.0/Microsoft.ML.Deberta.Fuzz.dll"
 instrumented="$work/bin/Microsoft.ML.Deberta.Fuzz.dll"
@@ -14,7 +16,7 @@ instrumented="$work/bin/Microsoft.ML.Deberta.Fuzz.dll"
 # C fork server's; a seed over the 2 s limit on a loaded machine is skipped rather than ending the run.
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
   AFL_FORKSRV_INIT_TMOUT=60000 AFL_IGNORE_SEED_PROBLEMS=1
-export plain instrumented work seconds
+export plain instrumented work seconds hang_scale
 mkdir -p "$work/logs" "$work/out"
 
 # A hang is an input that runs over the target's limit (2 s; `list` gives it).
@@ -23,7 +25,7 @@ fuzz_one() {
   hang_ms="$(dotnet "$plain" list | awk -F'\t' -v t="$target" '$1 == t { print $2 }')"
   rm -rf "${work:?}/in/$target" "${work:?}/out/$target" "${work:?}/findings/$target"
   dotnet "$plain" seeds "$target" "$work/in/$target" >/dev/null
-  afl-fuzz -i "$work/in/$target" -o "$work/out/$target" -t "$hang_ms" -m none -V "$seconds" -- \
+  afl-fuzz -i "$work/in/$target" -o "$work/out/$target" -t "$((hang_ms * hang_scale))" -m none -V "$seconds" -- \
     dotnet "$instrumented" run "$target" "$(ls -d "$PWD/$work/in/$target"/* | head -n 1)" >"$work/logs/$target.log" 2>&1 || {
       echo "fuzz: afl-fuzz failed on $target; the end of $work/logs/$target.log:" >&2
       tail -n 15 "$work/logs/$target.log" >&2
