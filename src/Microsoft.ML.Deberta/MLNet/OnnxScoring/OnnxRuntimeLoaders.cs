@@ -6,14 +6,20 @@ namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// The payload loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: each wraps a loader of the library's and
-/// turns the sequence classifier or embedder it loads into an <see cref="OnnxTextScorer"/> (exported in memory, the
-/// TorchSharp model freed), and <see cref="WrapRowReaders"/> does the same for NER and question-answering row steps;
-/// ONNX payloads load as they are; other kinds are refused before any weight is read.
+/// turns the sequence classifier or embedder it loads into an <see cref="OnnxTextScorer"/> (a zero-shot step's NLI
+/// classifier too; exported in memory, the TorchSharp model freed), and <see cref="WrapRowReaders"/> does the same for
+/// NER, question-answering, fill-mask and per-row zero-shot steps; ONNX payloads load as they are; other kinds are
+/// refused before any weight is read.
 /// </summary>
 internal static class OnnxRuntimeLoaders
 {
     /// <summary>Payload kinds that can score with ONNX Runtime.</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } = [DebertaTextScorer.Kind, DebertaEmbeddingScorer.Kind, OnnxTextScorer.Kind];
+    public static IReadOnlyList<string> SupportedKinds { get; } =
+        [DebertaTextScorer.Kind, DebertaEmbeddingScorer.Kind, ZeroShotModel.Kind, OnnxTextScorer.Kind, ZeroShotModel.OnnxKind];
+
+    /// <summary>The structured tasks that can score with ONNX Runtime.</summary>
+    private static readonly string[] SupportedTasks =
+        [TokenClassificationColumns.Task, QuestionAnsweringColumns.Kind, FillMaskColumns.Kind, ZeroShotColumns.Kind];
 
     /// <summary>The text-scorer loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>.</summary>
     public static IReadOnlyList<IDebertaTextScorerLoader> Wrap(IReadOnlyList<IDebertaTextScorerLoader> loaders) =>
@@ -57,10 +63,20 @@ internal static class OnnxRuntimeLoaders
         new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
             new OnnxScorerSettings { OutputName = "start_logits", OutputSize = 1, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
 
-    /// <summary>The refusal of a step that has no ONNX Runtime scorer yet.</summary>
+    /// <summary>Exports the zero-shot step's NLI classifier; labels, template and NLI ids stay as they are.</summary>
+    public static ZeroShotModel Export(ZeroShotModel model) =>
+        model.Classifier is DebertaTextScorer classifier ? new ZeroShotModel(Export(classifier), model.Settings)
+            : throw Unsupported($"A zero-shot step over a {model.Classifier.GetType().Name}");
+
+    /// <summary>Exports the masked LM and builds the ONNX Runtime scorer with its tokenizer, top_k, targets and batch size.</summary>
+    public static OnnxFillMaskScorer Export(FillMaskScorer scorer) =>
+        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+            new OnnxScorerSettings { OutputSize = scorer.Model.Config.VocabSize, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
+
+    /// <summary>The refusal of a step that has no ONNX Runtime scorer.</summary>
     public static NotSupportedException Unsupported(string what) => new(
-        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring, embeddings, NER and question answering, payload kinds " +
-        $"{string.Join(", ", SupportedKinds)}, {TokenClassificationScorer.Kind}, {QuestionAnsweringScorer.Kind} and their ONNX payloads). Load the model with DebertaScoringRuntime.TorchSharp.");
+        $"{what} cannot score with ONNX Runtime (supported: text classification, regression, pair scoring, embeddings, zero-shot, NER, question answering " +
+        $"and fill-mask: payload kinds {string.Join(", ", SupportedKinds)} and tasks {string.Join(", ", SupportedTasks)}). Load the model with DebertaScoringRuntime.TorchSharp.");
 
     private sealed class ExportingLoader(IDebertaTextScorerLoader inner) : IDebertaTextScorerLoader
     {
@@ -78,6 +94,7 @@ internal static class OnnxRuntimeLoaders
                 {
                     DebertaTextScorer classifier => Export(classifier),
                     DebertaEmbeddingScorer embedder => Export(embedder),
+                    ZeroShotScorer zeroShot => new ZeroShotScorer(Export(zeroShot.Model)),
                     _ => throw Unsupported($"A {scorer.GetType().Name}"),
                 };
         }
@@ -89,7 +106,7 @@ internal static class OnnxRuntimeLoaders
 
         public IRowScoringStep Read(RowStepSettings settings, System.Text.Json.Nodes.JsonObject outputs, string modelFolder, string where)
         {
-            if (inner.TaskKind is not (TokenClassificationColumns.Task or QuestionAnsweringColumns.Kind))
+            if (!SupportedTasks.Contains(inner.TaskKind))
                 throw Unsupported($"{where} (a '{inner.TaskKind}' step)");
             var step = inner.Read(settings, outputs, modelFolder, where);
             switch (step)
@@ -100,6 +117,13 @@ internal static class OnnxRuntimeLoaders
                 case RowScoring<QuestionAnsweringRow> { RowScorer: QuestionAnsweringScorer qa } qaStep:
                     using (step)
                         return new RowScoring<QuestionAnsweringRow>(Export(qa), qaStep.TaskOutputs, qaStep.Columns, qaStep.BatchSize);
+                case RowScoring<FillMaskRow> { RowScorer: FillMaskScorer fillMask } fillMaskStep:
+                    using (step)
+                        return new RowScoring<FillMaskRow>(Export(fillMask), fillMaskStep.TaskOutputs, fillMaskStep.Columns, fillMaskStep.BatchSize);
+                case RowScoring<ZeroShotRow> { RowScorer: ZeroShotColumnScorer { Model.Classifier: DebertaTextScorer } zeroShot } zeroShotStep:
+                    using (step)
+                        return new RowScoring<ZeroShotRow>(new ZeroShotColumnScorer(Export(zeroShot.Model)), zeroShotStep.TaskOutputs, zeroShotStep.Columns,
+                            zeroShotStep.BatchSize);
                 default:
                     return step;   // already an ONNX payload (or a reader's own step)
             }

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// <c>onnx_scorer.json</c>; it holds no TorchSharp weights, so a step saved from this scorer always scores with ONNX
 /// Runtime. The graph's bytes are kept to write that payload again when the model is saved.
 /// </remarks>
-internal sealed class OnnxTextScorer : IDebertaTextScorer
+internal sealed class OnnxTextScorer : IEncodedExampleScorer
 {
     /// <summary>The payload kind this scorer writes and <see cref="OnnxTextScorerLoader"/> reads.</summary>
     public const string Kind = "deberta-onnx-text-scorer";
@@ -100,13 +100,15 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
         return TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
     }
 
-    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
+    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared) =>
+        ScoreExamples(prepared as IReadOnlyList<EncodedExample> ?? TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding), texts.Count);
+
+    public float[][] ScoreExamples(IReadOnlyList<EncodedExample> examples, int sourceCount)
     {
         var model = Model;
-        var examples = prepared as IReadOnlyList<EncodedExample> ?? TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
         int width = OutputSize;
-        var sums = new double[texts.Count * width];
-        var windows = new int[texts.Count];
+        var sums = new double[sourceCount * width];
+        var windows = new int[sourceCount];
         // Sorted by length, as the TorchSharp scorer batches, so a batch pads little.
         var order = Enumerable.Range(0, examples.Count).OrderBy(i => examples[i].InputIds.Length).ToArray();
         for (int start = 0; start < order.Length; start += BatchSize)
@@ -126,8 +128,8 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
                 Accumulate(outputs.Row(r), batch[r].InputIds.Length, sums.AsSpan(source * width, width));
             }
         }
-        var result = new float[texts.Count][];
-        for (int s = 0; s < texts.Count; s++)
+        var result = new float[sourceCount][];
+        for (int s = 0; s < sourceCount; s++)
         {
             result[s] = new float[width];
             double norm = 0;

@@ -1,0 +1,62 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Deberta.MLNet;
+using Microsoft.ML.Deberta.Tests.Checkpoints;
+using Microsoft.ML.Deberta.Tests.FakeModel;
+
+namespace Microsoft.ML.Deberta.Tests.Onnx;
+
+/// <summary>A fill-mask step loaded with <c>DebertaScoringRuntime.OnnxRuntime</c> against the same step scoring with TorchSharp.</summary>
+[TestClass]
+[TestCategory("Parity")]
+public sealed class OnnxFillMaskTests
+{
+    private static readonly string[] ExactColumns = ["Tokens", "Sequences", "TokenIds"];
+
+    public TestContext TestContext { get; set; } = null!;
+
+    public sealed class Row
+    {
+        public string Text { get; set; } = "";
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void PropositionsMatchTorchSharpAndRoundTripAsAnOnnxPayload(bool withTargets)
+    {
+        var folder = GoldenData.Bundled("pipelines", "v3_mlm");
+        var mlContext = new MLContext(seed: 1);
+        // One mask, two masks, and a text past the config's 128 positions (relative attention only): unequal lengths in batches of 2.
+        var texts = new[]
+        {
+            "The capital of France is [MASK].", "The [MASK] of France is [MASK].", "I loved this [MASK]!",
+            string.Join(" ", Enumerable.Repeat("DeBERTa improves BERT and RoBERTa with disentangled attention.", 8)) + " It is [MASK].",
+        };
+        var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToList());
+        string[]? targets = withTargets ? ["Paris", "movie", "good", "the", "capital", "Zürich"] : null;
+        using var torch = mlContext.Transforms.Deberta.FillMask(folder, topK: 4, targets: targets, maxLength: 512, batchSize: 2).Fit(data);
+        using var work = new TemporaryDirectory();
+        DebertaModelIO.Save(mlContext, torch, data.Schema, work.File("torch.zip"));
+        using var onnx = (StructuredScoringTransformer)DebertaModelIO.Load(mlContext, work.File("torch.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
+
+        Assert.AreEqual(OnnxFillMaskScorer.Kind, onnx.PayloadKind);
+        var expected = torch.Transform(data);
+        var actual = onnx.Transform(data);
+        Assert.IsGreaterThan(128, ((FillMaskScorer)torch.Step.Scorer).Tokenizer.Encode(texts[^1]).InputIds.Count, "the long text passes the position span");
+        Assert.AreEqual(OnnxTextScoringTests.SchemaText(expected.Schema), OnnxTextScoringTests.SchemaText(actual.Schema));
+        CollectionAssert.AreEqual(PredictionDump.Lines(expected, ExactColumns), PredictionDump.Lines(actual, ExactColumns), "top-k tokens, ids and sequences");
+        var a = expected.GetColumn<float[]>("Score").SelectMany(v => v).ToList();
+        var b = actual.GetColumn<float[]>("Score").SelectMany(v => v).ToList();
+        Assert.HasCount(a.Count, b);
+        Assert.AreEqual(4 * (texts.Length + 1), a.Count, "masks × top 4");
+        float delta = a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+        TestContext.WriteLine($"onnx mlnet v3_mlm fill-mask{(withTargets ? " (targets)" : "")} (DebertaModelIO.Load OnnxRuntime): {a.Count} outputs compared, max |Δ| {delta:G3}");
+        Assert.IsLessThanOrEqualTo(1e-4f, delta);
+
+        DebertaModelIO.Save(mlContext, onnx, data.Schema, work.File("onnx.zip"));
+        using var again = (StructuredScoringTransformer)DebertaModelIO.Load(mlContext, work.File("onnx.zip"), out _);
+        Assert.AreEqual(OnnxFillMaskScorer.Kind, again.PayloadKind, "the ONNX payload loads with the default runtime as ONNX");
+        CollectionAssert.AreEqual(PredictionDump.Lines(actual, [.. ExactColumns, "Score"]), PredictionDump.Lines(again.Transform(data), [.. ExactColumns, "Score"]),
+            "the ONNX payload loads back proposing the same");
+    }
+}
