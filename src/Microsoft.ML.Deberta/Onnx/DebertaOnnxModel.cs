@@ -71,6 +71,10 @@ public sealed class DebertaOnnxModel : IDisposable
     internal static DebertaOnnxModel Load(byte[] model, string source, int padTokenId) =>
         Open(() => new InferenceSession(model), source, padTokenId);
 
+    /// <summary>Loads the file at <paramref name="path"/> (its external data found beside it), named <paramref name="source"/> in messages.</summary>
+    internal static DebertaOnnxModel LoadFile(string path, string source, int padTokenId) =>
+        Open(() => new InferenceSession(path), source, padTokenId);
+
     private static DebertaOnnxModel Open(Func<InferenceSession> create, string source, int padTokenId)
     {
         InferenceSession session;

@@ -15,21 +15,22 @@ internal sealed class OnnxFillMaskScorer : IDebertaRowScorer<FillMaskRow>
     /// <summary>The payload kind this scorer writes and <see cref="FillMaskReader"/> reads.</summary>
     public const string Kind = "deberta-onnx-fill-mask";
 
-    private readonly byte[] _graph;
+    private readonly OnnxGraph _graph;
     private readonly FillMaskRows _rows;
     private readonly OnnxScorerSettings _onnx;
     private DebertaOnnxModel? _model;
 
     /// <exception cref="InvalidDataException">The graph does not load or its <c>logits</c> are not (batch, sequence, vocabulary).</exception>
     /// <exception cref="ArgumentException">No target yields a token.</exception>
-    public OnnxFillMaskScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings onnx, FillMaskPayloadSettings settings)
+    public OnnxFillMaskScorer(DebertaTokenizerBase tokenizer, OnnxGraph graph, string source, OnnxScorerSettings onnx, FillMaskPayloadSettings settings)
     {
         var rows = new FillMaskRows(tokenizer, settings);
-        var model = DebertaOnnxModel.Load(graph, source, onnx.PadTokenId);
+        var model = graph.Load(source, onnx.PadTokenId);
         var dims = model.OutputNames.Contains(onnx.OutputName) ? model.OutputDimensions(onnx.OutputName) : [];
         if (dims.Count != 3 || (dims[2] >= 0 && dims[2] != onnx.OutputSize))
         {
             model.Dispose();
+            graph.Dispose();
             throw new InvalidDataException(
                 $"The ONNX graph '{source}' is not a masked LM's with a vocabulary of {onnx.OutputSize}: it has outputs [{string.Join(", ", model.OutputNames)}], " +
                 $"and the step needs '{onnx.OutputName}' of shape [batch, sequence, {onnx.OutputSize}].");
@@ -80,5 +81,6 @@ internal sealed class OnnxFillMaskScorer : IDebertaRowScorer<FillMaskRow>
     {
         _model?.Dispose();
         _model = null;
+        _graph.Dispose();
     }
 }

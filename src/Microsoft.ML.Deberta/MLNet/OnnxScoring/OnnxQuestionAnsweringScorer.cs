@@ -19,18 +19,19 @@ internal sealed class OnnxQuestionAnsweringScorer : IDebertaRowScorer<QuestionAn
 
     private const string StartOutput = "start_logits", EndOutput = "end_logits";
 
-    private readonly byte[] _graph;
+    private readonly OnnxGraph _graph;
     private readonly QuestionAnsweringDecoder _decoder;
     private readonly OnnxScorerSettings _onnx;
     private DebertaOnnxModel? _model;
 
     /// <exception cref="InvalidDataException">The graph does not load or has no (batch, sequence) start and end logits.</exception>
-    public OnnxQuestionAnsweringScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings onnx, QuestionAnsweringSettings settings)
+    public OnnxQuestionAnsweringScorer(DebertaTokenizerBase tokenizer, OnnxGraph graph, string source, OnnxScorerSettings onnx, QuestionAnsweringSettings settings)
     {
-        var model = DebertaOnnxModel.Load(graph, source, onnx.PadTokenId);
+        var model = graph.Load(source, onnx.PadTokenId);
         if (!new[] { StartOutput, EndOutput }.All(o => model.OutputNames.Contains(o) && model.OutputDimensions(o).Count == 2))
         {
             model.Dispose();
+            graph.Dispose();
             throw new InvalidDataException(
                 $"The ONNX graph '{source}' is not a question-answering model's: it has outputs [{string.Join(", ", model.OutputNames)}], " +
                 $"and the step needs '{StartOutput}' and '{EndOutput}' of shape [batch, sequence].");
@@ -84,5 +85,6 @@ internal sealed class OnnxQuestionAnsweringScorer : IDebertaRowScorer<QuestionAn
     {
         _model?.Dispose();
         _model = null;
+        _graph.Dispose();
     }
 }

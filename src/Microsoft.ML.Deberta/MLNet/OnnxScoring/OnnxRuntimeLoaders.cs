@@ -26,8 +26,10 @@ internal static class OnnxRuntimeLoaders
         [.. loaders.Select(l => new ExportingLoader(l))];
 
     /// <summary>Exports the scorer's model to ONNX and builds the ONNX Runtime scorer with its tokenizer, encoding and batch size.</summary>
-    public static OnnxTextScorer Export(DebertaTextScorer scorer) =>
-        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings { OutputSize = scorer.OutputSize });
+    /// <param name="scorer">The TorchSharp classifier.</param>
+    /// <param name="inlineWeightLimit">Initializer bytes above which the weights go to ONNX external data (tests force it on a tiny model).</param>
+    public static OnnxTextScorer Export(DebertaTextScorer scorer, long inlineWeightLimit = DebertaOnnxExporter.InlineWeightLimitBytes) =>
+        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings { OutputSize = scorer.OutputSize }, inlineWeightLimit);
 
     /// <summary>Exports the embedder's bare model and builds the ONNX Runtime scorer that pools its token vectors the same way.</summary>
     public static OnnxTextScorer Export(DebertaEmbeddingScorer scorer) =>
@@ -38,8 +40,8 @@ internal static class OnnxRuntimeLoaders
         });
 
     private static OnnxTextScorer Export(DebertaPreTrainedModel model, DebertaTokenizerBase tokenizer, TextEncodingSettings encoding, int batchSize,
-        OnnxScorerSettings settings) =>
-        new(tokenizer, DebertaOnnxExporter.ExportToBytes(model), "the ONNX export of the saved model",
+        OnnxScorerSettings settings, long inlineWeightLimit = DebertaOnnxExporter.InlineWeightLimitBytes) =>
+        new(tokenizer, OnnxGraph.Export(model, inlineWeightLimit), "the ONNX export of the saved model",
             settings with { PadTokenId = model.Config.PadTokenId ?? 0 }, encoding, batchSize);
 
     /// <summary>
@@ -52,7 +54,7 @@ internal static class OnnxRuntimeLoaders
 
     /// <summary>Exports the token classifier and builds the ONNX Runtime scorer with its tokenizer, windows and labels.</summary>
     public static OnnxTokenClassificationScorer Export(TokenClassificationScorer scorer) =>
-        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+        new(scorer.Tokenizer, OnnxGraph.Export(scorer.Model), "the ONNX export of the saved model",
             new OnnxScorerSettings
             {
                 OutputSize = scorer.Labels.Count, Labels = [.. scorer.Labels], PadTokenId = scorer.Model.Config.PadTokenId ?? 0,
@@ -60,7 +62,7 @@ internal static class OnnxRuntimeLoaders
 
     /// <summary>Exports the question-answering model and builds the ONNX Runtime scorer with its tokenizer and settings.</summary>
     public static OnnxQuestionAnsweringScorer Export(QuestionAnsweringScorer scorer) =>
-        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+        new(scorer.Tokenizer, OnnxGraph.Export(scorer.Model), "the ONNX export of the saved model",
             new OnnxScorerSettings { OutputName = "start_logits", OutputSize = 1, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
 
     /// <summary>Exports the zero-shot step's NLI classifier; labels, template and NLI ids stay as they are.</summary>
@@ -70,7 +72,7 @@ internal static class OnnxRuntimeLoaders
 
     /// <summary>Exports the masked LM and builds the ONNX Runtime scorer with its tokenizer, top_k, targets and batch size.</summary>
     public static OnnxFillMaskScorer Export(FillMaskScorer scorer) =>
-        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+        new(scorer.Tokenizer, OnnxGraph.Export(scorer.Model), "the ONNX export of the saved model",
             new OnnxScorerSettings { OutputSize = scorer.Model.Config.VocabSize, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
 
     /// <summary>The refusal of a step that has no ONNX Runtime scorer.</summary>

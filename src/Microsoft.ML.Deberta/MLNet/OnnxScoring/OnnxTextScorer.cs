@@ -15,30 +15,30 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// <remarks>
 /// The payload (kind <see cref="Kind"/>) is <c>model.onnx</c>, the tokenizer files, <c>text_encoding.json</c> and
 /// <c>onnx_scorer.json</c>; it holds no TorchSharp weights, so a step saved from this scorer always scores with ONNX
-/// Runtime. The graph's bytes are kept to write that payload again when the model is saved.
+/// Runtime. The graph (its bytes, and the external-data file of a model past 2 GB) is kept to write that payload again when the model is saved.
 /// </remarks>
 internal sealed class OnnxTextScorer : IEncodedExampleScorer
 {
     /// <summary>The payload kind this scorer writes and <see cref="OnnxTextScorerLoader"/> reads.</summary>
     public const string Kind = "deberta-onnx-text-scorer";
 
-    private readonly byte[] _graph;
+    private readonly OnnxGraph _graph;
     private DebertaOnnxModel? _model;
 
     /// <param name="tokenizer">The tokenizer the graph's model was trained with.</param>
-    /// <param name="graph">The ONNX file's bytes.</param>
+    /// <param name="graph">The ONNX graph; owned (disposed) by this scorer from now on.</param>
     /// <param name="source">Where the graph came from, for messages (a path, or the saved step).</param>
     /// <param name="settings">The graph's output and padding id.</param>
     /// <param name="encoding">How rows become model inputs.</param>
     /// <param name="batchSize">Examples per ONNX Runtime run.</param>
     /// <exception cref="InvalidDataException">The graph does not load, its inputs are not DeBERTa's, or it lacks the output.</exception>
-    public OnnxTextScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings settings,
+    public OnnxTextScorer(DebertaTokenizerBase tokenizer, OnnxGraph graph, string source, OnnxScorerSettings settings,
         TextEncodingSettings encoding, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var model = DebertaOnnxModel.Load(graph, source, settings.PadTokenId);
+        var model = graph.Load(source, settings.PadTokenId);
         try
         {
             CheckOutput(model, source, settings);
@@ -46,6 +46,7 @@ internal sealed class OnnxTextScorer : IEncodedExampleScorer
         catch
         {
             model.Dispose();
+            graph.Dispose();
             throw;
         }
         Tokenizer = tokenizer;
@@ -194,5 +195,6 @@ internal sealed class OnnxTextScorer : IEncodedExampleScorer
     {
         _model?.Dispose();
         _model = null;
+        _graph.Dispose();
     }
 }
