@@ -25,19 +25,10 @@ internal sealed class OnnxFillMaskScorer : IDebertaRowScorer<FillMaskRow>
     public OnnxFillMaskScorer(DebertaTokenizerBase tokenizer, OnnxGraph graph, string source, OnnxScorerSettings onnx, FillMaskPayloadSettings settings)
     {
         var rows = new FillMaskRows(tokenizer, settings);
-        var model = graph.Load(source, onnx.PadTokenId);
-        var dims = model.OutputNames.Contains(onnx.OutputName) ? model.OutputDimensions(onnx.OutputName) : [];
-        if (dims.Count != 3 || (dims[2] >= 0 && dims[2] != onnx.OutputSize))
-        {
-            model.Dispose();
-            graph.Dispose();
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' is not a masked LM's with a vocabulary of {onnx.OutputSize}: it has outputs [{string.Join(", ", model.OutputNames)}], " +
-                $"and the step needs '{onnx.OutputName}' of shape [batch, sequence, {onnx.OutputSize}].");
-        }
+        _model = graph.Open(source, onnx.PadTokenId,
+            m => OnnxGraph.TokenOutputMismatch(m, source, onnx.OutputName, onnx.OutputSize, $"a masked LM's with a vocabulary of {onnx.OutputSize}"));
         _rows = rows;
         _graph = graph;
-        _model = model;
         _onnx = onnx;
     }
 

@@ -85,6 +85,36 @@ internal sealed class OnnxGraph : IDisposable
         ? DebertaOnnxModel.Load(_model, source, padTokenId)
         : DebertaOnnxModel.LoadFile(Path.Combine(_folder, OnnxPayloadFiles.GraphFileName), source, padTokenId);
 
+    /// <summary>
+    /// Opens a session and checks it with <paramref name="mismatch"/> (null when the graph fits the step, else the
+    /// message); when the graph does not load or does not fit, the session and this graph are disposed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The graph does not load, or <paramref name="mismatch"/> gave a message.</exception>
+    public DebertaOnnxModel Open(string source, int padTokenId, Func<DebertaOnnxModel, string?> mismatch)
+    {
+        DebertaOnnxModel? model = null;
+        try
+        {
+            model = Load(source, padTokenId);
+            return mismatch(model) is { } message ? throw new InvalidDataException(message) : model;
+        }
+        catch
+        {
+            model?.Dispose();
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Why <paramref name="model"/> is not <paramref name="what"/>: it lacks <paramref name="output"/> of shape [batch, sequence, <paramref name="size"/>]; null when it has it.</summary>
+    public static string? TokenOutputMismatch(DebertaOnnxModel model, string source, string output, int size, string what)
+    {
+        var dims = model.OutputNames.Contains(output) ? model.OutputDimensions(output) : [];
+        return dims.Count == 3 && (dims[2] < 0 || dims[2] == size) ? null
+            : $"The ONNX graph '{source}' is not {what}: it has outputs [{string.Join(", ", model.OutputNames)}], " +
+              $"and the step needs '{output}' of shape [batch, sequence, {size}].";
+    }
+
     /// <summary>Writes <c>model.onnx</c> and its side files into <paramref name="folder"/>.</summary>
     public void Write(string folder)
     {

@@ -38,17 +38,7 @@ internal sealed class OnnxTextScorer : IEncodedExampleScorer
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var model = graph.Load(source, settings.PadTokenId);
-        try
-        {
-            CheckOutput(model, source, settings);
-        }
-        catch
-        {
-            model.Dispose();
-            graph.Dispose();
-            throw;
-        }
+        var model = graph.Open(source, settings.PadTokenId, m => OutputMismatch(m, source, settings));
         Tokenizer = tokenizer;
         _graph = graph;
         _model = model;
@@ -59,21 +49,20 @@ internal sealed class OnnxTextScorer : IEncodedExampleScorer
 
     // A sequence classifier's graph gives (batch, num_labels), a bare model's (batch, sequence, hidden); a token
     // classifier's "logits" are (batch, sequence, labels).
-    private static void CheckOutput(DebertaOnnxModel model, string source, OnnxScorerSettings settings)
+    private static string? OutputMismatch(DebertaOnnxModel model, string source, OnnxScorerSettings settings)
     {
         bool embedder = settings.Pooling is not null;
         if (!model.OutputNames.Contains(settings.OutputName))
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
-                $"it is not {(embedder ? "a bare DebertaModel's graph" : "a sequence classifier's graph (export a …ForSequenceClassification model)")}.");
+            return $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
+                $"it is not {(embedder ? "a bare DebertaModel's graph" : "a sequence classifier's graph (export a …ForSequenceClassification model)")}.";
         var dims = model.OutputDimensions(settings.OutputName);
         int rank = embedder ? 3 : 2;
         if (dims.Count != rank || (dims[^1] >= 0 && dims[^1] != settings.OutputSize))
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' gives '{settings.OutputName}' of shape [{string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]; " +
+            return $"The ONNX graph '{source}' gives '{settings.OutputName}' of shape [{string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]; " +
                 $"the step expects [batch, {(embedder ? "sequence, " : "")}{settings.OutputSize}] " +
                 $"({(embedder ? "a bare model with the config's hidden_size" : "a sequence classifier with the config's num_labels")}). " +
-                "Export the graph from the checkpoint whose config.json sits beside it.");
+                "Export the graph from the checkpoint whose config.json sits beside it.";
+        return null;
     }
 
     public string PayloadKind => Kind;

@@ -28,16 +28,9 @@ internal sealed class OnnxTokenClassificationScorer : IDebertaRowScorer<TokenCla
         TokenClassificationEncoding encoding)
     {
         Labels = settings.Labels ?? throw new ArgumentException("A token classifier's settings name its labels.", nameof(settings));
-        var model = graph.Load(source, settings.PadTokenId);
-        var dims = model.OutputNames.Contains(settings.OutputName) ? model.OutputDimensions(settings.OutputName) : [];
-        if (dims.Count != 3 || (dims[2] >= 0 && dims[2] != Labels.Count))
-        {
-            model.Dispose();
-            graph.Dispose();
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' is not a token classifier's with {Labels.Count} labels: it has outputs [{string.Join(", ", model.OutputNames)}], " +
-                $"and the step needs '{settings.OutputName}' of shape [batch, sequence, {Labels.Count}].");
-        }
+        int labels = Labels.Count;
+        var model = graph.Open(source, settings.PadTokenId,
+            m => OnnxGraph.TokenOutputMismatch(m, source, settings.OutputName, labels, $"a token classifier's with {labels} labels"));
         Tokenizer = tokenizer;
         _graph = graph;
         _model = model;
