@@ -61,12 +61,15 @@ public static class DebertaOnnxExporter
     /// <summary>Exports <paramref name="model"/> and returns the ONNX file's bytes.</summary>
     /// <inheritdoc cref="Export(DebertaPreTrainedModel, string)"/>
     /// <exception cref="NotSupportedException">The weights pass 2 GB: they cannot be one protobuf message; export to a file instead (external data).</exception>
-    public static byte[] ExportToBytes(DebertaPreTrainedModel model)
+    public static byte[] ExportToBytes(DebertaPreTrainedModel model) => ExportToBytes(model, InlineWeightLimitBytes);
+
+    /// <summary>Exports to bytes, refusing a model whose initializers pass <paramref name="inlineWeightLimit"/> bytes (tests lower it).</summary>
+    internal static byte[] ExportToBytes(DebertaPreTrainedModel model, long inlineWeightLimit)
     {
         ArgumentNullException.ThrowIfNull(model);
         var proto = Build(model);
         long bytes = OnnxExternalData.InitializerBytes(proto.Graph);
-        if (bytes > InlineWeightLimitBytes)
+        if (bytes > inlineWeightLimit)
             throw new NotSupportedException(
                 $"The model's weights take {bytes >> 20} MB as fp32, too many for one ONNX message (2 GB); use DebertaOnnxExporter.Export(model, path), " +
                 "which writes them as external data beside the .onnx file.");

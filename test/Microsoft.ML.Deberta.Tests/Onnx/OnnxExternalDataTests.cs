@@ -69,6 +69,16 @@ public sealed class OnnxExternalDataTests
     }
 
     [TestMethod]
+    public void ExportingToBytesPastTheLimitIsRefusedNamingTheFileExport()
+    {
+        using var model = DebertaCheckpoint.Load(Golden("seqcls"));
+        model.eval();
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => DebertaOnnxExporter.ExportToBytes(model, inlineWeightLimit: 1024));
+        StringAssert.Contains(error.Message, "DebertaOnnxExporter.Export(model, path)");
+        StringAssert.Contains(error.Message, "external data");
+    }
+
+    [TestMethod]
     public void AZipCarriesTheSideFileAndAnExternalDataOnnxFileAppliesAsTorchSharpScores()
     {
         using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "seqcls", CheckpointFolder.Labels("neg", "neutral", "pos"));
