@@ -50,6 +50,8 @@ public sealed class OnnxFillMaskTests
         DebertaModelIO.Save(mlContext, onnx, data.Schema, work.File("onnx.zip"));
         using var again = (StructuredScoringTransformer)DebertaModelIO.Load(mlContext, work.File("onnx.zip"), out _);
         Assert.AreEqual(OnnxFillMaskScorer.Kind, again.PayloadKind, "the ONNX payload loads with the default runtime as ONNX");
+        using var onnxAgain = (StructuredScoringTransformer)DebertaModelIO.Load(mlContext, work.File("onnx.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
+        Assert.AreEqual(OnnxFillMaskScorer.Kind, onnxAgain.PayloadKind, "an ONNX payload loads as it is with DebertaScoringRuntime.OnnxRuntime too");
         CollectionAssert.AreEqual(PredictionDump.Lines(actual, [.. ExactColumns, "Score"]), PredictionDump.Lines(again.Transform(data), [.. ExactColumns, "Score"]),
             "the ONNX payload loads back proposing the same");
     }

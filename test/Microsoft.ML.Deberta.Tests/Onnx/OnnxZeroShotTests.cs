@@ -46,6 +46,8 @@ public sealed class OnnxZeroShotTests
         Assert.AreEqual(ZeroShotModel.OnnxKind, again.Scorer.PayloadKind, "the ONNX payload loads with the default runtime as ONNX");
         CollectionAssert.AreEqual(PredictionDump.Lines(onnx.Transform(data), "Score", "PredictedLabel"), PredictionDump.Lines(again.Transform(data), "Score", "PredictedLabel"),
             "the ONNX payload loads back scoring the same");
+        using var onnxAgain = (TextScoringTransformer)DebertaModelIO.Load(mlContext, work.File("onnx.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
+        Assert.AreEqual(ZeroShotModel.OnnxKind, onnxAgain.Scorer.PayloadKind, "an ONNX payload loads as it is with DebertaScoringRuntime.OnnxRuntime too");
     }
 
     [TestMethod]
@@ -65,6 +67,8 @@ public sealed class OnnxZeroShotTests
 
         using var again = (StructuredScoringTransformer)SaveAndLoad(mlContext, onnx, data, work.File("onnx.zip"), DebertaScoringRuntime.TorchSharp);
         Assert.AreEqual(ZeroShotModel.OnnxKind, again.PayloadKind);
+        using var onnxAgain = (StructuredScoringTransformer)DebertaModelIO.Load(mlContext, work.File("onnx.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
+        Assert.AreEqual(ZeroShotModel.OnnxKind, onnxAgain.PayloadKind, "an ONNX payload loads as it is with DebertaScoringRuntime.OnnxRuntime too");
         CollectionAssert.AreEqual(PredictionDump.Lines(onnx.Transform(data), "Labels", "Score", "PredictedLabel"),
             PredictionDump.Lines(again.Transform(data), "Labels", "Score", "PredictedLabel"), "the ONNX payload loads back scoring the same");
     }

@@ -89,8 +89,8 @@ internal static class OnnxRuntimeLoaders
             if (!SupportedKinds.Contains(inner.PayloadKind))
                 throw Unsupported($"A DeBERTa step with payload kind '{inner.PayloadKind}'");
             var scorer = inner.Load(folder);
-            if (scorer is OnnxTextScorer)
-                return scorer;
+            if (scorer is OnnxTextScorer or ZeroShotScorer { Model.Classifier: OnnxTextScorer })
+                return scorer;   // an ONNX payload: nothing to export
             using (scorer)
                 return scorer switch
                 {
