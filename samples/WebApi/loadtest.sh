@@ -2,7 +2,9 @@
 # row per forward pass (--no-batching), drives each with autocannon at each concurrency for a fixed time, and prints
 # requests/s, p50/p99 latency, errors and the server's resident memory before and after, then one line per concurrency:
 #   ratio batching / one-row c<concurrency>: <requests/s ratio>
-# Flags: --duration S (per point, default 10), --connections "1 8 32", --model PATH (default: as `./build.sh serve`).
+# Flags: --duration S (per point, default 10), --connections "1 8 32", --model PATH (default: as `./build.sh serve`),
+# --mode batching|one-row (default both; one mode with a repeated connection list is a memory soak, e.g.
+# --mode batching --duration 60 --connections "32 32 32 32 32 32 32 32 32 32" for 10 minutes).
 
 # Starts the server in the background; sets server_pid (the dotnet process) once it is ready. Args: log port flags...
 start_server() {
@@ -34,21 +36,22 @@ stop_server() {
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 load_test() {
-  local duration=10 connections="1 8 32"
+  local duration=10 connections="1 8 32" modes="batching one-row"
   load_model=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --duration) [ $# -ge 2 ] || die "--duration needs seconds"; duration="$2"; shift 2 ;;
       --connections) [ $# -ge 2 ] || die "--connections needs a list, e.g. \"1 8 32\""; connections="$2"; shift 2 ;;
       --model) [ $# -ge 2 ] || die "--model needs a .zip"; load_model="$(readlink -m "$2")"; shift 2 ;;
-      *) die "unknown loadtest option: $1 (--duration S | --connections \"1 8 32\" | --model PATH)" ;;
+      --mode) [ $# -ge 2 ] && [[ "$2" =~ ^(batching|one-row)$ ]] || die "--mode needs batching or one-row"; modes="$2"; shift 2 ;;
+      *) die "unknown loadtest option: $1 (--duration S | --connections \"1 8 32\" | --model PATH | --mode batching|one-row)" ;;
     esac
   done
   local driver="$repo/samples/WebApi/loadtest.mjs" texts="$repo/samples/AutoML/Data/yelp_labelled.txt"
   local modules="$repo/.build/loadtest/node_modules" log port mode c line errors total_errors=0
   declare -A rps
   echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1); $(nproc) cores; ${duration} s per point"
-  for mode in batching one-row; do
+  for mode in $modes; do
     log="$(mktemp)"; port=$((20000 + RANDOM % 20000))
     if [ "$mode" = batching ]; then start_server "$log" "$port"; else start_server "$log" "$port" --no-batching; fi
     echo "[$mode] $(grep -o 'Ready: .*' "$log" | head -n 1)"
@@ -58,17 +61,21 @@ load_test() {
       rps[$mode,$c]="$(sed -n 's/.*"requestsPerSecond":\([0-9.]*\).*/\1/p' <<<"$line")"
       errors="$(sed -n 's/.*"errors":\([0-9]*\).*/\1/p' <<<"$line")"
       total_errors=$((total_errors + ${errors:-1}))
-      printf '[%s] c%-3s %8.1f requests/s  p50 %s ms  p99 %s ms  errors %s\n' "$mode" "$c" "${rps[$mode,$c]}" \
-        "$(sed -n 's/.*"p50":\([0-9.]*\).*/\1/p' <<<"$line")" "$(sed -n 's/.*"p99":\([0-9.]*\).*/\1/p' <<<"$line")" "$errors"
+      printf '[%s] c%-3s %8.1f requests/s  p50 %s ms  p99 %s ms  errors %s  resident %s MB\n' "$mode" "$c" "${rps[$mode,$c]}" \
+        "$(sed -n 's/.*"p50":\([0-9.]*\).*/\1/p' <<<"$line")" "$(sed -n 's/.*"p99":\([0-9.]*\).*/\1/p' <<<"$line")" "$errors" \
+        "$(rss_mb "$server_pid")"
     done
     echo "[$mode] resident memory after: $(rss_mb "$server_pid") MB"
     stop_server
     grep -q 'Stopped cleanly' "$log" && echo "[$mode] $(grep -o 'Stopped cleanly.*' "$log")" || echo "[$mode] the server did not report a clean stop (log: $log)"
   done
-  for c in $connections; do
-    awk -v c="$c" -v b="${rps[batching,$c]}" -v o="${rps[one-row,$c]}" \
-      'BEGIN { printf "ratio batching / one-row c%s: %s\n", c, (o > 0 ? sprintf("%.2f", b / o) : "n/a") }'
-  done
+  # Ratios need both modes; a soak of one mode (--mode, repeated points in --connections) prints memory per point.
+  if [ "$modes" = "batching one-row" ]; then
+    for c in $connections; do
+      awk -v c="$c" -v b="${rps[batching,$c]}" -v o="${rps[one-row,$c]}" \
+        'BEGIN { printf "ratio batching / one-row c%s: %s\n", c, (o > 0 ? sprintf("%.2f", b / o) : "n/a") }'
+    done
+  fi
   # Errors (refused connections, timeouts, non-2xx answers) fail the run: CI runs it short.
   [ "$total_errors" -eq 0 ] || die "$total_errors requests failed"
 }

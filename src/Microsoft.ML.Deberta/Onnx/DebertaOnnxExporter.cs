@@ -11,7 +11,9 @@ namespace Microsoft.ML.Deberta.Onnx;
 /// torch: opset 17, standard ops only, dynamic batch and sequence axes, inputs named as transformers' exports name
 /// them (<c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> when type_vocab_size &gt; 0) and the weights
 /// as initializers. Relative positions and log buckets are computed in the graph from the sequence length, so one
-/// file serves every length. ONNX Runtime (or any ONNX runtime) scores it without libtorch.
+/// file serves every length. ONNX Runtime (or any ONNX runtime) scores it without libtorch. Weights past protobuf's
+/// 2 GB limit are written as ONNX external data: a side file <c>&lt;file name&gt;.data</c> next to the .onnx file, which
+/// must stay beside it.
 /// </summary>
 public static class DebertaOnnxExporter
 {
@@ -21,33 +23,61 @@ public static class DebertaOnnxExporter
     // IR version 8 is the one ONNX 1.12+ writes for opset 17.
     private const int IrVersion = 8;
 
-    // A protobuf message cannot pass 2 GB; larger models would need external data, which this exporter does not write.
-    private const long MaxProtobufBytes = int.MaxValue;
+    /// <summary>
+    /// Initializer bytes above which <see cref="Export(DebertaPreTrainedModel, string)"/> writes external data: a protobuf
+    /// message cannot pass 2 GB, and 256 MB of that is left to the graph itself (a few MB for the largest DeBERTa).
+    /// </summary>
+    internal const long InlineWeightLimitBytes = int.MaxValue - (256L << 20);
+
+    /// <summary>The suffix of the external-data side file: <c>model.onnx</c>'s weights go to <c>model.onnx.data</c>.</summary>
+    internal const string ExternalDataSuffix = ".data";
 
     /// <summary>Exports <paramref name="model"/> to an ONNX file at <paramref name="path"/> (overwritten).</summary>
     /// <param name="model">A model in eval state: <see cref="DebertaModel"/>, <see cref="DebertaForSequenceClassification"/>,
     /// <see cref="DebertaForTokenClassification"/>, <see cref="DebertaForQuestionAnswering"/> or <see cref="DebertaForMaskedLM"/>.</param>
-    /// <param name="path">The .onnx file to write; its folder must exist.</param>
+    /// <param name="path">The .onnx file to write; its folder must exist. A model whose weights pass 2 GB also gets
+    /// <c>path + ".data"</c> (overwritten), the external data the graph points to; keep the two files together.</param>
     /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
     /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here; the message names it.</exception>
-    public static void Export(DebertaPreTrainedModel model, string path)
+    public static void Export(DebertaPreTrainedModel model, string path) => Export(model, path, InlineWeightLimitBytes);
+
+    /// <summary>Exports with external data once the initializers pass <paramref name="inlineWeightLimit"/> bytes (tests force it on a tiny model).</summary>
+    internal static void Export(DebertaPreTrainedModel model, string path, long inlineWeightLimit)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var proto = Build(model);
+        Write(Build(model), path, inlineWeightLimit);
+    }
+
+    /// <summary>Writes <paramref name="proto"/> at <paramref name="path"/>, its initializers moved to <c>path + ".data"</c> when they pass <paramref name="inlineWeightLimit"/> bytes.</summary>
+    internal static void Write(ModelProto proto, string path, long inlineWeightLimit)
+    {
+        if (OnnxExternalData.InitializerBytes(proto.Graph) > inlineWeightLimit)
+            OnnxExternalData.MoveToFile(proto.Graph, path + ExternalDataSuffix, Path.GetFileName(path) + ExternalDataSuffix);
         using var file = File.Create(path);
         proto.WriteTo(file);
     }
 
     /// <summary>Exports <paramref name="model"/> and returns the ONNX file's bytes.</summary>
     /// <inheritdoc cref="Export(DebertaPreTrainedModel, string)"/>
-    public static byte[] ExportToBytes(DebertaPreTrainedModel model)
+    /// <exception cref="NotSupportedException">The weights pass 2 GB: they cannot be one protobuf message; export to a file instead (external data).</exception>
+    public static byte[] ExportToBytes(DebertaPreTrainedModel model) => ExportToBytes(model, InlineWeightLimitBytes);
+
+    /// <summary>Exports to bytes, refusing a model whose initializers pass <paramref name="inlineWeightLimit"/> bytes (tests lower it).</summary>
+    internal static byte[] ExportToBytes(DebertaPreTrainedModel model, long inlineWeightLimit)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Build(model).ToByteArray();
+        var proto = Build(model);
+        long bytes = OnnxExternalData.InitializerBytes(proto.Graph);
+        if (bytes > inlineWeightLimit)
+            throw new NotSupportedException(
+                $"The model's weights take {bytes >> 20} MB as fp32, too many for one ONNX message (2 GB); use DebertaOnnxExporter.Export(model, path), " +
+                "which writes them as external data beside the .onnx file.");
+        return proto.ToByteArray();
     }
 
-    private static ModelProto Build(DebertaPreTrainedModel model)
+    /// <summary>The model's ONNX graph with every weight inline (<see cref="Write"/> moves them out when they pass a limit).</summary>
+    internal static ModelProto Build(DebertaPreTrainedModel model)
     {
         if (model.training)
             throw new InvalidOperationException(
@@ -59,10 +89,6 @@ public static class DebertaOnnxExporter
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var weights = model.state_dict();
-        long bytes = weights.Values.Sum(t => t.numel() * sizeof(float));
-        if (bytes >= MaxProtobufBytes)
-            throw new NotSupportedException(
-                $"The model's weights take {bytes / (1 << 20)} MB as fp32, past ONNX's 2 GB single-file limit; external-data export is not implemented.");
 
         var graph = new OnnxGraphBuilder();
         var layers = new OnnxLayers(graph, weights);

@@ -59,7 +59,7 @@ public sealed class DebertaOnnxModel : IDisposable
         return Open(() => options is null ? new InferenceSession(path) : new InferenceSession(path, options), path, padTokenId);
     }
 
-    /// <summary>Loads an ONNX model held in memory, e.g. <see cref="DebertaOnnxExporter.ExportToBytes"/>'s result.</summary>
+    /// <summary>Loads an ONNX model held in memory, e.g. <see cref="DebertaOnnxExporter.ExportToBytes(Modeling.DebertaPreTrainedModel)"/>'s result.</summary>
     /// <inheritdoc cref="Load(string, int, SessionOptions?)"/>
     public static DebertaOnnxModel Load(byte[] model, int padTokenId = 0, SessionOptions? options = null)
     {
@@ -70,6 +70,10 @@ public sealed class DebertaOnnxModel : IDisposable
     /// <summary>Loads an in-memory model that came from <paramref name="source"/> (named in messages).</summary>
     internal static DebertaOnnxModel Load(byte[] model, string source, int padTokenId) =>
         Open(() => new InferenceSession(model), source, padTokenId);
+
+    /// <summary>Loads the file at <paramref name="path"/> (its external data found beside it), named <paramref name="source"/> in messages.</summary>
+    internal static DebertaOnnxModel LoadFile(string path, string source, int padTokenId) =>
+        Open(() => new InferenceSession(path), source, padTokenId);
 
     private static DebertaOnnxModel Open(Func<InferenceSession> create, string source, int padTokenId)
     {

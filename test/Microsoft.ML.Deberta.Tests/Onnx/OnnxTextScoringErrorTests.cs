@@ -84,13 +84,14 @@ public sealed class OnnxTextScoringErrorTests
     }
 
     [TestMethod]
-    public void LoadingAZeroShotStepWithOnnxRuntimeIsRefusedNamingItsKind()
+    public void LoadingAStepOfAnotherKindWithOnnxRuntimeIsRefusedNamingItsKind()
     {
-        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "seqcls", CheckpointFolder.Labels("contradiction", "neutral", "entailment"));
-        var step = MLContext.Transforms.Deberta.ZeroShotClassification(checkpoint.Path, ["a", "b"]).Fit(Data);
-        using var owned = (IDisposable)step;
-        var error = Assert.ThrowsExactly<NotSupportedException>(() => SaveAndLoadWithOnnxRuntime(step));
-        StringAssert.Contains(error.Message, "deberta-zero-shot");
+        using var step = TestModels.Transformer(MLContext, FakeTextScorer.Random(3, seed: 3));
+        using var folder = new TemporaryDirectory();
+        DebertaModelIO.Save(MLContext, step, Data.Schema, folder.File("model.zip"));
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => DebertaModelIO.Load(MLContext, folder.File("model.zip"), out _,
+            OnnxRuntimeLoaders.Wrap([.. TextScorerLoaders.BuiltIn, .. FakeTextScorerLoader.All]), runtime: DebertaScoringRuntime.OnnxRuntime));
+        StringAssert.Contains(error.Message, FakeTextScorer.Kind);
         StringAssert.Contains(error.Message, "DebertaScoringRuntime.TorchSharp");
     }
 
@@ -110,13 +111,20 @@ public sealed class OnnxTextScoringErrorTests
     }
 
     [TestMethod]
-    public void LoadingAFillMaskStepWithOnnxRuntimeIsRefusedNamingTheStep()
+    public void AnOnnxFillMaskStepRefusesATextWithoutAMaskAsTheTorchSharpOneDoes()
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "TestData", "golden", "pipelines", "v3_mlm");
-        using var step = MLContext.Transforms.Deberta.FillMask(folder, maxLength: 32).Fit(Data);
-        var error = Assert.ThrowsExactly<NotSupportedException>(() => SaveAndLoadWithOnnxRuntime(step));
-        StringAssert.Contains(error.Message, "'fill-mask' step");
-        StringAssert.Contains(error.Message, "step_000");
+        var masked = MLContext.Data.LoadFromEnumerable(new[] { new TextRow { Text = "It is [MASK]." } });
+        using var step = MLContext.Transforms.Deberta.FillMask(folder, maxLength: 32).Fit(masked);
+        using var work = new TemporaryDirectory();
+        DebertaModelIO.Save(MLContext, step, masked.Schema, work.File("model.zip"));
+        using var onnx = (StructuredScoringTransformer)DebertaModelIO.Load(MLContext, work.File("model.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
+        var unmasked = MLContext.Data.LoadFromEnumerable(new[] { new TextRow { Text = "It is [MASK]." }, new TextRow { Text = "It is <mask>." } });
+        var expected = Assert.ThrowsExactly<InvalidDataException>(() => step.Transform(unmasked).GetColumn<float[]>("Score").ToList());
+        var actual = Assert.ThrowsExactly<InvalidDataException>(() => onnx.Transform(unmasked).GetColumn<float[]>("Score").ToList());
+        Assert.AreEqual(expected.Message, actual.Message);
+        StringAssert.Contains(actual.Message, "text 2 of a batch of 2 rows");
+        StringAssert.Contains(actual.Message, "<mask>");
     }
 
     [TestMethod]

@@ -176,7 +176,7 @@ public sealed class OnnxTextScoringTests
         : [.. scored.GetColumn<float>(column)];
 
     /// <summary>Every column's name and type, with its annotations' names, types and (for text vectors) values.</summary>
-    private static string SchemaText(DataViewSchema schema) => string.Join("\n", schema.Select(column =>
+    internal static string SchemaText(DataViewSchema schema) => string.Join("\n", schema.Select(column =>
         $"{column.Name}: {column.Type} [{string.Join("; ", column.Annotations.Schema.Select(a => $"{a.Name}: {a.Type} {AnnotationValues(column, a)}"))}]"));
 
     private static string AnnotationValues(DataViewSchema.Column column, DataViewSchema.Column annotation)

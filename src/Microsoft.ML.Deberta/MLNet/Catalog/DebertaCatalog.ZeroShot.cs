@@ -88,7 +88,7 @@ public sealed partial class DebertaCatalog
                 new ZeroShotColumns(o.LabelsColumnName, o.ScoreColumnName, o.PredictedLabelColumnName), o.BatchSize, channel =>
                 {
                     var (tokenizer, model) = load(channel);
-                    return new ZeroShotColumnScorer(new ZeroShotModel(tokenizer, model, encoding, settings, o.BatchSize));
+                    return new ZeroShotColumnScorer(new ZeroShotModel(new DebertaTextScorer(tokenizer, model, encoding, o.BatchSize), settings));
                 });
         var predictions = PredictionColumns.Multiclass(new OutputColumnNames(o.ScoreColumnName, o.PredictedLabelColumnName), labels.Length,
             LabelKeyValues.FromText(TextDataViewType.Instance, labels), o.MultiLabel || labels.Length == 1 ? ScoreActivation.Sigmoid : ScoreActivation.Default);
@@ -96,7 +96,7 @@ public sealed partial class DebertaCatalog
             channel =>
             {
                 var (tokenizer, model) = load(channel);
-                return new ZeroShotScorer(new ZeroShotModel(tokenizer, model, encoding, settings, o.BatchSize));
+                return new ZeroShotScorer(new ZeroShotModel(new DebertaTextScorer(tokenizer, model, encoding, o.BatchSize), settings));
             });
     }
 }

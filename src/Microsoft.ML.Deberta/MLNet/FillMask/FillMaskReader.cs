@@ -3,7 +3,10 @@ using Microsoft.ML.Deberta.Modeling;
 
 namespace Microsoft.ML.Deberta.MLNet;
 
-/// <summary>Rebuilds a saved fill-mask step: its columns from <c>row_step.json</c>, its model from the payload.</summary>
+/// <summary>
+/// Rebuilds a saved fill-mask step: its columns from <c>row_step.json</c>, its model from the payload (a Hugging Face
+/// folder for <see cref="FillMaskScorer"/>, an ONNX graph for <see cref="OnnxFillMaskScorer"/>, as the payload kind says).
+/// </summary>
 internal sealed class FillMaskReader : IRowScoringReader
 {
     public string TaskKind => FillMaskColumns.Kind;
@@ -11,6 +14,9 @@ internal sealed class FillMaskReader : IRowScoringReader
     public IRowScoringStep Read(RowStepSettings settings, JsonObject outputs, string modelFolder, string where)
     {
         var columns = FillMaskColumns.FromJson(outputs, where);
+        if (settings.PayloadKind is not (FillMaskScorer.Kind or OnnxFillMaskScorer.Kind))
+            throw new InvalidDataException($"{where}: a '{TaskKind}' step with a '{settings.PayloadKind}' payload; expected '{FillMaskScorer.Kind}' " +
+                $"or '{OnnxFillMaskScorer.Kind}'.");
         FillMaskPayloadSettings fillMask;
         try
         {
@@ -20,6 +26,9 @@ internal sealed class FillMaskReader : IRowScoringReader
         {
             throw new InvalidDataException($"{where}: {e.Message}", e);
         }
+        // The ONNX payload holds no TorchSharp weights: it always scores with ONNX Runtime.
+        if (settings.PayloadKind == OnnxFillMaskScorer.Kind)
+            return new RowScoring<FillMaskRow>(OnnxFillMaskScorer.Open(modelFolder, fillMask, where), columns, settings.Columns, settings.BatchSize);
         var tokenizer = TokenizerFiles.Load(modelFolder, where);
         var model = SavedPayloadFolder.LoadModel<DebertaForMaskedLM>(modelFolder);
         try

@@ -7,12 +7,12 @@ public enum DebertaScoringRuntime
     TorchSharp,
 
     /// <summary>
-    /// ONNX Runtime: each text classification, regression, pair-scoring, text-embedding, NER (token classification) or
-    /// question-answering step is exported to ONNX while loading
+    /// ONNX Runtime: each text classification, regression, pair-scoring, text-embedding, zero-shot, NER (token
+    /// classification), question-answering or fill-mask step is exported to ONNX while loading
     /// (this loads its TorchSharp weights once, so libtorch is needed in that process) and scores with ONNX Runtime from
     /// then on, with the same columns and annotations. Saving the loaded model writes the ONNX graph instead of the
-    /// weights, and a process that loads such a file never loads libtorch. Other steps (zero-shot,
-    /// fill-mask) are refused with <see cref="NotSupportedException"/>.
+    /// weights, and a process that loads such a file never loads libtorch. A step of another kind (one this library
+    /// does not make) is refused with <see cref="NotSupportedException"/>.
     /// </summary>
     OnnxRuntime,
 }

@@ -19,22 +19,18 @@ internal sealed class OnnxQuestionAnsweringScorer : IDebertaRowScorer<QuestionAn
 
     private const string StartOutput = "start_logits", EndOutput = "end_logits";
 
-    private readonly byte[] _graph;
+    private readonly OnnxGraph _graph;
     private readonly QuestionAnsweringDecoder _decoder;
     private readonly OnnxScorerSettings _onnx;
     private DebertaOnnxModel? _model;
 
     /// <exception cref="InvalidDataException">The graph does not load or has no (batch, sequence) start and end logits.</exception>
-    public OnnxQuestionAnsweringScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings onnx, QuestionAnsweringSettings settings)
+    public OnnxQuestionAnsweringScorer(DebertaTokenizerBase tokenizer, OnnxGraph graph, string source, OnnxScorerSettings onnx, QuestionAnsweringSettings settings)
     {
-        var model = DebertaOnnxModel.Load(graph, source, onnx.PadTokenId);
-        if (!new[] { StartOutput, EndOutput }.All(o => model.OutputNames.Contains(o) && model.OutputDimensions(o).Count == 2))
-        {
-            model.Dispose();
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' is not a question-answering model's: it has outputs [{string.Join(", ", model.OutputNames)}], " +
-                $"and the step needs '{StartOutput}' and '{EndOutput}' of shape [batch, sequence].");
-        }
+        var model = graph.Open(source, onnx.PadTokenId, m => new[] { StartOutput, EndOutput }.All(o => m.OutputNames.Contains(o) && m.OutputDimensions(o).Count == 2)
+            ? null
+            : $"The ONNX graph '{source}' is not a question-answering model's: it has outputs [{string.Join(", ", m.OutputNames)}], " +
+              $"and the step needs '{StartOutput}' and '{EndOutput}' of shape [batch, sequence].");
         Tokenizer = tokenizer;
         _graph = graph;
         _model = model;
@@ -84,5 +80,6 @@ internal sealed class OnnxQuestionAnsweringScorer : IDebertaRowScorer<QuestionAn
     {
         _model?.Dispose();
         _model = null;
+        _graph.Dispose();
     }
 }

@@ -6,22 +6,30 @@ namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// The payload loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>: each wraps a loader of the library's and
-/// turns the sequence classifier or embedder it loads into an <see cref="OnnxTextScorer"/> (exported in memory, the
-/// TorchSharp model freed), and <see cref="WrapRowReaders"/> does the same for NER and question-answering row steps;
-/// ONNX payloads load as they are; other kinds are refused before any weight is read.
+/// turns the sequence classifier or embedder it loads into an <see cref="OnnxTextScorer"/> (a zero-shot step's NLI
+/// classifier too; exported in memory, the TorchSharp model freed), and <see cref="WrapRowReaders"/> does the same for
+/// NER, question-answering, fill-mask and per-row zero-shot steps; ONNX payloads load as they are; other kinds are
+/// refused before any weight is read.
 /// </summary>
 internal static class OnnxRuntimeLoaders
 {
     /// <summary>Payload kinds that can score with ONNX Runtime.</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } = [DebertaTextScorer.Kind, DebertaEmbeddingScorer.Kind, OnnxTextScorer.Kind];
+    public static IReadOnlyList<string> SupportedKinds { get; } =
+        [DebertaTextScorer.Kind, DebertaEmbeddingScorer.Kind, ZeroShotModel.Kind, OnnxTextScorer.Kind, ZeroShotModel.OnnxKind];
+
+    /// <summary>The structured tasks that can score with ONNX Runtime.</summary>
+    private static readonly string[] SupportedTasks =
+        [TokenClassificationColumns.Task, QuestionAnsweringColumns.Kind, FillMaskColumns.Kind, ZeroShotColumns.Kind];
 
     /// <summary>The text-scorer loaders of <see cref="DebertaScoringRuntime.OnnxRuntime"/>.</summary>
     public static IReadOnlyList<IDebertaTextScorerLoader> Wrap(IReadOnlyList<IDebertaTextScorerLoader> loaders) =>
         [.. loaders.Select(l => new ExportingLoader(l))];
 
     /// <summary>Exports the scorer's model to ONNX and builds the ONNX Runtime scorer with its tokenizer, encoding and batch size.</summary>
-    public static OnnxTextScorer Export(DebertaTextScorer scorer) =>
-        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings { OutputSize = scorer.OutputSize });
+    /// <param name="scorer">The TorchSharp classifier.</param>
+    /// <param name="inlineWeightLimit">Initializer bytes above which the weights go to ONNX external data (tests force it on a tiny model).</param>
+    public static OnnxTextScorer Export(DebertaTextScorer scorer, long inlineWeightLimit = DebertaOnnxExporter.InlineWeightLimitBytes) =>
+        Export(scorer.Model, scorer.Tokenizer, scorer.Encoding, scorer.BatchSize, new OnnxScorerSettings { OutputSize = scorer.OutputSize }, inlineWeightLimit);
 
     /// <summary>Exports the embedder's bare model and builds the ONNX Runtime scorer that pools its token vectors the same way.</summary>
     public static OnnxTextScorer Export(DebertaEmbeddingScorer scorer) =>
@@ -32,8 +40,8 @@ internal static class OnnxRuntimeLoaders
         });
 
     private static OnnxTextScorer Export(DebertaPreTrainedModel model, DebertaTokenizerBase tokenizer, TextEncodingSettings encoding, int batchSize,
-        OnnxScorerSettings settings) =>
-        new(tokenizer, DebertaOnnxExporter.ExportToBytes(model), "the ONNX export of the saved model",
+        OnnxScorerSettings settings, long inlineWeightLimit = DebertaOnnxExporter.InlineWeightLimitBytes) =>
+        new(tokenizer, OnnxGraph.Export(model, inlineWeightLimit), "the ONNX export of the saved model",
             settings with { PadTokenId = model.Config.PadTokenId ?? 0 }, encoding, batchSize);
 
     /// <summary>
@@ -46,7 +54,7 @@ internal static class OnnxRuntimeLoaders
 
     /// <summary>Exports the token classifier and builds the ONNX Runtime scorer with its tokenizer, windows and labels.</summary>
     public static OnnxTokenClassificationScorer Export(TokenClassificationScorer scorer) =>
-        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+        new(scorer.Tokenizer, OnnxGraph.Export(scorer.Model), "the ONNX export of the saved model",
             new OnnxScorerSettings
             {
                 OutputSize = scorer.Labels.Count, Labels = [.. scorer.Labels], PadTokenId = scorer.Model.Config.PadTokenId ?? 0,
@@ -54,13 +62,23 @@ internal static class OnnxRuntimeLoaders
 
     /// <summary>Exports the question-answering model and builds the ONNX Runtime scorer with its tokenizer and settings.</summary>
     public static OnnxQuestionAnsweringScorer Export(QuestionAnsweringScorer scorer) =>
-        new(scorer.Tokenizer, DebertaOnnxExporter.ExportToBytes(scorer.Model), "the ONNX export of the saved model",
+        new(scorer.Tokenizer, OnnxGraph.Export(scorer.Model), "the ONNX export of the saved model",
             new OnnxScorerSettings { OutputName = "start_logits", OutputSize = 1, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
 
-    /// <summary>The refusal of a step that has no ONNX Runtime scorer yet.</summary>
+    /// <summary>Exports the zero-shot step's NLI classifier; labels, template and NLI ids stay as they are.</summary>
+    public static ZeroShotModel Export(ZeroShotModel model) =>
+        model.Classifier is DebertaTextScorer classifier ? new ZeroShotModel(Export(classifier), model.Settings)
+            : throw Unsupported($"A zero-shot step over a {model.Classifier.GetType().Name}");
+
+    /// <summary>Exports the masked LM and builds the ONNX Runtime scorer with its tokenizer, top_k, targets and batch size.</summary>
+    public static OnnxFillMaskScorer Export(FillMaskScorer scorer) =>
+        new(scorer.Tokenizer, OnnxGraph.Export(scorer.Model), "the ONNX export of the saved model",
+            new OnnxScorerSettings { OutputSize = scorer.Model.Config.VocabSize, PadTokenId = scorer.Model.Config.PadTokenId ?? 0 }, scorer.Settings);
+
+    /// <summary>The refusal of a step that has no ONNX Runtime scorer.</summary>
     public static NotSupportedException Unsupported(string what) => new(
-        $"{what} cannot score with ONNX Runtime yet (supported: text classification, regression, pair scoring, embeddings, NER and question answering, payload kinds " +
-        $"{string.Join(", ", SupportedKinds)}, {TokenClassificationScorer.Kind}, {QuestionAnsweringScorer.Kind} and their ONNX payloads). Load the model with DebertaScoringRuntime.TorchSharp.");
+        $"{what} cannot score with ONNX Runtime (supported: text classification, regression, pair scoring, embeddings, zero-shot, NER, question answering " +
+        $"and fill-mask: payload kinds {string.Join(", ", SupportedKinds)} and tasks {string.Join(", ", SupportedTasks)}). Load the model with DebertaScoringRuntime.TorchSharp.");
 
     private sealed class ExportingLoader(IDebertaTextScorerLoader inner) : IDebertaTextScorerLoader
     {
@@ -71,13 +89,14 @@ internal static class OnnxRuntimeLoaders
             if (!SupportedKinds.Contains(inner.PayloadKind))
                 throw Unsupported($"A DeBERTa step with payload kind '{inner.PayloadKind}'");
             var scorer = inner.Load(folder);
-            if (scorer is OnnxTextScorer)
-                return scorer;
+            if (scorer is OnnxTextScorer or ZeroShotScorer { Model.Classifier: OnnxTextScorer })
+                return scorer;   // an ONNX payload: nothing to export
             using (scorer)
                 return scorer switch
                 {
                     DebertaTextScorer classifier => Export(classifier),
                     DebertaEmbeddingScorer embedder => Export(embedder),
+                    ZeroShotScorer zeroShot => new ZeroShotScorer(Export(zeroShot.Model)),
                     _ => throw Unsupported($"A {scorer.GetType().Name}"),
                 };
         }
@@ -89,7 +108,7 @@ internal static class OnnxRuntimeLoaders
 
         public IRowScoringStep Read(RowStepSettings settings, System.Text.Json.Nodes.JsonObject outputs, string modelFolder, string where)
         {
-            if (inner.TaskKind is not (TokenClassificationColumns.Task or QuestionAnsweringColumns.Kind))
+            if (!SupportedTasks.Contains(inner.TaskKind))
                 throw Unsupported($"{where} (a '{inner.TaskKind}' step)");
             var step = inner.Read(settings, outputs, modelFolder, where);
             switch (step)
@@ -100,6 +119,13 @@ internal static class OnnxRuntimeLoaders
                 case RowScoring<QuestionAnsweringRow> { RowScorer: QuestionAnsweringScorer qa } qaStep:
                     using (step)
                         return new RowScoring<QuestionAnsweringRow>(Export(qa), qaStep.TaskOutputs, qaStep.Columns, qaStep.BatchSize);
+                case RowScoring<FillMaskRow> { RowScorer: FillMaskScorer fillMask } fillMaskStep:
+                    using (step)
+                        return new RowScoring<FillMaskRow>(Export(fillMask), fillMaskStep.TaskOutputs, fillMaskStep.Columns, fillMaskStep.BatchSize);
+                case RowScoring<ZeroShotRow> { RowScorer: ZeroShotColumnScorer { Model.Classifier: DebertaTextScorer } zeroShot } zeroShotStep:
+                    using (step)
+                        return new RowScoring<ZeroShotRow>(new ZeroShotColumnScorer(Export(zeroShot.Model)), zeroShotStep.TaskOutputs, zeroShotStep.Columns,
+                            zeroShotStep.BatchSize);
                 default:
                     return step;   // already an ONNX payload (or a reader's own step)
             }

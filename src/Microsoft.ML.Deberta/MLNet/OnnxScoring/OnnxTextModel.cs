@@ -29,6 +29,6 @@ internal static class OnnxTextModel
         var predictions = PretrainedTextModel.CheckedPredictions(Method, checkpoint, nameof(onnxPath));
         var settings = new OnnxScorerSettings { OutputSize = checkpoint.Config.NumLabels, PadTokenId = checkpoint.Config.PadTokenId ?? 0 };
         return new PretrainedScorerEstimator(catalog, Method, columns, predictions, batchSize,
-            _ => new OnnxTextScorer(checkpoint.LoadTokenizer(), File.ReadAllBytes(path), path, settings, encoding, batchSize));
+            _ => new OnnxTextScorer(checkpoint.LoadTokenizer(), OnnxGraph.Read(path, Method), path, settings, encoding, batchSize));
     }
 }

@@ -15,39 +15,30 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// <remarks>
 /// The payload (kind <see cref="Kind"/>) is <c>model.onnx</c>, the tokenizer files, <c>text_encoding.json</c> and
 /// <c>onnx_scorer.json</c>; it holds no TorchSharp weights, so a step saved from this scorer always scores with ONNX
-/// Runtime. The graph's bytes are kept to write that payload again when the model is saved.
+/// Runtime. The graph (its bytes, and the external-data file of a model past 2 GB) is kept to write that payload again when the model is saved.
 /// </remarks>
-internal sealed class OnnxTextScorer : IDebertaTextScorer
+internal sealed class OnnxTextScorer : IEncodedExampleScorer
 {
     /// <summary>The payload kind this scorer writes and <see cref="OnnxTextScorerLoader"/> reads.</summary>
     public const string Kind = "deberta-onnx-text-scorer";
 
-    private readonly byte[] _graph;
+    private readonly OnnxGraph _graph;
     private DebertaOnnxModel? _model;
 
     /// <param name="tokenizer">The tokenizer the graph's model was trained with.</param>
-    /// <param name="graph">The ONNX file's bytes.</param>
+    /// <param name="graph">The ONNX graph; owned (disposed) by this scorer from now on.</param>
     /// <param name="source">Where the graph came from, for messages (a path, or the saved step).</param>
     /// <param name="settings">The graph's output and padding id.</param>
     /// <param name="encoding">How rows become model inputs.</param>
     /// <param name="batchSize">Examples per ONNX Runtime run.</param>
     /// <exception cref="InvalidDataException">The graph does not load, its inputs are not DeBERTa's, or it lacks the output.</exception>
-    public OnnxTextScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings settings,
+    public OnnxTextScorer(DebertaTokenizerBase tokenizer, OnnxGraph graph, string source, OnnxScorerSettings settings,
         TextEncodingSettings encoding, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var model = DebertaOnnxModel.Load(graph, source, settings.PadTokenId);
-        try
-        {
-            CheckOutput(model, source, settings);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        var model = graph.Open(source, settings.PadTokenId, m => OutputMismatch(m, source, settings));
         Tokenizer = tokenizer;
         _graph = graph;
         _model = model;
@@ -58,21 +49,20 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
 
     // A sequence classifier's graph gives (batch, num_labels), a bare model's (batch, sequence, hidden); a token
     // classifier's "logits" are (batch, sequence, labels).
-    private static void CheckOutput(DebertaOnnxModel model, string source, OnnxScorerSettings settings)
+    private static string? OutputMismatch(DebertaOnnxModel model, string source, OnnxScorerSettings settings)
     {
         bool embedder = settings.Pooling is not null;
         if (!model.OutputNames.Contains(settings.OutputName))
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
-                $"it is not {(embedder ? "a bare DebertaModel's graph" : "a sequence classifier's graph (export a …ForSequenceClassification model)")}.");
+            return $"The ONNX graph '{source}' has outputs [{string.Join(", ", model.OutputNames)}], not '{settings.OutputName}': " +
+                $"it is not {(embedder ? "a bare DebertaModel's graph" : "a sequence classifier's graph (export a …ForSequenceClassification model)")}.";
         var dims = model.OutputDimensions(settings.OutputName);
         int rank = embedder ? 3 : 2;
         if (dims.Count != rank || (dims[^1] >= 0 && dims[^1] != settings.OutputSize))
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' gives '{settings.OutputName}' of shape [{string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]; " +
+            return $"The ONNX graph '{source}' gives '{settings.OutputName}' of shape [{string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]; " +
                 $"the step expects [batch, {(embedder ? "sequence, " : "")}{settings.OutputSize}] " +
                 $"({(embedder ? "a bare model with the config's hidden_size" : "a sequence classifier with the config's num_labels")}). " +
-                "Export the graph from the checkpoint whose config.json sits beside it.");
+                "Export the graph from the checkpoint whose config.json sits beside it.";
+        return null;
     }
 
     public string PayloadKind => Kind;
@@ -100,13 +90,15 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
         return TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
     }
 
-    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared)
+    public float[][] ScoreBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, object? prepared) =>
+        ScoreExamples(prepared as IReadOnlyList<EncodedExample> ?? TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding), texts.Count);
+
+    public float[][] ScoreExamples(IReadOnlyList<EncodedExample> examples, int sourceCount)
     {
         var model = Model;
-        var examples = prepared as IReadOnlyList<EncodedExample> ?? TextExampleEncoder.Encode(Tokenizer, texts, pairs, Encoding);
         int width = OutputSize;
-        var sums = new double[texts.Count * width];
-        var windows = new int[texts.Count];
+        var sums = new double[sourceCount * width];
+        var windows = new int[sourceCount];
         // Sorted by length, as the TorchSharp scorer batches, so a batch pads little.
         var order = Enumerable.Range(0, examples.Count).OrderBy(i => examples[i].InputIds.Length).ToArray();
         for (int start = 0; start < order.Length; start += BatchSize)
@@ -126,8 +118,8 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
                 Accumulate(outputs.Row(r), batch[r].InputIds.Length, sums.AsSpan(source * width, width));
             }
         }
-        var result = new float[texts.Count][];
-        for (int s = 0; s < texts.Count; s++)
+        var result = new float[sourceCount][];
+        for (int s = 0; s < sourceCount; s++)
         {
             result[s] = new float[width];
             double norm = 0;
@@ -192,5 +184,6 @@ internal sealed class OnnxTextScorer : IDebertaTextScorer
     {
         _model?.Dispose();
         _model = null;
+        _graph.Dispose();
     }
 }

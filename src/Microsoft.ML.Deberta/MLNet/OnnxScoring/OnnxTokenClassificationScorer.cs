@@ -19,24 +19,18 @@ internal sealed class OnnxTokenClassificationScorer : IDebertaRowScorer<TokenCla
     /// <summary>The payload kind this scorer writes and <see cref="TokenClassificationReader"/> reads.</summary>
     public const string Kind = "deberta-onnx-token-classifier";
 
-    private readonly byte[] _graph;
+    private readonly OnnxGraph _graph;
     private readonly TokenClassificationDecoder _decoder;
     private DebertaOnnxModel? _model;
 
     /// <exception cref="InvalidDataException">The graph does not load, or its <c>logits</c> are not (batch, sequence, labels).</exception>
-    public OnnxTokenClassificationScorer(DebertaTokenizerBase tokenizer, byte[] graph, string source, OnnxScorerSettings settings,
+    public OnnxTokenClassificationScorer(DebertaTokenizerBase tokenizer, OnnxGraph graph, string source, OnnxScorerSettings settings,
         TokenClassificationEncoding encoding)
     {
         Labels = settings.Labels ?? throw new ArgumentException("A token classifier's settings name its labels.", nameof(settings));
-        var model = DebertaOnnxModel.Load(graph, source, settings.PadTokenId);
-        var dims = model.OutputNames.Contains(settings.OutputName) ? model.OutputDimensions(settings.OutputName) : [];
-        if (dims.Count != 3 || (dims[2] >= 0 && dims[2] != Labels.Count))
-        {
-            model.Dispose();
-            throw new InvalidDataException(
-                $"The ONNX graph '{source}' is not a token classifier's with {Labels.Count} labels: it has outputs [{string.Join(", ", model.OutputNames)}], " +
-                $"and the step needs '{settings.OutputName}' of shape [batch, sequence, {Labels.Count}].");
-        }
+        int labels = Labels.Count;
+        var model = graph.Open(source, settings.PadTokenId,
+            m => OnnxGraph.TokenOutputMismatch(m, source, settings.OutputName, labels, $"a token classifier's with {labels} labels"));
         Tokenizer = tokenizer;
         _graph = graph;
         _model = model;
@@ -91,5 +85,6 @@ internal sealed class OnnxTokenClassificationScorer : IDebertaRowScorer<TokenCla
     {
         _model?.Dispose();
         _model = null;
+        _graph.Dispose();
     }
 }

@@ -13,20 +13,27 @@ internal static class OnnxWindowLogits
     public static float[][][] Score(DebertaOnnxModel model, IReadOnlyList<DebertaEncoding> windows, int batchSize, IReadOnlyList<string> outputs)
     {
         var lengths = windows.Select(Tasks.WindowLogits.UnpaddedLength).ToArray();
-        var order = Enumerable.Range(0, windows.Count).OrderBy(i => lengths[i]).ToArray();
-        var result = outputs.Select(_ => new float[windows.Count][]).ToArray();
+        return Score(model, [.. windows.Select((w, i) => w.InputIds.Take(lengths[i]).ToArray())],
+            [.. windows.Select((w, i) => w.TokenTypeIds.Take(lengths[i]).ToArray())], batchSize, outputs);
+    }
+
+    /// <summary>Per output in <paramref name="outputs"/>, per unpadded example (ids and token types), its tokens' values.</summary>
+    public static float[][][] Score(DebertaOnnxModel model, IReadOnlyList<int[]> inputIds, IReadOnlyList<int[]> tokenTypeIds, int batchSize,
+        IReadOnlyList<string> outputs)
+    {
+        var order = Enumerable.Range(0, inputIds.Count).OrderBy(i => inputIds[i].Length).ToArray();
+        var result = outputs.Select(_ => new float[inputIds.Count][]).ToArray();
         for (int start = 0; start < order.Length; start += batchSize)
         {
             var batch = order[start..Math.Min(start + batchSize, order.Length)];
-            var scores = model.Score(
-                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].InputIds.Take(lengths[i]).ToArray())], null,
-                [.. batch.Select(i => (IReadOnlyList<int>)windows[i].TokenTypeIds.Take(lengths[i]).ToArray())]);
+            var scores = model.Score([.. batch.Select(i => (IReadOnlyList<int>)inputIds[i])], null,
+                [.. batch.Select(i => (IReadOnlyList<int>)tokenTypeIds[i])]);
             for (int o = 0; o < outputs.Count; o++)
             {
                 var tensor = scores[outputs[o]];
                 int perToken = tensor.Shape.Length < 3 ? 1 : checked((int)tensor.Shape[2]);
                 for (int r = 0; r < batch.Length; r++)
-                    result[o][batch[r]] = tensor.Row(r)[..(lengths[batch[r]] * perToken)].ToArray();
+                    result[o][batch[r]] = tensor.Row(r)[..(inputIds[batch[r]].Length * perToken)].ToArray();
             }
         }
         return result;

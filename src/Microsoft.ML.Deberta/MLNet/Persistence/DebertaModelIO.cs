@@ -109,7 +109,7 @@ public static class DebertaModelIO
     /// <summary>
     /// Loads a model as <see cref="Load(MLContext, string, out DataViewSchema)"/> does, its DeBERTa steps scoring with
     /// <paramref name="runtime"/>. With <see cref="DebertaScoringRuntime.OnnxRuntime"/>, text classification, regression,
-    /// pair-scoring, text-embedding, NER and question-answering steps are exported to ONNX while loading and score with ONNX Runtime, with the same output columns;
+    /// pair-scoring, text-embedding, zero-shot, NER, question-answering and fill-mask steps are exported to ONNX while loading and score with ONNX Runtime, with the same output columns;
     /// <see cref="Save"/> then writes the ONNX graph in place of the weights, and loading that file never loads libtorch.
     /// </summary>
     /// <param name="mlContext">The context the loaded steps log to.</param>
@@ -118,7 +118,7 @@ public static class DebertaModelIO
     /// <param name="runtime">The runtime the DeBERTa steps score with.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not a model zip, corrupt, missing its DeBERTa payload, or from a newer version.</exception>
-    /// <exception cref="NotSupportedException">A step of a task that cannot score with ONNX Runtime yet (the message names it).</exception>
+    /// <exception cref="NotSupportedException">A step of a kind that cannot score with ONNX Runtime (the message names it).</exception>
     public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema, DebertaScoringRuntime runtime) =>
         Load(mlContext, path, out inputSchema, LoadersFor(runtime), runtime: runtime);
 

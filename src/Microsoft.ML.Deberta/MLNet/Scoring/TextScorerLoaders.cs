@@ -7,7 +7,7 @@ internal static class TextScorerLoaders
     /// The loaders of this library's own models (one line per model kind); tests pass their own through the internal
     /// <c>DebertaModelIO.Load</c> overload.
     /// </summary>
-    public static IReadOnlyList<IDebertaTextScorerLoader> BuiltIn { get; } = [new DebertaTextScorerLoader(), new DebertaEmbeddingScorerLoader(), new ZeroShotScorerLoader(), new OnnxTextScorerLoader()];
+    public static IReadOnlyList<IDebertaTextScorerLoader> BuiltIn { get; } = [new DebertaTextScorerLoader(), new DebertaEmbeddingScorerLoader(), new ZeroShotScorerLoader(ZeroShotModel.Kind), new ZeroShotScorerLoader(ZeroShotModel.OnnxKind), new OnnxTextScorerLoader()];
 
     /// <summary>The loader for <paramref name="payloadKind"/>.</summary>
     /// <exception cref="InvalidDataException">No loader reads that kind.</exception>

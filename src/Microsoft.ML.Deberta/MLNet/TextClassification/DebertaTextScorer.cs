@@ -11,7 +11,7 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// (config, safetensors weights, tokenizer files) plus <c>text_encoding.json</c> (encoding and forward-pass batch
 /// size), so transformers can open the saved model too.
 /// </summary>
-internal sealed class DebertaTextScorer : IDebertaTextScorer
+internal sealed class DebertaTextScorer : IEncodedExampleScorer
 {
     /// <summary>The payload kind this scorer writes and <see cref="DebertaTextScorerLoader"/> reads.</summary>
     public const string Kind = "deberta-sequence-classifier";
@@ -71,6 +71,9 @@ internal sealed class DebertaTextScorer : IDebertaTextScorer
         RowsScored += texts.Count;
         return SequenceClassificationPredictor.PredictLogits(model, examples, texts.Count, BatchSize);
     }
+
+    public float[][] ScoreExamples(IReadOnlyList<EncodedExample> examples, int sourceCount) =>
+        SequenceClassificationPredictor.PredictLogits(Model, examples, sourceCount, BatchSize);
 
     public void SavePayload(string folder)
     {

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.Deberta.Modeling;
 
 namespace Microsoft.ML.Deberta.MLNet;
 
-/// <summary>Rebuilds a saved zero-shot step whose labels come per row.</summary>
+/// <summary>Rebuilds a saved zero-shot step whose labels come per row (over TorchSharp or ONNX Runtime, as its payload kind says).</summary>
 internal sealed class ZeroShotColumnReader : IRowScoringReader
 {
     public string TaskKind => ZeroShotColumns.Kind;
@@ -11,17 +10,10 @@ internal sealed class ZeroShotColumnReader : IRowScoringReader
     public IRowScoringStep Read(RowStepSettings settings, JsonObject outputs, string modelFolder, string where)
     {
         var columns = ZeroShotColumns.FromJson(outputs, where);
-        var (encoding, batchSize, tokenizer) = SavedPayloadFolder.ReadEncoding(modelFolder);
-        var model = SavedPayloadFolder.LoadModel<DebertaForSequenceClassification>(modelFolder);
-        try
-        {
-            var zeroShot = ZeroShotPayloadSettings.Read(Path.Combine(modelFolder, ZeroShotPayloadSettings.FileName), model.Config.NumLabels, labelsPerRow: true);
-            return new RowScoring<ZeroShotRow>(new ZeroShotColumnScorer(new ZeroShotModel(tokenizer, model, encoding, zeroShot, batchSize)), columns, settings.Columns, settings.BatchSize);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        if (settings.PayloadKind is not (ZeroShotModel.Kind or ZeroShotModel.OnnxKind))
+            throw new InvalidDataException($"{where}: a '{TaskKind}' step with a '{settings.PayloadKind}' payload; expected '{ZeroShotModel.Kind}' " +
+                $"or '{ZeroShotModel.OnnxKind}'.");
+        var model = ZeroShotModel.Open(modelFolder, settings.PayloadKind, labelsPerRow: true);
+        return new RowScoring<ZeroShotRow>(new ZeroShotColumnScorer(model), columns, settings.Columns, settings.BatchSize);
     }
 }

@@ -11,7 +11,10 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// </summary>
 internal sealed class ZeroShotColumnScorer(ZeroShotModel model) : IDebertaRowScorer<ZeroShotRow>
 {
-    public string PayloadKind => ZeroShotScorer.Kind;
+    /// <summary>The zero-shot model (the ONNX Runtime loaders export its classifier).</summary>
+    public ZeroShotModel Model => model;
+
+    public string PayloadKind => model.PayloadKind;
 
     /// <summary>Reads each row's labels (refusing a row without any) and tokenizes every text × label pair.</summary>
     public object? PrepareBatch(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs)

@@ -1,4 +1,3 @@
-using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tasks.ZeroShot;
 using Microsoft.ML.Deberta.Tokenization;
 using Microsoft.ML.Deberta.Training;
@@ -6,41 +5,39 @@ using Microsoft.ML.Deberta.Training;
 namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
-/// What both zero-shot scorers (fixed labels, labels per row) hold and do: the NLI model, its tokenizer and settings;
-/// every text × hypothesis pair of a batch encoded (premise truncated first, as transformers' only_first) and run through
-/// the model together in length-sorted batches, each text's logits turned into per-label outputs by
-/// <see cref="ZeroShotRules"/>; the payload (Hugging Face folder, <c>text_encoding.json</c>, <c>zero_shot.json</c>).
+/// What both zero-shot scorers (fixed labels, labels per row) hold and do: the NLI classifier (TorchSharp's
+/// <see cref="DebertaTextScorer"/> or ONNX Runtime's <see cref="OnnxTextScorer"/>) and the zero-shot settings; every
+/// text × hypothesis pair of a batch encoded (premise truncated first, as transformers' only_first) and run through the
+/// classifier together in length-sorted batches, each text's logits turned into per-label outputs by
+/// <see cref="ZeroShotRules"/>; the payload (the classifier's payload plus <c>zero_shot.json</c>).
 /// </summary>
 internal sealed class ZeroShotModel : IDisposable
 {
-    private DebertaForSequenceClassification? _model;
+    /// <summary>The payload kind of a zero-shot step over a TorchSharp model (a Hugging Face folder).</summary>
+    public const string Kind = "deberta-zero-shot";
 
-    /// <param name="tokenizer">The tokenizer.</param>
-    /// <param name="model">The NLI model; owned (disposed) from now on.</param>
-    /// <param name="encoding">The maximum length of a premise + hypothesis pair.</param>
+    /// <summary>The payload kind of a zero-shot step over an ONNX graph (no TorchSharp weights).</summary>
+    public const string OnnxKind = "deberta-onnx-zero-shot";
+
+    private IEncodedExampleScorer? _classifier;
+
+    /// <param name="classifier">The NLI classifier; owned (disposed) from now on.</param>
     /// <param name="settings">Labels (or none, for labels per row), template and NLI ids.</param>
-    /// <param name="batchSize">Pairs per forward pass.</param>
-    public ZeroShotModel(DebertaTokenizerBase tokenizer, DebertaForSequenceClassification model, TextEncodingSettings encoding,
-        ZeroShotPayloadSettings settings, int batchSize)
+    public ZeroShotModel(IEncodedExampleScorer classifier, ZeroShotPayloadSettings settings)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        Tokenizer = tokenizer;
-        _model = model;
-        Encoding = encoding;
+        ArgumentNullException.ThrowIfNull(classifier);
+        _classifier = classifier;
         Settings = settings;
-        BatchSize = batchSize;
-        model.eval();
     }
-
-    public DebertaTokenizerBase Tokenizer { get; }
-
-    public TextEncodingSettings Encoding { get; }
 
     public ZeroShotPayloadSettings Settings { get; }
 
-    public int BatchSize { get; }
+    /// <summary>The NLI classifier (the ONNX Runtime loaders export a TorchSharp one).</summary>
+    public IEncodedExampleScorer Classifier => _classifier ?? throw new ObjectDisposedException(nameof(ZeroShotModel));
 
-    private DebertaForSequenceClassification Model => _model ?? throw new ObjectDisposedException(nameof(ZeroShotModel));
+    public DebertaTokenizerBase Tokenizer => Classifier.Tokenizer;
+
+    public string PayloadKind => Classifier is OnnxTextScorer ? OnnxKind : Kind;
 
     /// <summary>One example per (text, label) pair, text-major: the pairs of text t follow those of text t − 1.</summary>
     public EncodedExample[] Encode(IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<string>> labels)
@@ -53,7 +50,7 @@ internal sealed class ZeroShotModel : IDisposable
                 premises.Add(texts[t]);
                 hypotheses.Add(ZeroShotRules.Hypothesis(Settings.Template, label));
             }
-        var options = new DebertaEncodeOptions { MaxLength = Encoding.MaxLength, Truncation = DebertaTruncation.OnlyFirst };
+        var options = new DebertaEncodeOptions { MaxLength = Classifier.Encoding.MaxLength, Truncation = DebertaTruncation.OnlyFirst };
         return Tokenizer.EncodeBatch(premises, hypotheses, options)
             .Select((e, i) => new EncodedExample([.. e.InputIds], [.. e.TokenTypeIds], i)).ToArray();
     }
@@ -64,7 +61,7 @@ internal sealed class ZeroShotModel : IDisposable
     /// </summary>
     public float[][] Outputs(EncodedExample[] examples, IReadOnlyList<IReadOnlyList<string>> labels)
     {
-        var logits = SequenceClassificationPredictor.PredictLogits(Model, examples, examples.Length, BatchSize);
+        var logits = Classifier.ScoreExamples(examples, examples.Length);
         var outputs = new float[labels.Count][];
         int start = 0;
         for (int t = 0; t < labels.Count; t++)
@@ -81,13 +78,35 @@ internal sealed class ZeroShotModel : IDisposable
 
     public void SavePayload(string folder)
     {
-        SavedPayloadFolder.Write(folder, Model, Tokenizer, Encoding, BatchSize);
+        Classifier.SavePayload(folder);
         Settings.Write(Path.Combine(folder, ZeroShotPayloadSettings.FileName));
+    }
+
+    /// <summary>
+    /// Reads back what <see cref="SavePayload"/> wrote: the classifier by <paramref name="payloadKind"/> (a Hugging Face
+    /// folder, or an ONNX payload that never touches TorchSharp), then the zero-shot settings checked against its labels.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is missing or does not fit the classifier.</exception>
+    public static ZeroShotModel Open(string folder, string payloadKind, bool labelsPerRow)
+    {
+        IEncodedExampleScorer classifier = payloadKind == OnnxKind
+            ? (OnnxTextScorer)new OnnxTextScorerLoader().Load(folder)
+            : (DebertaTextScorer)new DebertaTextScorerLoader().Load(folder);
+        try
+        {
+            var settings = ZeroShotPayloadSettings.Read(Path.Combine(folder, ZeroShotPayloadSettings.FileName), classifier.OutputSize, labelsPerRow);
+            return new ZeroShotModel(classifier, settings);
+        }
+        catch
+        {
+            classifier.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()
     {
-        _model?.Dispose();
-        _model = null;
+        _classifier?.Dispose();
+        _classifier = null;
     }
 }

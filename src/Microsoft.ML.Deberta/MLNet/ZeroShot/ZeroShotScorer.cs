@@ -10,10 +10,11 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// </summary>
 internal sealed class ZeroShotScorer(ZeroShotModel model) : IDebertaTextScorer
 {
-    /// <summary>The payload kind both zero-shot scorers write; <see cref="ZeroShotScorerLoader"/> and <see cref="ZeroShotColumnReader"/> read it.</summary>
-    public const string Kind = "deberta-zero-shot";
+    /// <summary>The zero-shot model (the ONNX Runtime loaders export its classifier).</summary>
+    public ZeroShotModel Model => model;
 
-    public string PayloadKind => Kind;
+    /// <summary><see cref="ZeroShotModel.Kind"/> or <see cref="ZeroShotModel.OnnxKind"/>, by the classifier's runtime.</summary>
+    public string PayloadKind => model.PayloadKind;
 
     public int OutputSize => model.Settings.Labels.Length;
 

@@ -1,25 +1,10 @@
-using Microsoft.ML.Deberta.Modeling;
-
 namespace Microsoft.ML.Deberta.MLNet;
 
-/// <summary>Reads back what <see cref="ZeroShotScorer.SavePayload"/> wrote.</summary>
-internal sealed class ZeroShotScorerLoader : IDebertaTextScorerLoader
+/// <summary>Reads back what <see cref="ZeroShotScorer.SavePayload"/> wrote over the runtime <paramref name="payloadKind"/> names.</summary>
+/// <param name="payloadKind"><see cref="ZeroShotModel.Kind"/> (TorchSharp) or <see cref="ZeroShotModel.OnnxKind"/> (ONNX Runtime).</param>
+internal sealed class ZeroShotScorerLoader(string payloadKind) : IDebertaTextScorerLoader
 {
-    public string PayloadKind => ZeroShotScorer.Kind;
+    public string PayloadKind => payloadKind;
 
-    public IDebertaTextScorer Load(string folder)
-    {
-        var (encoding, batchSize, tokenizer) = SavedPayloadFolder.ReadEncoding(folder);
-        var model = SavedPayloadFolder.LoadModel<DebertaForSequenceClassification>(folder);
-        try
-        {
-            var settings = ZeroShotPayloadSettings.Read(Path.Combine(folder, ZeroShotPayloadSettings.FileName), model.Config.NumLabels);
-            return new ZeroShotScorer(new ZeroShotModel(tokenizer, model, encoding, settings, batchSize));
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    public IDebertaTextScorer Load(string folder) => new ZeroShotScorer(ZeroShotModel.Open(folder, payloadKind, labelsPerRow: false));
 }
