@@ -26,9 +26,9 @@ internal static class BackboneGraph
         {
             string layer = $"{prefix}encoder.layer.{i}";
             var context = AttentionGraph.Build(layers, config, layer + ".attention.self", hidden, blocked, relative);
-            var attended = layers.LayerNorm(g.Op("Add", [layers.Linear(context, layer + ".attention.output.dense"), hidden]), layer + ".attention.output.LayerNorm", config.LayerNormEps);
-            var intermediate = layers.Activation(config.HiddenAct, layers.Linear(attended, layer + ".intermediate.dense"));
-            var output = layers.LayerNorm(g.Op("Add", [layers.Linear(intermediate, layer + ".output.dense"), attended]), layer + ".output.LayerNorm", config.LayerNormEps);
+            var attended = layers.LayerNorm(g.Op("Add", [layers.EncoderLinear(context, layer + ".attention.output.dense"), hidden]), layer + ".attention.output.LayerNorm", config.LayerNormEps);
+            var intermediate = layers.Activation(config.HiddenAct, layers.EncoderLinear(attended, layer + ".intermediate.dense"));
+            var output = layers.LayerNorm(g.Op("Add", [layers.EncoderLinear(intermediate, layer + ".output.dense"), attended]), layer + ".output.LayerNorm", config.LayerNormEps);
             if (i == 0 && layers.Has(prefix + "encoder.conv.conv.weight"))
                 output = Conv(layers, config, prefix + "encoder.conv", embeddings, output, mask, maskFloat);
             hidden = output;

@@ -28,27 +28,31 @@ public static class DebertaOnnxExporter
     /// <param name="model">A model in eval state: <see cref="DebertaModel"/>, <see cref="DebertaForSequenceClassification"/>,
     /// <see cref="DebertaForTokenClassification"/>, <see cref="DebertaForQuestionAnswering"/> or <see cref="DebertaForMaskedLM"/>.</param>
     /// <param name="path">The .onnx file to write; its folder must exist.</param>
+    /// <param name="weightFormat">Float32 (exact), or <see cref="OnnxWeightFormat.Int8"/> encoder linears (smaller, faster, approximate).</param>
     /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
     /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here; the message names it.</exception>
-    public static void Export(DebertaPreTrainedModel model, string path)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightFormat"/> is not a defined <see cref="OnnxWeightFormat"/>.</exception>
+    public static void Export(DebertaPreTrainedModel model, string path, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var proto = Build(model);
+        var proto = Build(model, weightFormat);
         using var file = File.Create(path);
         proto.WriteTo(file);
     }
 
     /// <summary>Exports <paramref name="model"/> and returns the ONNX file's bytes.</summary>
-    /// <inheritdoc cref="Export(DebertaPreTrainedModel, string)"/>
-    public static byte[] ExportToBytes(DebertaPreTrainedModel model)
+    /// <inheritdoc cref="Export(DebertaPreTrainedModel, string, OnnxWeightFormat)"/>
+    public static byte[] ExportToBytes(DebertaPreTrainedModel model, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Build(model).ToByteArray();
+        return Build(model, weightFormat).ToByteArray();
     }
 
-    private static ModelProto Build(DebertaPreTrainedModel model)
+    private static ModelProto Build(DebertaPreTrainedModel model, OnnxWeightFormat weightFormat)
     {
+        if (!Enum.IsDefined(weightFormat))
+            throw new ArgumentOutOfRangeException(nameof(weightFormat), weightFormat, "Choose OnnxWeightFormat.Float32 or OnnxWeightFormat.Int8.");
         if (model.training)
             throw new InvalidOperationException(
                 "ONNX export needs a model in eval state (the graph has no dropout); call model.eval() before exporting.");
@@ -65,7 +69,7 @@ public static class DebertaOnnxExporter
                 $"The model's weights take {bytes / (1 << 20)} MB as fp32, past ONNX's 2 GB single-file limit; external-data export is not implemented.");
 
         var graph = new OnnxGraphBuilder();
-        var layers = new OnnxLayers(graph, weights);
+        var layers = new OnnxLayers(graph, weights, weightFormat);
         bool usesTokenTypes = config.TypeVocabSize > 0;
         graph.Graph.Input.Add(Value("input_ids", TensorProto.Types.DataType.Int64, "batch", "sequence"));
         graph.Graph.Input.Add(Value("attention_mask", TensorProto.Types.DataType.Int64, "batch", "sequence"));
@@ -89,6 +93,7 @@ public static class DebertaOnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "model_type", Value = config.ModelType });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "architecture", Value = model.HuggingFaceClassName });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "weight_format", Value = weightFormat == OnnxWeightFormat.Int8 ? "int8" : "float32" });
         return proto;
     }
 }

@@ -11,11 +11,13 @@ namespace Microsoft.ML.Deberta.Onnx;
 internal sealed class OnnxLayers
 {
     private readonly IReadOnlyDictionary<string, Tensor> weights;
+    private readonly OnnxWeightFormat encoderFormat;
 
-    public OnnxLayers(OnnxGraphBuilder graph, IReadOnlyDictionary<string, Tensor> weights)
+    public OnnxLayers(OnnxGraphBuilder graph, IReadOnlyDictionary<string, Tensor> weights, OnnxWeightFormat encoderFormat)
     {
         Graph = graph;
         this.weights = weights;
+        this.encoderFormat = encoderFormat;
     }
 
     public OnnxGraphBuilder Graph { get; }
@@ -40,6 +42,26 @@ internal sealed class OnnxLayers
             return LinearWith(x, prefix + ".weight", prefix + ".bias");
         using var transposed = Require(prefix + ".weight").t();
         return Graph.Op("MatMul", [x, Graph.Weight(prefix + ".weight.T", transposed)]);
+    }
+
+    /// <summary>
+    /// A linear layer of the encoder (attention and relative-position projections, intermediate, output): float32 like
+    /// <see cref="Linear"/>, or with <see cref="OnnxWeightFormat.Int8"/> the dynamic int8 form of onnxruntime's
+    /// quantize_dynamic: DynamicQuantizeLinear(x) → MatMulInteger(x_q, W_q, x_zero_point, W_zero_point) → Cast → Mul by
+    /// (x_scale · per-channel weight scale) → Add bias. Each layer gets its own DynamicQuantizeLinear and scale Mul, the
+    /// shape ONNX Runtime fuses into one DynamicQuantizeMatMul (its fusion wants single-consumer intermediates).
+    /// </summary>
+    public string EncoderLinear(string x, string prefix)
+    {
+        if (encoderFormat == OnnxWeightFormat.Float32)
+            return Linear(x, prefix);
+        string weightKey = prefix + ".weight";
+        var weight = Graph.Int8Weight(weightKey + ".T", () => Quantized(Require(weightKey), weightKey));
+        var quantized = Graph.OpMany("DynamicQuantizeLinear", [x], 3);
+        var product = Graph.Op("MatMulInteger", [quantized[0], weight.Values, quantized[2], weight.ZeroPoints]);
+        var scales = Graph.Op("Mul", [quantized[1], weight.Scales]);
+        var rescaled = Graph.Op("Mul", [Graph.Op("Cast", [product], Int("to", 1)), scales]);
+        return Has(prefix + ".bias") ? Graph.Op("Add", [rescaled, Weight(prefix + ".bias")]) : rescaled;
     }
 
     /// <summary>Layer normalisation over the last axis (v1's DebertaLayerNorm computes the same thing in fp32).</summary>
@@ -83,6 +105,14 @@ internal sealed class OnnxLayers
     /// <summary>(R, H·d) → (H, d, R): a projected relative-embedding table, transposed for Q · Pᵀ per head.</summary>
     public string HeadsTransposedRows(string rows, int heads) =>
         Graph.Op("Transpose", [Graph.Op("Reshape", [rows, Graph.Vector(0, heads, -1)])], Ints("perm", 1, 2, 0));
+
+    private static PerChannelInt8Weights Quantized(Tensor weight, string key)
+    {
+        if (weight.dim() != 2)
+            throw new InvalidOperationException($"ONNX export: '{key}' has {weight.dim()} dimensions; an int8 linear weight needs (out, in).");
+        using var cpu = weight.detach().to(ScalarType.Float32, CPU).contiguous();
+        return PerChannelInt8Weights.Quantize(cpu.data<float>().ToArray(), (int)cpu.shape[0], (int)cpu.shape[1]);
+    }
 
     private Tensor Require(string key) =>
         weights.TryGetValue(key, out var tensor)
