@@ -48,8 +48,9 @@ internal sealed class OnnxLayers
     /// A linear layer of the encoder (attention and relative-position projections, intermediate, output): float32 like
     /// <see cref="Linear"/>, or with <see cref="OnnxWeightFormat.Int8"/> the dynamic int8 form of onnxruntime's
     /// quantize_dynamic: DynamicQuantizeLinear(x) → MatMulInteger(x_q, W_q, x_zero_point, W_zero_point) → Cast → Mul by
-    /// (x_scale · per-channel weight scale) → Add bias. Each layer gets its own DynamicQuantizeLinear and scale Mul, the
-    /// shape ONNX Runtime fuses into one DynamicQuantizeMatMul (its fusion wants single-consumer intermediates).
+    /// (x_scale · per-channel weight scale) → Add bias. Each layer gets its own chain, scale Mul included: ONNX Runtime
+    /// fuses it into MatMulIntegerToFloat only when every link has a single consumer, then folds the quantisation in
+    /// (DynamicQuantizeMatMul) unless its common-subexpression pass merged it with another layer's on the same input.
     /// </summary>
     public string EncoderLinear(string x, string prefix)
     {

@@ -3,6 +3,7 @@ using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Onnx;
 using Microsoft.ML.Deberta.Onnx.Proto;
+using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -49,6 +50,34 @@ public sealed class OnnxInt8ExportTests
         // Embeddings, pooler and classifier keep float32 weights.
         foreach (var key in new[] { "deberta.embeddings.word_embeddings.weight", "pooler.dense.weight.T", "classifier.weight.T" })
             Assert.AreEqual((int)TensorProto.Types.DataType.Float, initializers[key].DataType, key);
+    }
+
+    [TestMethod]
+    public void OnnxRuntimeFusesEveryInt8LinearIntoItsInt8Kernels()
+    {
+        // The int8 file's speed rests on this: ONNX Runtime's MatMulIntegerToFloat fusion only matches the chain
+        // MatMulInteger → Cast → Mul(·, Mul(x_scale, w_scale)) → Add(bias) with single-consumer links; unfused, each
+        // linear would run as five separate ops. (Linears reading the same input — v1's pos_proj and pos_q_proj on the
+        // relative rows — share one DynamicQuantizeLinear after ORT's common-subexpression elimination and keep it
+        // separate; the others fold it in as DynamicQuantizeMatMul.)
+        var config = Tiny(DebertaVersion.V1);
+        using var model = new DebertaForSequenceClassification(config, seed: 1);
+        model.eval();
+        using var dir = new TemporaryDirectory();
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            OptimizedModelFilePath = dir.File("optimized.onnx"),
+        };
+        using (new InferenceSession(DebertaOnnxExporter.ExportToBytes(model, OnnxWeightFormat.Int8), options)) { }
+        var nodes = ModelProto.Parser.ParseFrom(File.ReadAllBytes(dir.File("optimized.onnx"))).Graph.Node;
+        var ops = string.Join(", ", nodes.GroupBy(n => n.OpType).Select(g => $"{g.Key} ×{g.Count()}"));
+
+        // v1 per layer: in_proj, pos_proj, pos_q_proj, attention output, intermediate, output.
+        int fused = nodes.Count(n => n.OpType is "DynamicQuantizeMatMul" or "MatMulIntegerToFloat");
+        Assert.AreEqual(6 * config.NumHiddenLayers, fused, ops);
+        Assert.AreEqual(0, nodes.Count(n => n.OpType == "MatMulInteger"), $"no int8 product is left unfused: {ops}");
+        Assert.AreEqual(4 * config.NumHiddenLayers, nodes.Count(n => n.OpType == "DynamicQuantizeMatMul"), ops);
     }
 
     [TestMethod]
