@@ -77,8 +77,9 @@ internal sealed class OnnxLayers
         {
             case ActivationFunction.Gelu:
             {
-                // torch's exact gelu: x · 0.5 · (1 + erf(x / √2)).
-                var erf = Graph.Op("Erf", [Graph.Op("Mul", [x, Graph.Scalar((float)(1 / Math.Sqrt(2)))])]);
+                // torch's exact gelu: x · 0.5 · (1 + erf(x / √2)), spelled with Div by √2 as torch.onnx.export writes
+                // it — the pattern ONNX Runtime's GeluFusion matches (with Mul by 1/√2 the five ops stay separate).
+                var erf = Graph.Op("Erf", [Graph.Op("Div", [x, Graph.Scalar((float)Math.Sqrt(2))])]);
                 var half = Graph.Op("Mul", [x, Graph.Scalar(0.5f)]);
                 return Graph.Op("Mul", [half, Graph.Op("Add", [erf, Graph.Scalar(1f)])]);
             }
