@@ -75,14 +75,9 @@ internal static class AttentionGraph
     // (…, L, d) → (…, d, L)
     private static string Transposed(OnnxGraphBuilder g, string x) => g.Op("Transpose", [x], Ints("perm", 0, 1, 3, 2));
 
-    // states (B, H, L, d) · rows (H, d, R) → (B, H, L, R), then the (L, L) index picks each pair's relative row.
-    private static string Gathered(OnnxGraphBuilder g, string states, string rowsTransposed, string index)
-    {
-        var products = g.Op("MatMul", [states, rowsTransposed]);
-        var shape = g.Op("Concat", [g.Op("Slice", [g.Op("Shape", [products]), g.Vector(0), g.Vector(2)]), g.Op("Shape", [index])], Int("axis", 0));
-        var expanded = g.Op("Expand", [index, shape]);
-        return g.Op("GatherElements", [products, expanded], Int("axis", -1));
-    }
+    // states (B, H, L, d) · rows (H, d, R) → (B, H, L, R), then the (B, H, L, L) index picks each pair's relative row.
+    private static string Gathered(OnnxGraphBuilder g, string states, string rowsTransposed, string index) =>
+        g.Op("GatherElements", [g.Op("MatMul", [states, rowsTransposed]), index], Int("axis", -1));
 
     // content + (c2p + p2c): the relative terms are summed first, as transformers sums them.
     private static string AddTerms(OnnxGraphBuilder g, string scores, string? c2p, string? p2c)
