@@ -128,11 +128,7 @@ public sealed class OnnxInt8ExportTests
         foreach (var (batch, length) in new[] { (2, 9), (3, 40) })
         {
             using var scope = NewDisposeScope();
-            var ids = randint(1, model.Config.VocabSize, [batch, length], generator: generator, dtype: ScalarType.Int64);
-            var mask = ones(batch, length, dtype: ScalarType.Int64);
-            mask[batch - 1, TensorIndex.Slice((length + 1) / 2)] = tensor(0L);
-            var types = randint(0, Math.Max(1, model.Config.TypeVocabSize), [batch, length], generator: generator, dtype: ScalarType.Int64);
-            var inputs = new Dictionary<string, Tensor> { ["input_ids"] = ids, ["attention_mask"] = mask, ["token_type_ids"] = types };
+            var inputs = OnnxRuntimeRun.RandomInputs(model.Config, batch, length, generator);
             foreach (var output in float32.OutputNames)
             {
                 var (expected, expectedShape) = OnnxRuntimeRun.Run(float32, inputs, output);
