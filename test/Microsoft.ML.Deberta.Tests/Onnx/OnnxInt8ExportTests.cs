@@ -17,9 +17,9 @@ namespace Microsoft.ML.Deberta.Tests.Onnx;
 public sealed class OnnxInt8ExportTests
 {
     // Measured (printed lines): the bundled golden classifiers' int8 logits differ from their float32 export's by at
-    // most 0.45% of the largest float32 logit (max |Δ| 8.6e-4, v2_conv_xlarge_like); the tiny random heads here by at
-    // most 1.5% (the bare model's last_hidden_state, |Δ| 0.048). 5% leaves room for other inputs and is far below
-    // what a wrong scale or layout gives (outputs of another magnitude, or noise).
+    // most 0.45% of the largest float32 logit (v2_conv_xlarge_like; the largest |Δ| is 8.6e-4); the tiny random
+    // heads here by at most 1.5% (the bare model's last_hidden_state, |Δ| 0.048). 5% leaves room for other inputs
+    // and is far below what a wrong scale or layout gives (outputs of another magnitude, or noise).
     private const float RelativeBound = 0.05f;
 
     public TestContext TestContext { get; set; } = null!;
