@@ -1,4 +1,5 @@
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,8 +48,11 @@ internal sealed class TorchSharpContender(string route, DebertaForSequenceClassi
     }
 }
 
-/// <summary>ONNX Runtime as the anchor harness sets it up: all graph optimisations, intra-op threads = cores, inter-op 1, sequential.</summary>
-internal sealed class OnnxRuntimeContender(string graphFolder) : IContender
+/// <summary>
+/// ONNX Runtime as the anchor harness sets it up — all graph optimisations, intra-op threads = cores, inter-op 1,
+/// sequential — on a graph: the anchor's (torch's export, <c>ort-fp32</c>) or this library's export of the same shape.
+/// </summary>
+internal sealed class OnnxRuntimeContender(string route, Func<SessionOptions, InferenceSession> open) : IContender
 {
     private static readonly string[] InputNames = ["input_ids", "attention_mask"];
     private static readonly string[] OutputNames = ["logits"];
@@ -63,11 +67,22 @@ internal sealed class OnnxRuntimeContender(string graphFolder) : IContender
     private InferenceSession? session;
     private OrtValue[] inputs = [];
 
-    public string Route => "ort-fp32";
+    public string Route => route;
+
+    /// <summary>The anchor graph <c>model.onnx</c> of <paramref name="graphFolder"/> (external weights beside it).</summary>
+    public static OnnxRuntimeContender Anchor(string graphFolder) =>
+        new("ort-fp32", options => new InferenceSession(Path.Combine(graphFolder, "model.onnx"), options));
+
+    /// <summary><paramref name="model"/> exported by <see cref="DebertaOnnxExporter"/> in <paramref name="format"/>, in memory.</summary>
+    public static OnnxRuntimeContender Exported(string route, DebertaPreTrainedModel model, OnnxWeightFormat format)
+    {
+        var graph = DebertaOnnxExporter.ExportToBytes(model, format);
+        return new(route, options => new InferenceSession(graph, options));
+    }
 
     public void SetInputs(long[] ids, int batch, int seq)
     {
-        session ??= new InferenceSession(Path.Combine(graphFolder, "model.onnx"), sessionOptions);
+        session ??= open(sessionOptions);
         DisposeInputs();
         var mask = new long[ids.Length];
         Array.Fill(mask, 1L);

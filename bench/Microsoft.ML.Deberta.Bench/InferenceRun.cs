@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Onnx;
 
 namespace Microsoft.ML.Deberta.Bench;
 
@@ -22,7 +23,9 @@ internal static class InferenceRun
         {
             "fp32" => new TorchSharpContender(route, model, oneDnn: false),
             "fp32-onednn" => new TorchSharpContender(route, model, oneDnn: true),
-            _ => new OnnxRuntimeContender(graphFolder),
+            "ort-export-fp32" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Float32),
+            "ort-int8" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Int8),
+            _ => OnnxRuntimeContender.Anchor(graphFolder),
         })];
         var results = new List<Measurement>();
         try

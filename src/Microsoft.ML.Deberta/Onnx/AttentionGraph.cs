@@ -21,18 +21,18 @@ internal static class AttentionGraph
             int headSize = config.HiddenSize / heads;
             // v1 counts every pos_att_type entry in the scale.
             float scale = MathF.Sqrt((float)headSize * (1 + config.PosAttType.Count));
-            var qkv = g.OpMany("Split", [layers.SplitHeads(layers.Linear(hidden, prefix + ".in_proj"), heads), g.Vector(headSize, headSize, headSize)], 3, Int("axis", -1));
+            var qkv = g.OpMany("Split", [layers.SplitHeads(layers.EncoderLinear(hidden, prefix + ".in_proj"), heads), g.Vector(headSize, headSize, headSize)], 3, Int("axis", -1));
             var query = g.Op("Div", [g.Op("Add", [qkv[0], HeadBias(layers, prefix + ".q_bias", heads)]), g.Scalar(scale)]);
             var key = qkv[1];
             value = g.Op("Add", [qkv[2], HeadBias(layers, prefix + ".v_bias", heads)]);
             scores = g.Op("MatMul", [query, Transposed(g, key)]);
             if (config.RelativeAttention && relative is not null)
             {
-                string? c2pTerm = c2p ? Gathered(g, query, layers.HeadsTransposedRows(layers.Linear(relative.Rows, prefix + ".pos_proj"), heads), relative.C2PIndex) : null;
+                string? c2pTerm = c2p ? Gathered(g, query, layers.HeadsTransposedRows(layers.EncoderLinear(relative.Rows, prefix + ".pos_proj"), heads), relative.C2PIndex) : null;
                 string? p2cTerm = null;
                 if (p2c)
                 {
-                    var posQuery = g.Op("Div", [layers.HeadsTransposedRows(layers.Linear(relative.Rows, prefix + ".pos_q_proj"), heads), g.Scalar(scale)]);
+                    var posQuery = g.Op("Div", [layers.HeadsTransposedRows(layers.EncoderLinear(relative.Rows, prefix + ".pos_q_proj"), heads), g.Scalar(scale)]);
                     p2cTerm = Transposed(g, Gathered(g, key, posQuery, relative.P2CIndex));
                 }
                 scores = AddTerms(g, scores, c2pTerm, p2cTerm);
@@ -43,9 +43,9 @@ internal static class AttentionGraph
             int headSize = config.EffectiveAttentionHeadSize;
             // v2 counts only the c2p and p2c terms in the scale.
             float scale = MathF.Sqrt((float)headSize * (1 + (c2p ? 1 : 0) + (p2c ? 1 : 0)));
-            var query = layers.SplitHeads(layers.Linear(hidden, prefix + ".query_proj"), heads);
-            var key = layers.SplitHeads(layers.Linear(hidden, prefix + ".key_proj"), heads);
-            value = layers.SplitHeads(layers.Linear(hidden, prefix + ".value_proj"), heads);
+            var query = layers.SplitHeads(layers.EncoderLinear(hidden, prefix + ".query_proj"), heads);
+            var key = layers.SplitHeads(layers.EncoderLinear(hidden, prefix + ".key_proj"), heads);
+            value = layers.SplitHeads(layers.EncoderLinear(hidden, prefix + ".value_proj"), heads);
             scores = g.Op("MatMul", [query, g.Op("Div", [Transposed(g, key), g.Scalar(scale)])]);
             if (config.RelativeAttention && relative is not null)
             {
@@ -53,12 +53,12 @@ internal static class AttentionGraph
                 string? c2pTerm = null, p2cTerm = null;
                 if (c2p)
                 {
-                    var posKey = layers.HeadsTransposedRows(layers.Linear(relative.Rows, prefix + (share ? ".key_proj" : ".pos_key_proj")), heads);
+                    var posKey = layers.HeadsTransposedRows(layers.EncoderLinear(relative.Rows, prefix + (share ? ".key_proj" : ".pos_key_proj")), heads);
                     c2pTerm = g.Op("Div", [Gathered(g, query, posKey, relative.C2PIndex), g.Scalar(scale)]);
                 }
                 if (p2c)
                 {
-                    var posQuery = layers.HeadsTransposedRows(layers.Linear(relative.Rows, prefix + (share ? ".query_proj" : ".pos_query_proj")), heads);
+                    var posQuery = layers.HeadsTransposedRows(layers.EncoderLinear(relative.Rows, prefix + (share ? ".query_proj" : ".pos_query_proj")), heads);
                     p2cTerm = Transposed(g, g.Op("Div", [Gathered(g, key, posQuery, relative.P2CIndex), g.Scalar(scale)]));
                 }
                 scores = AddTerms(g, scores, c2pTerm, p2cTerm);
@@ -75,14 +75,9 @@ internal static class AttentionGraph
     // (…, L, d) → (…, d, L)
     private static string Transposed(OnnxGraphBuilder g, string x) => g.Op("Transpose", [x], Ints("perm", 0, 1, 3, 2));
 
-    // states (B, H, L, d) · rows (H, d, R) → (B, H, L, R), then the (L, L) index picks each pair's relative row.
-    private static string Gathered(OnnxGraphBuilder g, string states, string rowsTransposed, string index)
-    {
-        var products = g.Op("MatMul", [states, rowsTransposed]);
-        var shape = g.Op("Concat", [g.Op("Slice", [g.Op("Shape", [products]), g.Vector(0), g.Vector(2)]), g.Op("Shape", [index])], Int("axis", 0));
-        var expanded = g.Op("Expand", [index, shape]);
-        return g.Op("GatherElements", [products, expanded], Int("axis", -1));
-    }
+    // states (B, H, L, d) · rows (H, d, R) → (B, H, L, R), then the (B, H, L, L) index picks each pair's relative row.
+    private static string Gathered(OnnxGraphBuilder g, string states, string rowsTransposed, string index) =>
+        g.Op("GatherElements", [g.Op("MatMul", [states, rowsTransposed]), index], Int("axis", -1));
 
     // content + (c2p + p2c): the relative terms are summed first, as transformers sums them.
     private static string AddTerms(OnnxGraphBuilder g, string scores, string? c2p, string? p2c)

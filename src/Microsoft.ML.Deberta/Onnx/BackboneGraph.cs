@@ -19,16 +19,16 @@ internal static class BackboneGraph
         // (B, 1, L, L): pair (i, j) is blocked unless both i and j are tokens.
         var pairs = g.Op("Mul", [g.Op("Unsqueeze", [maskFloat, g.Vector(1, 2)]), g.Op("Unsqueeze", [maskFloat, g.Vector(1, 3)])]);
         var blocked = g.Op("Not", [g.Op("Cast", [pairs], Int("to", 9))]);
-        var relative = config.RelativeAttention ? Relative(layers, config, prefix + "encoder", length) : null;
+        var relative = config.RelativeAttention ? Relative(layers, config, prefix + "encoder", inputIds, length) : null;
 
         var hidden = embeddings;
         for (int i = 0; i < config.NumHiddenLayers; i++)
         {
             string layer = $"{prefix}encoder.layer.{i}";
             var context = AttentionGraph.Build(layers, config, layer + ".attention.self", hidden, blocked, relative);
-            var attended = layers.LayerNorm(g.Op("Add", [layers.Linear(context, layer + ".attention.output.dense"), hidden]), layer + ".attention.output.LayerNorm", config.LayerNormEps);
-            var intermediate = layers.Activation(config.HiddenAct, layers.Linear(attended, layer + ".intermediate.dense"));
-            var output = layers.LayerNorm(g.Op("Add", [layers.Linear(intermediate, layer + ".output.dense"), attended]), layer + ".output.LayerNorm", config.LayerNormEps);
+            var attended = layers.LayerNorm(g.Op("Add", [layers.EncoderLinear(context, layer + ".attention.output.dense"), hidden]), layer + ".attention.output.LayerNorm", config.LayerNormEps);
+            var intermediate = layers.Activation(config.HiddenAct, layers.EncoderLinear(attended, layer + ".intermediate.dense"));
+            var output = layers.LayerNorm(g.Op("Add", [layers.EncoderLinear(intermediate, layer + ".output.dense"), attended]), layer + ".output.LayerNorm", config.LayerNormEps);
             if (i == 0 && layers.Has(prefix + "encoder.conv.conv.weight"))
                 output = Conv(layers, config, prefix + "encoder.conv", embeddings, output, mask, maskFloat);
             hidden = output;
@@ -54,8 +54,8 @@ internal static class BackboneGraph
         return g.Op("Mul", [normalized, g.Op("Unsqueeze", [maskFloat, g.Vector(2)])]);
     }
 
-    // The relative-embedding rows and gather indices, all derived from the dynamic length L.
-    private static RelativeAttentionInputs Relative(OnnxLayers layers, DebertaConfig config, string prefix, string length)
+    // The relative-embedding rows and gather indices, all derived from the dynamic length L (and batch size B).
+    private static RelativeAttentionInputs Relative(OnnxLayers layers, DebertaConfig config, string prefix, string inputIds, string length)
     {
         var g = layers.Graph;
         int maxRelative = config.EffectiveMaxRelativePositions;
@@ -82,9 +82,13 @@ internal static class BackboneGraph
             span = g.Int64s([], fixedSpan);
             rows = g.Op("Slice", [table, g.Vector(0), g.Vector(fixedSpan * 2), g.Vector(0)]);
         }
+        // (B, H, L, L): the shape of every layer's attention scores.
+        var batch = g.Op("Slice", [g.Op("Shape", [inputIds]), g.Vector(0), g.Vector(1)]);
+        var lengthVector = g.Op("Unsqueeze", [length, g.Vector(0)]);
+        var scoreShape = g.Op("Concat", [batch, g.Vector(config.NumAttentionHeads), lengthVector, lengthVector], Int("axis", 0));
         return new RelativeAttentionInputs(rows,
-            RelativePositionGraph.GatherIndex(g, rel, span, negate: false),
-            RelativePositionGraph.GatherIndex(g, rel, span, negate: true));
+            g.Op("Expand", [RelativePositionGraph.GatherIndex(g, rel, span, negate: false), scoreShape]),
+            g.Op("Expand", [RelativePositionGraph.GatherIndex(g, rel, span, negate: true), scoreShape]));
     }
 
     // v2's ConvLayer after the first layer: conv over the embeddings, padding positions zeroed, activation, then

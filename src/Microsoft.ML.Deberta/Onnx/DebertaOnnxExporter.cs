@@ -24,7 +24,7 @@ public static class DebertaOnnxExporter
     private const int IrVersion = 8;
 
     /// <summary>
-    /// Initializer bytes above which <see cref="Export(DebertaPreTrainedModel, string)"/> writes external data: a protobuf
+    /// Initializer bytes above which <see cref="Export(DebertaPreTrainedModel, string, OnnxWeightFormat)"/> writes external data: a protobuf
     /// message cannot pass 2 GB, and 256 MB of that is left to the graph itself (a few MB for the largest DeBERTa).
     /// </summary>
     internal const long InlineWeightLimitBytes = int.MaxValue - (256L << 20);
@@ -37,16 +37,19 @@ public static class DebertaOnnxExporter
     /// <see cref="DebertaForTokenClassification"/>, <see cref="DebertaForQuestionAnswering"/> or <see cref="DebertaForMaskedLM"/>.</param>
     /// <param name="path">The .onnx file to write; its folder must exist. A model whose weights pass 2 GB also gets
     /// <c>path + ".data"</c> (overwritten), the external data the graph points to; keep the two files together.</param>
+    /// <param name="weightFormat">Float32 (exact), or <see cref="OnnxWeightFormat.Int8"/> encoder linears (smaller, faster, approximate).</param>
     /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
     /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here; the message names it.</exception>
-    public static void Export(DebertaPreTrainedModel model, string path) => Export(model, path, InlineWeightLimitBytes);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightFormat"/> is not a defined <see cref="OnnxWeightFormat"/>.</exception>
+    public static void Export(DebertaPreTrainedModel model, string path, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32) =>
+        Export(model, path, InlineWeightLimitBytes, weightFormat);
 
     /// <summary>Exports with external data once the initializers pass <paramref name="inlineWeightLimit"/> bytes (tests force it on a tiny model).</summary>
-    internal static void Export(DebertaPreTrainedModel model, string path, long inlineWeightLimit)
+    internal static void Export(DebertaPreTrainedModel model, string path, long inlineWeightLimit, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Write(Build(model), path, inlineWeightLimit);
+        Write(Build(model, weightFormat), path, inlineWeightLimit);
     }
 
     /// <summary>Writes <paramref name="proto"/> at <paramref name="path"/>, its initializers moved to <c>path + ".data"</c> when they pass <paramref name="inlineWeightLimit"/> bytes.</summary>
@@ -59,26 +62,29 @@ public static class DebertaOnnxExporter
     }
 
     /// <summary>Exports <paramref name="model"/> and returns the ONNX file's bytes.</summary>
-    /// <inheritdoc cref="Export(DebertaPreTrainedModel, string)"/>
+    /// <inheritdoc cref="Export(DebertaPreTrainedModel, string, OnnxWeightFormat)"/>
     /// <exception cref="NotSupportedException">The weights pass 2 GB: they cannot be one protobuf message; export to a file instead (external data).</exception>
-    public static byte[] ExportToBytes(DebertaPreTrainedModel model) => ExportToBytes(model, InlineWeightLimitBytes);
+    public static byte[] ExportToBytes(DebertaPreTrainedModel model, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32) =>
+        ExportToBytes(model, InlineWeightLimitBytes, weightFormat);
 
     /// <summary>Exports to bytes, refusing a model whose initializers pass <paramref name="inlineWeightLimit"/> bytes (tests lower it).</summary>
-    internal static byte[] ExportToBytes(DebertaPreTrainedModel model, long inlineWeightLimit)
+    internal static byte[] ExportToBytes(DebertaPreTrainedModel model, long inlineWeightLimit, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var proto = Build(model);
+        var proto = Build(model, weightFormat);
         long bytes = OnnxExternalData.InitializerBytes(proto.Graph);
         if (bytes > inlineWeightLimit)
             throw new NotSupportedException(
-                $"The model's weights take {bytes >> 20} MB as fp32, too many for one ONNX message (2 GB); use DebertaOnnxExporter.Export(model, path), " +
+                $"The model's weights take {bytes >> 20} MB, too many for one ONNX message (2 GB); use DebertaOnnxExporter.Export(model, path), " +
                 "which writes them as external data beside the .onnx file.");
         return proto.ToByteArray();
     }
 
     /// <summary>The model's ONNX graph with every weight inline (<see cref="Write"/> moves them out when they pass a limit).</summary>
-    internal static ModelProto Build(DebertaPreTrainedModel model)
+    internal static ModelProto Build(DebertaPreTrainedModel model, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32)
     {
+        if (!Enum.IsDefined(weightFormat))
+            throw new ArgumentOutOfRangeException(nameof(weightFormat), weightFormat, "Choose OnnxWeightFormat.Float32 or OnnxWeightFormat.Int8.");
         if (model.training)
             throw new InvalidOperationException(
                 "ONNX export needs a model in eval state (the graph has no dropout); call model.eval() before exporting.");
@@ -91,7 +97,7 @@ public static class DebertaOnnxExporter
         var weights = model.state_dict();
 
         var graph = new OnnxGraphBuilder();
-        var layers = new OnnxLayers(graph, weights);
+        var layers = new OnnxLayers(graph, weights, weightFormat);
         bool usesTokenTypes = config.TypeVocabSize > 0;
         graph.Graph.Input.Add(Value("input_ids", TensorProto.Types.DataType.Int64, "batch", "sequence"));
         graph.Graph.Input.Add(Value("attention_mask", TensorProto.Types.DataType.Int64, "batch", "sequence"));
@@ -115,6 +121,7 @@ public static class DebertaOnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "model_type", Value = config.ModelType });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "architecture", Value = model.HuggingFaceClassName });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "weight_format", Value = weightFormat == OnnxWeightFormat.Int8 ? "int8" : "float32" });
         return proto;
     }
 }

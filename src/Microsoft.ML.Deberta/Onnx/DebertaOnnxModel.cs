@@ -59,7 +59,7 @@ public sealed class DebertaOnnxModel : IDisposable
         return Open(() => options is null ? new InferenceSession(path) : new InferenceSession(path, options), path, padTokenId);
     }
 
-    /// <summary>Loads an ONNX model held in memory, e.g. <see cref="DebertaOnnxExporter.ExportToBytes(Modeling.DebertaPreTrainedModel)"/>'s result.</summary>
+    /// <summary>Loads an ONNX model held in memory, e.g. <see cref="DebertaOnnxExporter.ExportToBytes(Modeling.DebertaPreTrainedModel, OnnxWeightFormat)"/>'s result.</summary>
     /// <inheritdoc cref="Load(string, int, SessionOptions?)"/>
     public static DebertaOnnxModel Load(byte[] model, int padTokenId = 0, SessionOptions? options = null)
     {

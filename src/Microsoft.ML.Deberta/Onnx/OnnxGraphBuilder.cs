@@ -79,13 +79,33 @@ internal sealed class OnnxGraphBuilder
         return AddInitializer(FloatTensor(name, cpu.shape, values));
     }
 
-    private static TensorProto FloatTensor(string name, long[] dims, float[] values)
+    /// <summary>
+    /// A linear layer's int8 weight as three initializers — the (in, out) values, the per-output-channel float32 scales
+    /// and int8 zero points (all 0) — named <paramref name="name"/> plus <c>.int8</c>, <c>.scale</c>, <c>.zero_point</c>;
+    /// returns the three names. <paramref name="quantize"/> runs only the first time a name is asked for (a shared projection).
+    /// </summary>
+    public (string Values, string Scales, string ZeroPoints) Int8Weight(string name, Func<PerChannelInt8Weights> quantize)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        var names = (Values: name + ".int8", Scales: name + ".scale", ZeroPoints: name + ".zero_point");
+        if (initializerNames.Contains(names.Values))
+            return names;
+        var weights = quantize();
+        AddInitializer(RawTensor(names.Values, TensorProto.Types.DataType.Int8, [weights.InFeatures, weights.OutFeatures], MemoryMarshal.AsBytes(weights.Transposed.AsSpan())));
+        AddInitializer(FloatTensor(names.Scales, [weights.OutFeatures], weights.Scales));
+        AddInitializer(RawTensor(names.ZeroPoints, TensorProto.Types.DataType.Int8, [weights.OutFeatures], new byte[weights.OutFeatures]));
+        return names;
+    }
+
+    private static TensorProto RawTensor(string name, TensorProto.Types.DataType type, long[] dims, ReadOnlySpan<byte> bytes)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)type };
         tensor.Dims.AddRange(dims);
-        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
+        tensor.RawData = ByteString.CopyFrom(bytes);
         return tensor;
     }
+
+    private static TensorProto FloatTensor(string name, long[] dims, float[] values) =>
+        RawTensor(name, TensorProto.Types.DataType.Float, dims, MemoryMarshal.AsBytes(values.AsSpan()));
 
     private string AddInitializer(TensorProto tensor)
     {

@@ -11,11 +11,13 @@ namespace Microsoft.ML.Deberta.Onnx;
 internal sealed class OnnxLayers
 {
     private readonly IReadOnlyDictionary<string, Tensor> weights;
+    private readonly OnnxWeightFormat encoderFormat;
 
-    public OnnxLayers(OnnxGraphBuilder graph, IReadOnlyDictionary<string, Tensor> weights)
+    public OnnxLayers(OnnxGraphBuilder graph, IReadOnlyDictionary<string, Tensor> weights, OnnxWeightFormat encoderFormat)
     {
         Graph = graph;
         this.weights = weights;
+        this.encoderFormat = encoderFormat;
     }
 
     public OnnxGraphBuilder Graph { get; }
@@ -42,6 +44,27 @@ internal sealed class OnnxLayers
         return Graph.Op("MatMul", [x, Graph.Weight(prefix + ".weight.T", transposed)]);
     }
 
+    /// <summary>
+    /// A linear layer of the encoder (attention and relative-position projections, intermediate, output): float32 like
+    /// <see cref="Linear"/>, or with <see cref="OnnxWeightFormat.Int8"/> the dynamic int8 form of onnxruntime's
+    /// quantize_dynamic: DynamicQuantizeLinear(x) → MatMulInteger(x_q, W_q, x_zero_point, W_zero_point) → Cast → Mul by
+    /// (x_scale · per-channel weight scale) → Add bias. Each layer gets its own chain, scale Mul included: ONNX Runtime
+    /// fuses it into MatMulIntegerToFloat only when every link has a single consumer, then folds the quantisation in
+    /// (DynamicQuantizeMatMul) unless its common-subexpression pass merged it with another layer's on the same input.
+    /// </summary>
+    public string EncoderLinear(string x, string prefix)
+    {
+        if (encoderFormat == OnnxWeightFormat.Float32)
+            return Linear(x, prefix);
+        string weightKey = prefix + ".weight";
+        var weight = Graph.Int8Weight(weightKey + ".T", () => Quantized(Require(weightKey), weightKey));
+        var quantized = Graph.OpMany("DynamicQuantizeLinear", [x], 3);
+        var product = Graph.Op("MatMulInteger", [quantized[0], weight.Values, quantized[2], weight.ZeroPoints]);
+        var scales = Graph.Op("Mul", [quantized[1], weight.Scales]);
+        var rescaled = Graph.Op("Mul", [Graph.Op("Cast", [product], Int("to", 1)), scales]);
+        return Has(prefix + ".bias") ? Graph.Op("Add", [rescaled, Weight(prefix + ".bias")]) : rescaled;
+    }
+
     /// <summary>Layer normalisation over the last axis (v1's DebertaLayerNorm computes the same thing in fp32).</summary>
     public string LayerNorm(string x, string prefix, double eps) =>
         Graph.Op("LayerNormalization", [x, Weight(prefix + ".weight"), Weight(prefix + ".bias")],
@@ -54,8 +77,9 @@ internal sealed class OnnxLayers
         {
             case ActivationFunction.Gelu:
             {
-                // torch's exact gelu: x · 0.5 · (1 + erf(x / √2)).
-                var erf = Graph.Op("Erf", [Graph.Op("Mul", [x, Graph.Scalar((float)(1 / Math.Sqrt(2)))])]);
+                // torch's exact gelu: x · 0.5 · (1 + erf(x / √2)), spelled with Div by √2 as torch.onnx.export writes
+                // it — the pattern ONNX Runtime's GeluFusion matches (with Mul by 1/√2 the five ops stay separate).
+                var erf = Graph.Op("Erf", [Graph.Op("Div", [x, Graph.Scalar((float)Math.Sqrt(2))])]);
                 var half = Graph.Op("Mul", [x, Graph.Scalar(0.5f)]);
                 return Graph.Op("Mul", [half, Graph.Op("Add", [erf, Graph.Scalar(1f)])]);
             }
@@ -83,6 +107,14 @@ internal sealed class OnnxLayers
     /// <summary>(R, H·d) → (H, d, R): a projected relative-embedding table, transposed for Q · Pᵀ per head.</summary>
     public string HeadsTransposedRows(string rows, int heads) =>
         Graph.Op("Transpose", [Graph.Op("Reshape", [rows, Graph.Vector(0, heads, -1)])], Ints("perm", 1, 2, 0));
+
+    private static PerChannelInt8Weights Quantized(Tensor weight, string key)
+    {
+        if (weight.dim() != 2)
+            throw new InvalidOperationException($"ONNX export: '{key}' has {weight.dim()} dimensions; an int8 linear weight needs (out, in).");
+        using var cpu = weight.detach().to(ScalarType.Float32, CPU).contiguous();
+        return PerChannelInt8Weights.Quantize(cpu.data<float>().ToArray(), (int)cpu.shape[0], (int)cpu.shape[1]);
+    }
 
     private Tensor Require(string key) =>
         weights.TryGetValue(key, out var tensor)

@@ -118,12 +118,8 @@ public sealed class OnnxExportConsistencyTests
         foreach (var (batch, length) in shapes)
         {
             using var scope = NewDisposeScope();
-            var ids = torch.randint(1, model.Config.VocabSize, [batch, length], generator: generator, dtype: ScalarType.Int64);
-            var mask = torch.ones(batch, length, dtype: ScalarType.Int64);
-            mask[batch - 1, TensorIndex.Slice((length + 1) / 2)] = torch.tensor(0L);
-            var types = torch.randint(0, Math.Max(1, model.Config.TypeVocabSize), [batch, length], generator: generator, dtype: ScalarType.Int64);
-            var inputs = new Dictionary<string, Tensor> { ["input_ids"] = ids, ["attention_mask"] = mask, ["token_type_ids"] = types };
-            foreach (var (output, expected) in Expected(model, ids, mask, types))
+            var inputs = OnnxRuntimeRun.RandomInputs(model.Config, batch, length, generator);
+            foreach (var (output, expected) in Expected(model, inputs["input_ids"], inputs["attention_mask"], inputs["token_type_ids"]))
             {
                 var (actual, shape) = OnnxRuntimeRun.Run(session, inputs, output);
                 CollectionAssert.AreEqual(expected.shape, shape, $"{name}: shape of '{output}' at batch {batch}, length {length}");

@@ -1,3 +1,4 @@
+using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -29,6 +30,18 @@ internal static class OnnxRuntimeRun
         {
             foreach (var value in values) value.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Random ids (1 … vocab − 1), token types and a mask whose last row is half padding: the graph inputs by name.
+    /// </summary>
+    public static Dictionary<string, Tensor> RandomInputs(DebertaConfig config, int batch, int length, Generator generator)
+    {
+        var ids = randint(1, config.VocabSize, [batch, length], generator: generator, dtype: ScalarType.Int64);
+        var mask = ones(batch, length, dtype: ScalarType.Int64);
+        mask[batch - 1, TensorIndex.Slice((length + 1) / 2)] = tensor(0L);
+        var types = randint(0, Math.Max(1, config.TypeVocabSize), [batch, length], generator: generator, dtype: ScalarType.Int64);
+        return new Dictionary<string, Tensor> { ["input_ids"] = ids, ["attention_mask"] = mask, ["token_type_ids"] = types };
     }
 
     public static float MaxAbsDifference(float[] actual, Tensor expected)
