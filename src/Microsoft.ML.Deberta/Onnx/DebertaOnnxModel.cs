@@ -34,6 +34,15 @@ public sealed class DebertaOnnxModel : IDisposable
         }
         UsesTokenTypeIds = inputs.Contains(TokenTypeIdsName);
         OutputNames = session.OutputNames.ToArray();
+        // Scores are read as float32; a graph declaring another output type is not one of ours or transformers'.
+        var notFloat = session.OutputMetadata.Where(o => o.Value.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float).Select(o => o.Key).ToList();
+        if (notFloat.Count > 0)
+        {
+            session.Dispose();
+            throw new InvalidDataException(
+                $"The ONNX graph '{source}' has outputs that are not float32 tensors ({string.Join(", ", notFloat)}); a DeBERTa graph's " +
+                "logits and hidden states are float32. Export the model again.");
+        }
     }
 
     /// <summary>Whether the graph takes <c>token_type_ids</c> (configs with type_vocab_size &gt; 0).</summary>
@@ -103,6 +112,7 @@ public sealed class DebertaOnnxModel : IDisposable
     /// null token types mean all zero.
     /// </summary>
     /// <exception cref="ArgumentException">A row is empty, or a mask or token-type row's length differs from its ids' (the row is named).</exception>
+    /// <exception cref="InvalidDataException">ONNX Runtime cannot run the graph on these rows (a damaged file, or ids outside its vocabulary); the message has its reason.</exception>
     public IReadOnlyDictionary<string, OnnxScoreTensor> Score(
         IReadOnlyList<IReadOnlyList<int>> inputIds,
         IReadOnlyList<IReadOnlyList<int>>? attentionMask = null,
@@ -124,7 +134,7 @@ public sealed class DebertaOnnxModel : IDisposable
                 values.Add(batch.Tensor(batch.TokenTypeIds));
             }
             using var runOptions = new RunOptions();
-            using var results = session.Run(runOptions, names, values, session.OutputNames);
+            using var results = Run(runOptions, names, values);
             var scores = new Dictionary<string, OnnxScoreTensor>(StringComparer.Ordinal);
             for (int i = 0; i < results.Count; i++)
             {
@@ -136,6 +146,22 @@ public sealed class DebertaOnnxModel : IDisposable
         finally
         {
             foreach (var value in values) value.Dispose();
+        }
+    }
+
+    // A graph ONNX Runtime loads can still fail on its first run (a damaged shape or attribute it only checks then);
+    // that is the file's fault, reported as the documented InvalidDataException rather than OnnxRuntimeException.
+    private IDisposableReadOnlyCollection<OrtValue> Run(RunOptions runOptions, List<string> names, List<OrtValue> values)
+    {
+        try
+        {
+            return session.Run(runOptions, names, values, session.OutputNames);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException(
+                $"ONNX Runtime could not run the graph '{source}' ({e.Message.Trim()}). The file may be damaged, or the token ids outside " +
+                "its vocabulary (a tokenizer of another model); export the model again with its own tokenizer.", e);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class FuzzCorpusTests
         ["regression-invalid-utf8-"] = "not valid UTF-8",
         ["regression-duplicate-key-"] = "Duplicate",
         ["regression-wrong-kind-"] = "tokenizer",
+        ["regression-fails-at-run-"] = "could not run",
     };
 
     public static IEnumerable<object[]> Targets => FuzzTargets.All.Select(t => new object[] { t.Name });
