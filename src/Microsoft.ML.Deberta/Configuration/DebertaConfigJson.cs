@@ -30,7 +30,7 @@ internal static class DebertaConfigJson
         catch (JsonException e)
         {
             // System.Text.Json's own words only for a duplicate key (they name it); a syntax error's place says enough.
-            var what = e.Message.Contains("uplicate", StringComparison.Ordinal) ? $": {e.Message}" : "";
+            var what = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) ? $": {e.Message}" : "";
             throw new DebertaConfigException("config.json",
                 $"The config is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}){what}. Replace config.json with the checkpoint's original.");
         }
