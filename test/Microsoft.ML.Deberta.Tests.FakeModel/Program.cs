@@ -19,11 +19,11 @@ using Microsoft.ML.Deberta.Tests.FakeModel;
 // runs the resumable-training kill test's fine-tuning (ResumableTrainingRun).
 if (args.Length == 4 && args[0] == "train-resumable")
     return ResumableTrainingRun.Run(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
-//   serve <model.zip> <rows.tsv> <output.txt>
-// loads the model as a serving app does (default runtime), writes the Score lines, then the libtorch libraries the
-// process has mapped (ServingModel; Linux only).
-if (args.Length == 4 && args[0] == "serve")
-    return ServingModel.Serve(args[1], args[2], args[3]);
+//   serve <model.zip> <rows.tsv> <output.txt> <column>...
+// loads the model as a serving app does (default runtime), scores the rows (a TSV with a header naming its text
+// columns), writes the given output columns, then the libtorch libraries the process has mapped (ServingModel; Linux only).
+if (args.Length >= 5 && args[0] == "serve")
+    return ServingModel.Serve(args[1], args[2], args[3], args[4..]);
 if (args.Length == 4 && args[0] == "predict-qa")
     return QuestionAnsweringModel.Predict(args[1], args[2], args[3]);
 if (args.Length >= 5 && args[0] == "predict-builtin")

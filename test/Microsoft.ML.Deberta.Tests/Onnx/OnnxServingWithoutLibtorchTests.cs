@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.Deberta.Tests.FakeModel;
 using Microsoft.ML.Deberta.Tests.MLNet;
@@ -7,80 +8,209 @@ using Microsoft.ML.Deberta.Tests.MLNet.TokenClassification;
 namespace Microsoft.ML.Deberta.Tests.Onnx;
 
 /// <summary>
-/// A serving app that scores through ONNX Runtime never loads libtorch: a child process whose folder holds no libtorch
-/// native library loads a .zip saved from an ONNX-scored model and scores as TorchSharp does, while the same folder
-/// cannot score the TorchSharp .zip (so the folder really lacks libtorch).
+/// A serving app that scores through ONNX Runtime never loads libtorch: for every task the ML.NET layer scores through
+/// ONNX Runtime, a child process whose folder holds no libtorch native library loads the .zip saved from the
+/// ONNX-scored step and scores as the TorchSharp step does (every score column within 1e-4, labels, spans and tokens
+/// equal), while the same folder cannot score the TorchSharp .zip (so the folder really lacks libtorch).
 /// </summary>
 [TestClass]
 public sealed class OnnxServingWithoutLibtorchTests
 {
+    private const float Tolerance = 1e-4f;
+
+    private static LibtorchFreeAppFolder? _app;
+
     public TestContext TestContext { get; set; } = null!;
 
-    [TestMethod]
-    public void AChildWithoutLibtorchScoresTheOnnxZipAsTorchSharpDoes()
+    [ClassInitialize]
+    public static void CopyTheServingApp(TestContext _)
     {
-        if (!OperatingSystem.IsLinux())
-            Assert.Inconclusive("The child reads the libraries it has mapped from /proc/self/maps (Linux).");
+        if (OperatingSystem.IsLinux())
+            _app = new LibtorchFreeAppFolder();
+    }
+
+    [ClassCleanup]
+    public static void DeleteTheServingApp() => _app?.Dispose();
+
+    [TestMethod]
+    [DataRow("text classification")]
+    [DataRow("regression")]
+    [DataRow("text pair scoring")]
+    [DataRow("embeddings")]
+    [DataRow("zero-shot")]
+    [DataRow("NER")]
+    [DataRow("question answering")]
+    [DataRow("fill-mask")]
+    public void AChildWithoutLibtorchScoresTheOnnxZipAsTorchSharpDoes(string task)
+    {
+        var app = App();
+        var served = ServedTask.Named(task);
+        using var work = new TemporaryDirectory();
+        var disposables = new List<IDisposable>();
+        try
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rowsPath = work.File("rows.tsv");
+            ServingModel.WriteRows(rowsPath, served.InputColumns, served.Rows);
+            var data = ServingModel.ReadRows(mlContext, rowsPath);
+            var torch = served.Fit(mlContext, data, disposables);
+            disposables.Add((IDisposable)torch);
+            var columns = served.ScoreColumns.Concat(served.ExactColumns).ToArray();
+            var expected = PredictionDump.Lines(torch.Transform(data), columns);
+            var onnxZip = SaveOnnxScored(mlContext, torch, data.Schema, work);
+
+            var (exitCode, output, lines, torchLibraries) = Serve(app, onnxZip, rowsPath, columns);
+            Assert.AreEqual(0, exitCode, output);
+            Assert.AreEqual("", torchLibraries, $"{task} through ONNX Runtime mapped libtorch libraries");
+            Assert.HasCount(expected.Count, lines, "one line per row");
+            var (compared, delta) = Compare(task, columns, served.ScoreColumns.Length, expected, lines);
+            TestContext.WriteLine($"onnx serving child without libtorch, {task}: {compared} outputs compared, max |Δ| {delta:G3}");
+            Assert.IsGreaterThan(0, compared, $"{task}: some score to compare");
+            Assert.IsLessThanOrEqualTo(Tolerance, delta, task);
+        }
+        finally
+        {
+            foreach (var disposable in Enumerable.Reverse(disposables))
+                disposable.Dispose();
+        }
+    }
+
+    [TestMethod]
+    public void TheSameFolderCannotScoreTheTorchSharpZip()
+    {
+        // The control: the app scoring a TorchSharp zip needs libtorch. TorchSharp then fails, or finds libtorch
+        // outside the app folder (it also probes the NuGet package folders) — and the check of the child sees it mapped.
+        var app = App();
+        Assert.IsEmpty(app.TorchNativeFiles(), "the serving folder holds no libtorch native library");
         using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "seqcls");
         using var work = new TemporaryDirectory();
         var mlContext = new MLContext(seed: 1);
-        var rowsPath = work.Write("rows.tsv", string.Join("\n", DebertaTestData.SingleCharacterTexts(6, seed: 8)));
-        var data = mlContext.Data.LoadFromEnumerable(TextRow.ReadTsv(rowsPath));
+        var rowsPath = work.File("rows.tsv");
+        ServingModel.WriteRows(rowsPath, ["Text"], DebertaTestData.SingleCharacterTexts(3, seed: 8).Select(t => new[] { t }));
+        var data = ServingModel.ReadRows(mlContext, rowsPath);
         using var torch = mlContext.Transforms.Deberta.ApplyTextModel(checkpoint.Path, batchSize: 4).Fit(data);
-        var expected = Floats(PredictionDump.Lines(torch.Transform(data), "Score"));
         var torchZip = work.File("torch.zip");
         DebertaModelIO.Save(mlContext, torch, data.Schema, torchZip);
-        using (var onnx = DebertaModelIO.Load(mlContext, torchZip, out _, DebertaScoringRuntime.OnnxRuntime) as TextScoringTransformer)
-            DebertaModelIO.Save(mlContext, onnx!, data.Schema, work.File("onnx.zip"));
 
-        using var app = new LibtorchFreeAppFolder();
-        Assert.IsEmpty(app.TorchNativeFiles(), "the serving folder holds no libtorch native library");
-        var (exitCode, output, lines, torchLibraries) = Serve(app, work.File("onnx.zip"), rowsPath);
-        Assert.AreEqual(0, exitCode, output);
-        Assert.AreEqual("", torchLibraries, "scoring through ONNX Runtime mapped libtorch libraries");
-        var actual = Floats(lines);
-        Assert.HasCount(expected.Count, actual);
-        float delta = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
-        TestContext.WriteLine($"onnx serving child without libtorch: {actual.Count} outputs compared, max |Δ| {delta:G3}");
-        Assert.IsLessThanOrEqualTo(1e-4f, delta);
-
-        // A NER step (the structured seam) served the same way.
-        using (var ner = mlContext.Transforms.Deberta.ApplyTokenClassificationModel(NerData.PipelineTokenClassifier, maxLength: 16).Fit(data))
-        {
-            var nerExpected = Floats(PredictionDump.Lines(ner.Transform(data), "Score"));
-            DebertaModelIO.Save(mlContext, ner, data.Schema, work.File("ner-torch.zip"));
-            using (var onnxNer = DebertaModelIO.Load(mlContext, work.File("ner-torch.zip"), out _, DebertaScoringRuntime.OnnxRuntime) as StructuredScoringTransformer)
-                DebertaModelIO.Save(mlContext, onnxNer!, data.Schema, work.File("ner-onnx.zip"));
-            var nerServed = Serve(app, work.File("ner-onnx.zip"), rowsPath);
-            Assert.AreEqual(0, nerServed.ExitCode, nerServed.Output);
-            Assert.AreEqual("", nerServed.TorchLibraries, "NER through ONNX Runtime mapped libtorch libraries");
-            var nerActual = Floats(nerServed.Lines);
-            Assert.HasCount(nerExpected.Count, nerActual);
-            float nerDelta = nerExpected.Zip(nerActual, (a, b) => Math.Abs(a - b)).Max();
-            TestContext.WriteLine($"onnx serving child without libtorch, NER: {nerActual.Count} outputs compared, max |Δ| {nerDelta:G3}");
-            Assert.IsLessThanOrEqualTo(1e-4f, nerDelta);
-        }
-
-        // The control: the same app scoring the TorchSharp zip needs libtorch. TorchSharp then fails, or finds libtorch
-        // outside the app folder (it also probes the NuGet package folders) — and the check above sees it mapped.
-        var control = Serve(app, torchZip, rowsPath);
+        var control = Serve(app, torchZip, rowsPath, ["Score"]);
         Assert.IsTrue(control.ExitCode != 0 ? control.Output.Contains("torch", StringComparison.OrdinalIgnoreCase) : control.TorchLibraries.Length > 0,
             $"exit code {control.ExitCode}, libtorch libraries mapped: '{control.TorchLibraries}'. {control.Output}");
     }
 
-    private static (int ExitCode, string Output, List<string> Lines, string TorchLibraries) Serve(LibtorchFreeAppFolder app, string model, string rows)
+    private static LibtorchFreeAppFolder App() => _app ?? throw new AssertInconclusiveException(
+        "The child reads the libraries it has mapped from /proc/self/maps (Linux).");
+
+    /// <summary>Saves the TorchSharp step, loads it back scoring with ONNX Runtime, and saves that: the .zip a serving app ships.</summary>
+    private static string SaveOnnxScored(MLContext mlContext, ITransformer torch, DataViewSchema schema, TemporaryDirectory work)
+    {
+        DebertaModelIO.Save(mlContext, torch, schema, work.File("torch.zip"));
+        var onnx = DebertaModelIO.Load(mlContext, work.File("torch.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
+        try
+        {
+            DebertaModelIO.Save(mlContext, onnx, schema, work.File("onnx.zip"));
+        }
+        finally
+        {
+            (onnx as IDisposable)?.Dispose();
+        }
+        using var zip = System.IO.Compression.ZipFile.OpenRead(work.File("onnx.zip"));
+        Assert.IsFalse(zip.Entries.Any(e => e.FullName.EndsWith(".safetensors", StringComparison.Ordinal)), "no TorchSharp weights in the served zip");
+        return work.File("onnx.zip");
+    }
+
+    // Each line holds the columns tab-separated: the score columns first (floats as their bits in hex, values of a
+    // vector comma-separated), compared within the tolerance; then the exact columns, compared as text.
+    private static (int Compared, float Delta) Compare(string task, string[] columns, int scoreColumns, List<string> expected, List<string> actual)
+    {
+        int compared = 0;
+        float delta = 0;
+        for (int row = 0; row < expected.Count; row++)
+        {
+            var e = expected[row].Split('\t');
+            var a = actual[row].Split('\t');
+            for (int c = 0; c < columns.Length; c++)
+            {
+                if (c >= scoreColumns)
+                {
+                    Assert.AreEqual(e[c], a[c], $"{task}: row {row}, {columns[c]}");
+                    continue;
+                }
+                var (x, y) = (Floats(e[c]), Floats(a[c]));
+                Assert.HasCount(x.Count, y, $"{task}: row {row}, {columns[c]}");
+                delta = Math.Max(delta, x.Zip(y, (p, q) => Math.Abs(p - q)).DefaultIfEmpty(0).Max());
+                compared += x.Count;
+            }
+        }
+        return (compared, delta);
+    }
+
+    private static (int ExitCode, string Output, List<string> Lines, string TorchLibraries) Serve(LibtorchFreeAppFolder app, string model, string rows, string[] columns)
     {
         var outputPath = Path.Combine(Path.GetDirectoryName(model)!, Path.GetFileNameWithoutExtension(model) + "-served.txt");
-        var result = ChildProcess.RunDotnet([app.Program, "serve", model, rows, outputPath], TimeSpan.FromMinutes(3));
+        var result = ChildProcess.RunDotnet([app.Program, "serve", model, rows, outputPath, .. columns], TimeSpan.FromMinutes(3));
         if (result.ExitCode != 0)
             return (result.ExitCode, result.Output, [], "");
         var lines = File.ReadAllLines(outputPath).ToList();
-        const string prefix = "torch-libraries:";
-        Assert.StartsWith(prefix, lines[^1]);
-        return (0, result.Output, lines[..^1], lines[^1][prefix.Length..]);
+        Assert.StartsWith(ServingModel.TorchLibrariesPrefix, lines[^1]);
+        return (0, result.Output, lines[..^1], lines[^1][ServingModel.TorchLibrariesPrefix.Length..]);
     }
 
-    // PredictionDump writes each float as its bits in hex, values of a vector comma-separated.
-    private static List<float> Floats(IEnumerable<string> lines) => [.. lines.SelectMany(l => l.Split(','))
-        .Select(bits => BitConverter.Int32BitsToSingle(int.Parse(bits, NumberStyles.HexNumber, CultureInfo.InvariantCulture)))];
+    private static List<float> Floats(string bits) => bits.Length == 0 ? [] : [.. bits.Split(',')
+        .Select(b => BitConverter.Int32BitsToSingle(int.Parse(b, NumberStyles.HexNumber, CultureInfo.InvariantCulture)))];
+
+    /// <summary>
+    /// One task served: its input columns and rows, the TorchSharp step built on a small golden-copy model (as the
+    /// task's ONNX ML.NET test builds it), the columns holding its scores and those that must be equal.
+    /// </summary>
+    private sealed record ServedTask(string[] InputColumns, string[][] Rows, Func<MLContext, IDataView, List<IDisposable>, ITransformer> Fit,
+        string[] ScoreColumns, string[] ExactColumns)
+    {
+        public static ServedTask Named(string task) => task switch
+        {
+            "text classification" => new(["Text"], Texts(DebertaTestData.SingleCharacterTexts(6, seed: 8)), (ml, data, owned) =>
+                ml.Transforms.Deberta.ApplyTextModel(Golden(owned, "seqcls", CheckpointFolder.Labels("neg", "neutral", "pos")), batchSize: 4).Fit(data),
+                ["Score"], ["PredictedLabel"]),
+            "regression" => new(["Text"], Texts(DebertaTestData.SingleCharacterTexts(6, seed: 9)), (ml, data, owned) =>
+                ml.Transforms.Deberta.ApplyTextModel(Golden(owned, "regression"), batchSize: 4).Fit(data), ["Score"], []),
+            "text pair scoring" => new(["Query", "Passage"],
+                [.. DebertaTestData.SingleCharacterTexts(6, seed: 5).Zip(DebertaTestData.SingleCharacterTexts(6, seed: 6), (q, p) => new[] { q, p })],
+                (ml, data, owned) => ml.Transforms.Deberta.TextPairScoring(Golden(owned, "regression"), batchSize: 4).Fit(data), ["Score"], []),
+            // A text cut into sliding windows, whose vectors are averaged.
+            "embeddings" => new(["Text"],
+                Texts([.. DebertaTestData.SingleCharacterTexts(4, seed: 9), string.Join(",", DebertaTestData.SingleCharacterTexts(6, seed: 10))]),
+                (ml, data, owned) => ml.Transforms.Deberta.TextEmbedding(new TextEmbeddingOptions
+                {
+                    ModelFolder = Golden(owned, "base"), Pooling = EmbeddingPooling.Mean, Normalize = true, MaxLength = 12, Stride = 3, BatchSize = 3,
+                }).Fit(data), ["Features"], []),
+            "zero-shot" => new(["Text"], Texts(["The team won the match in the last minute.", "Parliament voted on the new budget today.", "Two eggs and some flour."]),
+                (ml, data, owned) => ml.Transforms.Deberta.ZeroShotClassification(Owned(owned, NliCheckpoint.FromPipeline("v3_seqcls", "contradiction", "neutral", "entailment")).Path,
+                    ["sports", "politics", "cooking"], batchSize: 4).Fit(data), ["Score"], ["PredictedLabel"]),
+            // Short windows with a stride, so the long row spans several windows.
+            "NER" => new(["Text"], Texts(["My name is Wolfgang and I live in Berlin", "Sarah lives in London .", "Anna and Tom met Paul in Paris , Rome and Oslo last year"]),
+                (ml, data, _) => ml.Transforms.Deberta.ApplyTokenClassificationModel(NerData.PipelineTokenClassifier, maxLength: 10, stride: 3, batchSize: 2).Fit(data),
+                ["Score", "EntityScore"], ["PredictedLabel", "EntityGroup", "EntityText", "EntityStart", "EntityEnd"]),
+            "question answering" => new(["Question", "Context"],
+                [
+                    ["Who wrote DeBERTa?", "DeBERTa was written by Pengcheng He and colleagues at Microsoft."],
+                    ["Where is it?", "The model lives in Redmond. Its tokenizer lives in Paris, and its weights in a file on a disk."],
+                ],
+                (ml, data, _) => ml.Transforms.Deberta.ApplyQuestionAnsweringModel(GoldenData.Bundled("pipelines", "v1_qa"), topK: 2, maxSeqLength: 24, docStride: 6, batchSize: 2)
+                    .Fit(data), ["Score"], ["Answer", "Start", "End"]),
+            "fill-mask" => new(["Text"], Texts(["The capital of France is [MASK].", "The [MASK] of France is [MASK].", "I loved this [MASK]!"]),
+                (ml, data, _) => ml.Transforms.Deberta.FillMask(GoldenData.Bundled("pipelines", "v3_mlm"), topK: 4, batchSize: 2).Fit(data),
+                ["Score"], ["Tokens", "Sequences", "TokenIds"]),
+            _ => throw new ArgumentOutOfRangeException(nameof(task), task, "No such served task."),
+        };
+
+        private static string[][] Texts(IEnumerable<string> texts) => [.. texts.Select(t => new[] { t })];
+
+        private static string Golden(List<IDisposable> owned, string head, Action<System.Text.Json.Nodes.JsonObject>? edit = null) =>
+            Owned(owned, CheckpointFolder.FromGolden("v1_rel_c2p_p2c", head, edit)).Path;
+
+        private static T Owned<T>(List<IDisposable> owned, T disposable) where T : IDisposable
+        {
+            owned.Add(disposable);
+            return disposable;
+        }
+    }
 }
