@@ -30,10 +30,11 @@ internal sealed class OnnxGraph : IDisposable
     /// external data in a temporary folder.
     /// </summary>
     /// <param name="model">A model in eval state.</param>
+    /// <param name="weightFormat">How the encoder's linear layers are stored (float32 or int8).</param>
     /// <param name="inlineWeightLimit">Initializer bytes above which the weights go to external data (tests force it on a tiny model).</param>
-    public static OnnxGraph Export(DebertaPreTrainedModel model, long inlineWeightLimit = DebertaOnnxExporter.InlineWeightLimitBytes)
+    public static OnnxGraph Export(DebertaPreTrainedModel model, OnnxWeightFormat weightFormat, long inlineWeightLimit = DebertaOnnxExporter.InlineWeightLimitBytes)
     {
-        var proto = DebertaOnnxExporter.Build(model);
+        var proto = DebertaOnnxExporter.Build(model, weightFormat);
         if (OnnxExternalData.InitializerBytes(proto.Graph) <= inlineWeightLimit)
             return new OnnxGraph(proto.ToByteArray(), null, []);
         var folder = Directory.CreateTempSubdirectory("deberta-onnx-").FullName;

@@ -111,6 +111,7 @@ public static class DebertaModelIO
     /// <paramref name="runtime"/>. With <see cref="DebertaScoringRuntime.OnnxRuntime"/>, text classification, regression,
     /// pair-scoring, text-embedding, zero-shot, NER, question-answering and fill-mask steps are exported to ONNX while loading and score with ONNX Runtime, with the same output columns;
     /// <see cref="Save"/> then writes the ONNX graph in place of the weights, and loading that file never loads libtorch.
+    /// <see cref="DebertaScoringRuntime.OnnxRuntimeInt8"/> does the same with the int8 export.
     /// </summary>
     /// <param name="mlContext">The context the loaded steps log to.</param>
     /// <param name="path">The .zip file.</param>
@@ -129,7 +130,8 @@ public static class DebertaModelIO
     private static IReadOnlyList<IDebertaTextScorerLoader> LoadersFor(DebertaScoringRuntime runtime) => runtime switch
     {
         DebertaScoringRuntime.TorchSharp => TextScorerLoaders.BuiltIn,
-        DebertaScoringRuntime.OnnxRuntime => OnnxRuntimeLoaders.Wrap(TextScorerLoaders.BuiltIn),
+        DebertaScoringRuntime.OnnxRuntime or DebertaScoringRuntime.OnnxRuntimeInt8 =>
+            OnnxRuntimeLoaders.Wrap(TextScorerLoaders.BuiltIn, OnnxRuntimeLoaders.WeightFormat(runtime)!.Value),
         _ => throw new ArgumentOutOfRangeException(nameof(runtime), runtime, "Unknown scoring runtime."),
     };
 

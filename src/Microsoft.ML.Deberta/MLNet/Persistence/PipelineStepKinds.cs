@@ -21,8 +21,8 @@ internal static class PipelineStepKinds
     {
         TextScoring => TextScoringTransformer.ReadStep(environment, folder, where, loaders),
         Tokenization => TokenizationTransformer.ReadStep(folder, where),
-        StructuredScoring when runtime == DebertaScoringRuntime.OnnxRuntime =>
-            StructuredScoringTransformer.ReadStep(folder, where, OnnxRuntimeLoaders.WrapRowReaders(RowScoringReaders.BuiltIn)),
+        StructuredScoring when OnnxRuntimeLoaders.WeightFormat(runtime) is { } weightFormat =>
+            StructuredScoringTransformer.ReadStep(folder, where, OnnxRuntimeLoaders.WrapRowReaders(RowScoringReaders.BuiltIn, weightFormat)),
         StructuredScoring => StructuredScoringTransformer.ReadStep(folder, where, RowScoringReaders.BuiltIn),
         _ => throw new InvalidDataException(
             $"{where}: the step is of kind '{stepKind}', which this version of Microsoft.ML.Deberta cannot load " +
