@@ -1,9 +1,6 @@
-using System.Globalization;
-using Microsoft.ML.Data;
 using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.Deberta.Tests.FakeModel;
 using Microsoft.ML.Deberta.Tests.MLNet;
-using Microsoft.ML.Deberta.Tests.MLNet.TokenClassification;
 
 namespace Microsoft.ML.Deberta.Tests.Onnx;
 
@@ -52,7 +49,7 @@ public sealed class OnnxServingWithoutLibtorchTests
     private void ServeAndCompare(string task, DebertaScoringRuntime runtime)
     {
         var app = App();
-        var served = ServedTask.Named(task);
+        var served = OnnxServedTask.Named(task);
         using var work = new TemporaryDirectory();
         var disposables = new List<IDisposable>();
         try
@@ -141,7 +138,7 @@ public sealed class OnnxServingWithoutLibtorchTests
                     Assert.AreEqual(e[c], a[c], $"{task}: row {row}, {columns[c]}");
                     continue;
                 }
-                var (x, y) = (Floats(e[c]), Floats(a[c]));
+                var (x, y) = (OnnxServedTask.Floats(e[c]), OnnxServedTask.Floats(a[c]));
                 Assert.HasCount(x.Count, y, $"{task}: row {row}, {columns[c]}");
                 delta = Math.Max(delta, x.Zip(y, (p, q) => Math.Abs(p - q)).DefaultIfEmpty(0).Max());
                 compared += x.Count;
@@ -161,62 +158,4 @@ public sealed class OnnxServingWithoutLibtorchTests
         return (0, result.Output, lines[..^1], lines[^1][ServingModel.TorchLibrariesPrefix.Length..]);
     }
 
-    private static List<float> Floats(string bits) => bits.Length == 0 ? [] : [.. bits.Split(',')
-        .Select(b => BitConverter.Int32BitsToSingle(int.Parse(b, NumberStyles.HexNumber, CultureInfo.InvariantCulture)))];
-
-    /// <summary>
-    /// One task served: its input columns and rows, the TorchSharp step built on a small golden-copy model (as the
-    /// task's ONNX ML.NET test builds it), the columns holding its scores and those that must be equal.
-    /// </summary>
-    private sealed record ServedTask(string[] InputColumns, string[][] Rows, Func<MLContext, IDataView, List<IDisposable>, ITransformer> Fit,
-        string[] ScoreColumns, string[] ExactColumns)
-    {
-        public static ServedTask Named(string task) => task switch
-        {
-            "text classification" => new(["Text"], Texts(DebertaTestData.SingleCharacterTexts(6, seed: 8)), (ml, data, owned) =>
-                ml.Transforms.Deberta.ApplyTextModel(Golden(owned, "seqcls", CheckpointFolder.Labels("neg", "neutral", "pos")), batchSize: 4).Fit(data),
-                ["Score"], ["PredictedLabel"]),
-            "regression" => new(["Text"], Texts(DebertaTestData.SingleCharacterTexts(6, seed: 9)), (ml, data, owned) =>
-                ml.Transforms.Deberta.ApplyTextModel(Golden(owned, "regression"), batchSize: 4).Fit(data), ["Score"], []),
-            "text pair scoring" => new(["Query", "Passage"],
-                [.. DebertaTestData.SingleCharacterTexts(6, seed: 5).Zip(DebertaTestData.SingleCharacterTexts(6, seed: 6), (q, p) => new[] { q, p })],
-                (ml, data, owned) => ml.Transforms.Deberta.TextPairScoring(Golden(owned, "regression"), batchSize: 4).Fit(data), ["Score"], []),
-            // A text cut into sliding windows, whose vectors are averaged.
-            "embeddings" => new(["Text"],
-                Texts([.. DebertaTestData.SingleCharacterTexts(4, seed: 9), string.Join(",", DebertaTestData.SingleCharacterTexts(6, seed: 10))]),
-                (ml, data, owned) => ml.Transforms.Deberta.TextEmbedding(new TextEmbeddingOptions
-                {
-                    ModelFolder = Golden(owned, "base"), Pooling = EmbeddingPooling.Mean, Normalize = true, MaxLength = 12, Stride = 3, BatchSize = 3,
-                }).Fit(data), ["Features"], []),
-            "zero-shot" => new(["Text"], Texts(["The team won the match in the last minute.", "Parliament voted on the new budget today.", "Two eggs and some flour."]),
-                (ml, data, owned) => ml.Transforms.Deberta.ZeroShotClassification(Owned(owned, NliCheckpoint.FromPipeline("v3_seqcls", "contradiction", "neutral", "entailment")).Path,
-                    ["sports", "politics", "cooking"], batchSize: 4).Fit(data), ["Score"], ["PredictedLabel"]),
-            // Short windows with a stride, so the long row spans several windows.
-            "NER" => new(["Text"], Texts(["My name is Wolfgang and I live in Berlin", "Sarah lives in London .", "Anna and Tom met Paul in Paris , Rome and Oslo last year"]),
-                (ml, data, _) => ml.Transforms.Deberta.ApplyTokenClassificationModel(NerData.PipelineTokenClassifier, maxLength: 10, stride: 3, batchSize: 2).Fit(data),
-                ["Score", "EntityScore"], ["PredictedLabel", "EntityGroup", "EntityText", "EntityStart", "EntityEnd"]),
-            "question answering" => new(["Question", "Context"],
-                [
-                    ["Who wrote DeBERTa?", "DeBERTa was written by Pengcheng He and colleagues at Microsoft."],
-                    ["Where is it?", "The model lives in Redmond. Its tokenizer lives in Paris, and its weights in a file on a disk."],
-                ],
-                (ml, data, _) => ml.Transforms.Deberta.ApplyQuestionAnsweringModel(GoldenData.Bundled("pipelines", "v1_qa"), topK: 2, maxSeqLength: 24, docStride: 6, batchSize: 2)
-                    .Fit(data), ["Score"], ["Answer", "Start", "End"]),
-            "fill-mask" => new(["Text"], Texts(["The capital of France is [MASK].", "The [MASK] of France is [MASK].", "I loved this [MASK]!"]),
-                (ml, data, _) => ml.Transforms.Deberta.FillMask(GoldenData.Bundled("pipelines", "v3_mlm"), topK: 4, batchSize: 2).Fit(data),
-                ["Score"], ["Tokens", "Sequences", "TokenIds"]),
-            _ => throw new ArgumentOutOfRangeException(nameof(task), task, "No such served task."),
-        };
-
-        private static string[][] Texts(IEnumerable<string> texts) => [.. texts.Select(t => new[] { t })];
-
-        private static string Golden(List<IDisposable> owned, string head, Action<System.Text.Json.Nodes.JsonObject>? edit = null) =>
-            Owned(owned, CheckpointFolder.FromGolden("v1_rel_c2p_p2c", head, edit)).Path;
-
-        private static T Owned<T>(List<IDisposable> owned, T disposable) where T : IDisposable
-        {
-            owned.Add(disposable);
-            return disposable;
-        }
-    }
 }
