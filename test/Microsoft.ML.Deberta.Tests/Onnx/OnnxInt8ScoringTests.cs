@@ -71,28 +71,14 @@ public sealed class OnnxInt8ScoringTests
     {
         var served = OnnxServedTask.Named(task);
         using var work = new TemporaryDirectory();
-        var owned = new List<IDisposable>();
-        try
-        {
-            var mlContext = new MLContext(seed: 1);
-            ServingModel.WriteRows(work.File("rows.tsv"), served.InputColumns, served.Rows);
-            var data = ServingModel.ReadRows(mlContext, work.File("rows.tsv"));
-            var torch = served.Fit(mlContext, data, owned);
-            owned.Add((IDisposable)torch);
-            DebertaModelIO.Save(mlContext, torch, data.Schema, work.File("torch.zip"));
-            var float32 = DebertaModelIO.Load(mlContext, work.File("torch.zip"), out _, DebertaScoringRuntime.OnnxRuntime);
-            owned.Add((IDisposable)float32);
-            var int8 = DebertaModelIO.Load(mlContext, work.File("torch.zip"), out _, DebertaScoringRuntime.OnnxRuntimeInt8);
-            owned.Add((IDisposable)int8);
-            // Labels, answers and top-k tokens are not compared: on these random-weight heads near ties may flip.
-            AssertNearFloat32(task, float32.Transform(data), int8.Transform(data), [], served.ScoreColumns);
-            AssertRoundTrip(mlContext, int8, data, work, [.. served.ScoreColumns, .. served.ExactColumns]);
-        }
-        finally
-        {
-            foreach (var disposable in Enumerable.Reverse(owned))
-                disposable.Dispose();
-        }
+        using var fitted = served.FitIn(work);
+        var (mlContext, data) = (fitted.MLContext, fitted.Data);
+        DebertaModelIO.Save(mlContext, fitted.Torch, data.Schema, work.File("torch.zip"));
+        var float32 = fitted.Own(DebertaModelIO.Load(mlContext, work.File("torch.zip"), out _, DebertaScoringRuntime.OnnxRuntime));
+        var int8 = fitted.Own(DebertaModelIO.Load(mlContext, work.File("torch.zip"), out _, DebertaScoringRuntime.OnnxRuntimeInt8));
+        // Labels, answers and top-k tokens are not compared: on these random-weight heads near ties may flip.
+        AssertNearFloat32(task, float32.Transform(data), int8.Transform(data), [], served.ScoreColumns);
+        AssertRoundTrip(mlContext, int8, data, work, served.Columns);
     }
 
     [TestMethod]

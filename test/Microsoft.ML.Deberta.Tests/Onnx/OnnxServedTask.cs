@@ -14,6 +14,57 @@ namespace Microsoft.ML.Deberta.Tests.Onnx;
 internal sealed record OnnxServedTask(string[] InputColumns, string[][] Rows, Func<MLContext, IDataView, List<IDisposable>, ITransformer> Fit,
     string[] ScoreColumns, string[] ExactColumns)
 {
+    /// <summary>The score columns, then the exact ones.</summary>
+    public string[] Columns => [.. ScoreColumns, .. ExactColumns];
+
+    /// <summary>
+    /// Writes the rows to <c>rows.tsv</c> in <paramref name="work"/>, reads them back as the serving child does, and
+    /// fits the TorchSharp step on them.
+    /// </summary>
+    public Fitted FitIn(TemporaryDirectory work)
+    {
+        var fitted = new Fitted(new MLContext(seed: 1), work.File("rows.tsv"));
+        try
+        {
+            ServingModel.WriteRows(fitted.RowsPath, InputColumns, Rows);
+            fitted.Data = ServingModel.ReadRows(fitted.MLContext, fitted.RowsPath);
+            fitted.Torch = fitted.Own(Fit(fitted.MLContext, fitted.Data, fitted.Owned));
+            return fitted;
+        }
+        catch
+        {
+            fitted.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A fitted task: its rows, the TorchSharp step and what the test owns (checkpoint copies, steps), disposed last-first.</summary>
+    public sealed class Fitted(MLContext mlContext, string rowsPath) : IDisposable
+    {
+        public MLContext MLContext { get; } = mlContext;
+
+        public string RowsPath { get; } = rowsPath;
+
+        public IDataView Data { get; set; } = null!;
+
+        public ITransformer Torch { get; set; } = null!;
+
+        public List<IDisposable> Owned { get; } = [];
+
+        /// <summary>Disposes <paramref name="step"/> with the rest.</summary>
+        public ITransformer Own(ITransformer step)
+        {
+            Owned.Add((IDisposable)step);
+            return step;
+        }
+
+        public void Dispose()
+        {
+            foreach (var disposable in Enumerable.Reverse(Owned))
+                disposable.Dispose();
+        }
+    }
+
     public static OnnxServedTask Named(string task) => task switch
     {
         "text classification" => new(["Text"], Texts(DebertaTestData.SingleCharacterTexts(6, seed: 8)), (ml, data, owned) =>

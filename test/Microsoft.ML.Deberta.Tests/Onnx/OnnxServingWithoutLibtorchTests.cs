@@ -51,35 +51,19 @@ public sealed class OnnxServingWithoutLibtorchTests
         var app = App();
         var served = OnnxServedTask.Named(task);
         using var work = new TemporaryDirectory();
-        var disposables = new List<IDisposable>();
-        try
-        {
-            var mlContext = new MLContext(seed: 1);
-            var rowsPath = work.File("rows.tsv");
-            ServingModel.WriteRows(rowsPath, served.InputColumns, served.Rows);
-            var data = ServingModel.ReadRows(mlContext, rowsPath);
-            var torch = served.Fit(mlContext, data, disposables);
-            disposables.Add((IDisposable)torch);
-            var onnx = LoadAndSave(mlContext, torch, data.Schema, work, runtime);
-            disposables.Add((IDisposable)onnx);
-            var columns = served.ScoreColumns.Concat(served.ExactColumns).ToArray();
-            var expected = PredictionDump.Lines((runtime == DebertaScoringRuntime.OnnxRuntime ? torch : onnx).Transform(data), columns);
+        using var fitted = served.FitIn(work);
+        var onnx = fitted.Own(LoadAndSave(fitted.MLContext, fitted.Torch, fitted.Data.Schema, work, runtime));
+        var expected = PredictionDump.Lines((runtime == DebertaScoringRuntime.OnnxRuntime ? fitted.Torch : onnx).Transform(fitted.Data), served.Columns);
 
-            var name = runtime == DebertaScoringRuntime.OnnxRuntime ? task : $"{task} int8";
-            var (exitCode, output, lines, torchLibraries) = Serve(app, work.File("onnx.zip"), rowsPath, columns);
-            Assert.AreEqual(0, exitCode, output);
-            Assert.AreEqual("", torchLibraries, $"{name} through ONNX Runtime mapped libtorch libraries");
-            Assert.HasCount(expected.Count, lines, "one line per row");
-            var (compared, delta) = Compare(name, columns, served.ScoreColumns.Length, expected, lines);
-            TestContext.WriteLine($"onnx serving child without libtorch, {name}: {compared} outputs compared, max |Δ| {delta:G3}");
-            Assert.IsGreaterThan(0, compared, $"{name}: some score to compare");
-            Assert.IsLessThanOrEqualTo(Tolerance, delta, name);
-        }
-        finally
-        {
-            foreach (var disposable in Enumerable.Reverse(disposables))
-                disposable.Dispose();
-        }
+        var name = runtime == DebertaScoringRuntime.OnnxRuntime ? task : $"{task} int8";
+        var (exitCode, output, lines, torchLibraries) = Serve(app, work.File("onnx.zip"), fitted.RowsPath, served.Columns);
+        Assert.AreEqual(0, exitCode, output);
+        Assert.AreEqual("", torchLibraries, $"{name} through ONNX Runtime mapped libtorch libraries");
+        Assert.HasCount(expected.Count, lines, "one line per row");
+        var (compared, delta) = Compare(name, served.Columns, served.ScoreColumns.Length, expected, lines);
+        TestContext.WriteLine($"onnx serving child without libtorch, {name}: {compared} outputs compared, max |Δ| {delta:G3}");
+        Assert.IsGreaterThan(0, compared, $"{name}: some score to compare");
+        Assert.IsLessThanOrEqualTo(Tolerance, delta, name);
     }
 
     [TestMethod]
@@ -89,17 +73,11 @@ public sealed class OnnxServingWithoutLibtorchTests
         // outside the app folder (it also probes the NuGet package folders) — and the check of the child sees it mapped.
         var app = App();
         Assert.IsEmpty(app.TorchNativeFiles(), "the serving folder holds no libtorch native library");
-        using var checkpoint = CheckpointFolder.FromGolden("v1_rel_c2p_p2c", "seqcls");
         using var work = new TemporaryDirectory();
-        var mlContext = new MLContext(seed: 1);
-        var rowsPath = work.File("rows.tsv");
-        ServingModel.WriteRows(rowsPath, ["Text"], DebertaTestData.SingleCharacterTexts(3, seed: 8).Select(t => new[] { t }));
-        var data = ServingModel.ReadRows(mlContext, rowsPath);
-        using var torch = mlContext.Transforms.Deberta.ApplyTextModel(checkpoint.Path, batchSize: 4).Fit(data);
-        var torchZip = work.File("torch.zip");
-        DebertaModelIO.Save(mlContext, torch, data.Schema, torchZip);
+        using var fitted = OnnxServedTask.Named("text classification").FitIn(work);
+        DebertaModelIO.Save(fitted.MLContext, fitted.Torch, fitted.Data.Schema, work.File("torch.zip"));
 
-        var control = Serve(app, torchZip, rowsPath, ["Score"]);
+        var control = Serve(app, work.File("torch.zip"), fitted.RowsPath, ["Score"]);
         Assert.IsTrue(control.ExitCode != 0 ? control.Output.Contains("torch", StringComparison.OrdinalIgnoreCase) : control.TorchLibraries.Length > 0,
             $"exit code {control.ExitCode}, libtorch libraries mapped: '{control.TorchLibraries}'. {control.Output}");
     }
