@@ -130,8 +130,7 @@ public static class DebertaModelIO
     private static IReadOnlyList<IDebertaTextScorerLoader> LoadersFor(DebertaScoringRuntime runtime) => runtime switch
     {
         DebertaScoringRuntime.TorchSharp => TextScorerLoaders.BuiltIn,
-        DebertaScoringRuntime.OnnxRuntime or DebertaScoringRuntime.OnnxRuntimeInt8 =>
-            OnnxRuntimeLoaders.Wrap(TextScorerLoaders.BuiltIn, OnnxRuntimeLoaders.WeightFormat(runtime)!.Value),
+        _ when OnnxRuntimeLoaders.WeightFormat(runtime) is { } weightFormat => OnnxRuntimeLoaders.Wrap(TextScorerLoaders.BuiltIn, weightFormat),
         _ => throw new ArgumentOutOfRangeException(nameof(runtime), runtime, "Unknown scoring runtime."),
     };
 
