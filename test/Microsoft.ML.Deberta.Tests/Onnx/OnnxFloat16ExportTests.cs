@@ -3,7 +3,6 @@ using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Onnx;
 using Microsoft.ML.Deberta.Onnx.Proto;
-using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -23,7 +22,7 @@ public sealed class OnnxFloat16ExportTests
     public void EveryWeightMatrixIsFloat16BehindACastAndVectorsStayFloat32()
     {
         // Conv layer, token types, absolute positions and embed_proj: every kind of matrix the graph can hold.
-        var config = Tiny(DebertaVersion.V2);
+        var config = OnnxInt8ExportTests.Tiny(DebertaVersion.V2);
         config.ConvKernelSize = 3;
         config.TypeVocabSize = 2;
         config.PositionBiasedInput = true;
@@ -64,11 +63,11 @@ public sealed class OnnxFloat16ExportTests
     {
         // The variant runs at float32 speed because ONNX Runtime's constant folding turns each Cast(float16 weight)
         // into a float32 initializer when it opens the session: the optimised graph is the float32 export's, op for op.
-        var config = Tiny(DebertaVersion.V1);
+        var config = OnnxInt8ExportTests.Tiny(DebertaVersion.V1);
         using var model = new DebertaForSequenceClassification(config, seed: 1);
         model.eval();
-        var float16 = Optimized(DebertaOnnxExporter.ExportToBytes(model, OnnxWeightFormat.Float16));
-        var float32 = Optimized(DebertaOnnxExporter.ExportToBytes(model));
+        var float16 = OnnxRuntimeRun.Optimized(DebertaOnnxExporter.ExportToBytes(model, OnnxWeightFormat.Float16), GraphOptimizationLevel.ORT_ENABLE_ALL);
+        var float32 = OnnxRuntimeRun.Optimized(DebertaOnnxExporter.ExportToBytes(model), GraphOptimizationLevel.ORT_ENABLE_ALL);
 
         Assert.IsFalse(float16.Initializer.Any(t => t.DataType == (int)TensorProto.Types.DataType.Float16), "no float16 initializer is left");
         Assert.AreEqual(Ops(float32), Ops(float16));
@@ -96,7 +95,7 @@ public sealed class OnnxFloat16ExportTests
     public void FileOfAModelOfRealProportionsIsAboutHalfTheFloat32File()
     {
         // Hidden 256, vocabulary 4000: large enough that the weights dominate the file, as they do in every released model.
-        var config = Tiny(DebertaVersion.V2);
+        var config = OnnxInt8ExportTests.Tiny(DebertaVersion.V2);
         config.HiddenSize = 256;
         config.IntermediateSize = 1024;
         config.VocabSize = 4000;
@@ -111,7 +110,7 @@ public sealed class OnnxFloat16ExportTests
     [TestMethod]
     public void WeightBeyondFloat16RangeIsRefusedNamingIt()
     {
-        using var model = new DebertaForSequenceClassification(Tiny(DebertaVersion.V1), seed: 1);
+        using var model = new DebertaForSequenceClassification(OnnxInt8ExportTests.Tiny(DebertaVersion.V1), seed: 1);
         model.eval();
         using (no_grad())
             model.state_dict()["classifier.weight"][1, 2] = tensor(1e5f);
@@ -122,30 +121,6 @@ public sealed class OnnxFloat16ExportTests
         DebertaOnnxExporter.ExportToBytes(model); // float32 still exports it
     }
 
-    private static GraphProto Optimized(byte[] graph)
-    {
-        using var dir = new TemporaryDirectory();
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            OptimizedModelFilePath = dir.File("optimized.onnx"),
-        };
-        using (new InferenceSession(graph, options)) { }
-        return ModelProto.Parser.ParseFrom(File.ReadAllBytes(dir.File("optimized.onnx"))).Graph;
-    }
-
     private static string Ops(GraphProto graph) =>
         string.Join(", ", graph.Node.GroupBy(n => n.OpType).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
-
-    private static DebertaConfig Tiny(DebertaVersion version)
-    {
-        var config = new DebertaConfig(version)
-        {
-            VocabSize = 100, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 37,
-            MaxPositionEmbeddings = 64, RelativeAttention = true, PosAttType = ["p2c", "c2p"], PositionBiasedInput = false,
-            PositionBuckets = version == DebertaVersion.V2 ? 8 : null, ShareAttKey = version == DebertaVersion.V2 ? true : null,
-        };
-        config.SetLabels(["a", "b", "c"]);
-        return config;
-    }
 }
