@@ -3,6 +3,7 @@ using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Onnx;
 using Microsoft.ML.Deberta.Onnx.Proto;
+using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -105,6 +106,27 @@ public sealed class OnnxFloat16ExportTests
         long float16 = DebertaOnnxExporter.ExportToBytes(model, OnnxWeightFormat.Float16).LongLength;
         TestContext.WriteLine($"onnx fp16 hidden 256: file {float16} bytes against {float32} as float32 ({(double)float16 / float32:F3})");
         Assert.IsLessThanOrEqualTo(0.55 * float32, float16);
+    }
+
+    [TestMethod]
+    public void ExternalDataHoldsTheFloat16WeightsAndScoresAsTheInlineFile()
+    {
+        // Past 2 GB of float16 weights (deberta-v2-xxlarge's 1.5 billion parameters: 3 GB) the file needs external data too.
+        using var model = new DebertaForSequenceClassification(OnnxInt8ExportTests.Tiny(DebertaVersion.V2), seed: 1);
+        model.eval();
+        using var work = new TemporaryDirectory();
+        DebertaOnnxExporter.Export(model, work.File("model.onnx"), inlineWeightLimit: 0, OnnxWeightFormat.Float16);
+
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(work.File("model.onnx")));
+        var moved = proto.Graph.Initializer.Where(t => t.DataLocation == TensorProto.Types.DataLocation.External).ToList();
+        Assert.IsTrue(moved.Any(t => t.DataType == (int)TensorProto.Types.DataType.Float16), "float16 weights go to the side file");
+        foreach (var tensor in moved.Where(t => t.DataType == (int)TensorProto.Types.DataType.Float16))
+            Assert.AreEqual(tensor.Dims.Aggregate(1L, (a, b) => a * b) * 2, long.Parse(tensor.ExternalData.Single(e => e.Key == "length").Value), tensor.Name);
+
+        using var inline = DebertaOnnxModel.Load(DebertaOnnxExporter.ExportToBytes(model, OnnxWeightFormat.Float16));
+        using var external = DebertaOnnxModel.Load(work.File("model.onnx"));
+        int[][] rows = [[5, 17, 42, 9], [7, 3, 88]];
+        CollectionAssert.AreEqual(inline.Score(rows)["logits"].Values.ToArray(), external.Score(rows)["logits"].Values.ToArray());
     }
 
     [TestMethod]
