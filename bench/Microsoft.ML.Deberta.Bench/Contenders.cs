@@ -77,6 +77,7 @@ internal sealed class OnnxRuntimeContender(string route, Func<SessionOptions, In
     public static OnnxRuntimeContender Exported(string route, DebertaPreTrainedModel model, OnnxWeightFormat format)
     {
         var graph = DebertaOnnxExporter.ExportToBytes(model, format);
+        Console.WriteLine($"# {route}: exported graph {graph.LongLength / 1e6:F1} MB");
         return new(route, options => new InferenceSession(graph, options));
     }
 

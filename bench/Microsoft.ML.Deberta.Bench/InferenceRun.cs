@@ -25,6 +25,7 @@ internal static class InferenceRun
             "fp32-onednn" => new TorchSharpContender(route, model, oneDnn: true),
             "ort-export-fp32" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Float32),
             "ort-int8" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Int8),
+            "ort-fp16" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Float16),
             _ => OnnxRuntimeContender.Anchor(graphFolder),
         })];
         var results = new List<Measurement>();

@@ -37,7 +37,8 @@ public static class DebertaOnnxExporter
     /// <see cref="DebertaForTokenClassification"/>, <see cref="DebertaForQuestionAnswering"/> or <see cref="DebertaForMaskedLM"/>.</param>
     /// <param name="path">The .onnx file to write; its folder must exist. A model whose weights pass 2 GB also gets
     /// <c>path + ".data"</c> (overwritten), the external data the graph points to; keep the two files together.</param>
-    /// <param name="weightFormat">Float32 (exact), or <see cref="OnnxWeightFormat.Int8"/> encoder linears (smaller, faster, approximate).</param>
+    /// <param name="weightFormat">Float32 (exact), <see cref="OnnxWeightFormat.Int8"/> encoder linears (smaller, faster, approximate), or
+    /// <see cref="OnnxWeightFormat.Float16"/> weight matrices (half the file, float32 speed, approximate).</param>
     /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
     /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightFormat"/> is not a defined <see cref="OnnxWeightFormat"/>.</exception>
@@ -84,7 +85,7 @@ public static class DebertaOnnxExporter
     internal static ModelProto Build(DebertaPreTrainedModel model, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32)
     {
         if (!Enum.IsDefined(weightFormat))
-            throw new ArgumentOutOfRangeException(nameof(weightFormat), weightFormat, "Choose OnnxWeightFormat.Float32 or OnnxWeightFormat.Int8.");
+            throw new ArgumentOutOfRangeException(nameof(weightFormat), weightFormat, "Choose OnnxWeightFormat.Float32, OnnxWeightFormat.Int8 or OnnxWeightFormat.Float16.");
         if (model.training)
             throw new InvalidOperationException(
                 "ONNX export needs a model in eval state (the graph has no dropout); call model.eval() before exporting.");
@@ -96,7 +97,7 @@ public static class DebertaOnnxExporter
         using var noGrad = no_grad();
         var weights = model.state_dict();
 
-        var graph = new OnnxGraphBuilder();
+        var graph = new OnnxGraphBuilder { MatricesAsFloat16 = weightFormat == OnnxWeightFormat.Float16 };
         var layers = new OnnxLayers(graph, weights, weightFormat);
         bool usesTokenTypes = config.TypeVocabSize > 0;
         graph.Graph.Input.Add(Value("input_ids", TensorProto.Types.DataType.Int64, "batch", "sequence"));
@@ -121,7 +122,7 @@ public static class DebertaOnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "model_type", Value = config.ModelType });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "architecture", Value = model.HuggingFaceClassName });
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = "weight_format", Value = weightFormat == OnnxWeightFormat.Int8 ? "int8" : "float32" });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "weight_format", Value = weightFormat.ToString().ToLowerInvariant() });
         return proto;
     }
 }

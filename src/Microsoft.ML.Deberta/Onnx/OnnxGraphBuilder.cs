@@ -17,6 +17,15 @@ internal sealed class OnnxGraphBuilder
 
     public GraphProto Graph => graph;
 
+    /// <summary>
+    /// When true, <see cref="Weight"/> stores every weight of rank 2 or more (linear weights, embedding tables, the conv
+    /// kernel) as a float16 initializer read through a <c>Cast</c> to float32; vectors (biases, layer norms) stay float32.
+    /// </summary>
+    public bool MatricesAsFloat16 { get; init; }
+
+    // A float16 initializer's name → the name of its Cast to float32, which is what the graph reads.
+    private readonly Dictionary<string, string> float32Views = new(StringComparer.Ordinal);
+
     /// <summary>Adds one node with a single output and returns the output's name.</summary>
     public string Op(string opType, string[] inputs, params AttributeProto[] attributes) =>
         OpMany(opType, inputs, 1, attributes)[0];
@@ -69,14 +78,34 @@ internal sealed class OnnxGraphBuilder
     /// A float32 weight as an initializer named <paramref name="name"/>, its values copied from the TorchSharp tensor
     /// (cast to float32 on the CPU first, so half-precision models export as fp32 graphs).
     /// </summary>
+    /// <remarks>With <see cref="MatricesAsFloat16"/> a matrix is rounded to float16 (nearest, ties to even) and the
+    /// returned name is its Cast to float32.</remarks>
     public string Weight(string name, Tensor tensor)
     {
+        if (float32Views.TryGetValue(name, out var view))
+            return view;
         if (initializerNames.Contains(name))
             return name;
         using var scope = NewDisposeScope();
+        if (MatricesAsFloat16 && tensor.dim() >= 2)
+            return Float16Weight(name, tensor);
         using var cpu = tensor.detach().to(ScalarType.Float32, CPU).contiguous();
         var values = cpu.data<float>().ToArray();
         return AddInitializer(FloatTensor(name, cpu.shape, values));
+    }
+
+    private string Float16Weight(string name, Tensor tensor)
+    {
+        using var cpu = tensor.detach().to(ScalarType.Float32, CPU).to(ScalarType.Float16).contiguous();
+        var values = cpu.data<Half>().ToArray();
+        int overflow = Array.FindIndex(values, v => !Half.IsFinite(v));
+        if (overflow >= 0)
+            throw new NotSupportedException(
+                $"ONNX export as float16: weight '{name}' holds a value beyond float16's range (±65504) at flat index {overflow}; export as OnnxWeightFormat.Float32.");
+        AddInitializer(RawTensor(name, TensorProto.Types.DataType.Float16, cpu.shape, MemoryMarshal.AsBytes(values.AsSpan())));
+        var cast = Op("Cast", [name], Int("to", (long)TensorProto.Types.DataType.Float));
+        float32Views[name] = cast;
+        return cast;
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal sealed class OnnxLayers
     }
 
     /// <summary>
-    /// A linear layer of the encoder (attention and relative-position projections, intermediate, output): float32 like
+    /// A linear layer of the encoder (attention and relative-position projections, intermediate, output): a MatMul like
     /// <see cref="Linear"/>, or with <see cref="OnnxWeightFormat.Int8"/> the dynamic int8 form of onnxruntime's
     /// quantize_dynamic: DynamicQuantizeLinear(x) → MatMulInteger(x_q, W_q, x_zero_point, W_zero_point) → Cast → Mul by
     /// (x_scale · per-channel weight scale) → Add bias. Each layer gets its own chain, scale Mul included: ONNX Runtime
@@ -54,7 +54,7 @@ internal sealed class OnnxLayers
     /// </summary>
     public string EncoderLinear(string x, string prefix)
     {
-        if (encoderFormat == OnnxWeightFormat.Float32)
+        if (encoderFormat != OnnxWeightFormat.Int8)
             return Linear(x, prefix);
         string weightKey = prefix + ".weight";
         var weight = Graph.Int8Weight(weightKey + ".T", () => Quantized(Require(weightKey), weightKey));

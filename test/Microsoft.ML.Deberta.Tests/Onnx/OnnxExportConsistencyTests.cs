@@ -132,7 +132,8 @@ public sealed class OnnxExportConsistencyTests
         TestContext.WriteLine($"onnx {name}: {compared} outputs compared, max |Δ| {worst:G3}");
     }
 
-    private static IEnumerable<(string Name, Tensor Value)> Expected(DebertaPreTrainedModel model, Tensor ids, Tensor mask, Tensor types)
+    /// <summary>The TorchSharp model's outputs under the exported graph's output names.</summary>
+    internal static IEnumerable<(string Name, Tensor Value)> Expected(DebertaPreTrainedModel model, Tensor ids, Tensor mask, Tensor types)
     {
         var typeIds = model.Config.TypeVocabSize > 0 ? types : null;
         switch (model)

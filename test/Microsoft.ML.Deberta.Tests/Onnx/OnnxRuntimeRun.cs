@@ -1,4 +1,6 @@
 using Microsoft.ML.Deberta.Configuration;
+using Microsoft.ML.Deberta.Onnx.Proto;
+using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -42,6 +44,15 @@ internal static class OnnxRuntimeRun
         mask[batch - 1, TensorIndex.Slice((length + 1) / 2)] = tensor(0L);
         var types = randint(0, Math.Max(1, config.TypeVocabSize), [batch, length], generator: generator, dtype: ScalarType.Int64);
         return new Dictionary<string, Tensor> { ["input_ids"] = ids, ["attention_mask"] = mask, ["token_type_ids"] = types };
+    }
+
+    /// <summary>The graph as ONNX Runtime optimises it at <paramref name="level"/> when it opens a session on <paramref name="graph"/>.</summary>
+    public static GraphProto Optimized(byte[] graph, GraphOptimizationLevel level)
+    {
+        using var dir = new TemporaryDirectory();
+        using var options = new SessionOptions { GraphOptimizationLevel = level, OptimizedModelFilePath = dir.File("optimized.onnx") };
+        using (new InferenceSession(graph, options)) { }
+        return ModelProto.Parser.ParseFrom(File.ReadAllBytes(dir.File("optimized.onnx"))).Graph;
     }
 
     public static float MaxAbsDifference(float[] actual, Tensor expected)
