@@ -1,3 +1,4 @@
+using Microsoft.ML.Deberta.Checkpoints;
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.Modeling;
 using TorchSharp;
@@ -136,6 +137,14 @@ public sealed class BFloat16InferenceTests
         model.ConvertForInference(DebertaPrecision.BFloat16);   // a no-op the second time
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => model.ConvertForInference(DebertaPrecision.Float32));
         StringAssert.Contains(error.Message, "load the model again");
+    }
+
+    [TestMethod]
+    public void CheckpointLoadOptionsRefuseAnUndefinedPrecisionBeforeLoading()
+    {
+        Assert.AreEqual(DebertaPrecision.Float32, new CheckpointLoadOptions().Precision);
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new CheckpointLoadOptions { Precision = (DebertaPrecision)2 });
+        StringAssert.Contains(error.Message, "Precision must be Float32 or BFloat16");
     }
 
     private static DebertaConfig Config(DebertaVersion version, bool talkingHead) => new(version)

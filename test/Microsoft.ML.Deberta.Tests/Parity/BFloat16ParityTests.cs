@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Deberta.Tests.Parity;
 
 /// <summary>
-/// <see cref="DebertaPrecision.BFloat16"/> inference on every golden model folder: each folder's model, converted,
-/// fed its stored inputs, gives logits (and start/end logits) within 0.01 of the float32 outputs transformers stored,
+/// <see cref="DebertaPrecision.BFloat16"/> inference on every golden model folder: each folder's model, loaded with
+/// <see cref="CheckpointLoadOptions.Precision"/> BFloat16 and fed its stored inputs, gives logits (and start/end logits) within 0.01 of the float32 outputs transformers stored,
 /// and a bare model's last hidden state within 0.03.
 /// </summary>
 /// <remarks>
@@ -33,9 +33,9 @@ public sealed class BFloat16ParityTests
         {
             using var golden = GoldenModelFolder.Open(path);
             using var scope = NewDisposeScope();
-            using var model = DebertaCheckpoint.Load(path);
+            using var model = DebertaCheckpoint.Load(path, new CheckpointLoadOptions { Precision = DebertaPrecision.BFloat16 });
             model.eval();
-            model.ConvertForInference(DebertaPrecision.BFloat16);
+            Assert.AreEqual(DebertaPrecision.BFloat16, model.Precision);
             using (torch.no_grad())
             {
                 var outputs = GoldenRun.Forward(model, golden, withLabels: false, withAttentions: false);
