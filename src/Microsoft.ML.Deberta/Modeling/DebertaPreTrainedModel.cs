@@ -59,7 +59,8 @@ public abstract class DebertaPreTrainedModel : nn.Module
     /// while the model still is float32 (a no-op).</param>
     /// <remarks>
     /// The conversion is one-way and the model is for inference only afterwards: <c>Forward</c> in training mode
-    /// throws. Its state dict holds the rounded bfloat16 weights for those keys.
+    /// throws. Its state dict holds the rounded bfloat16 weights for those keys, and <c>SavePretrained</c> writes them as
+    /// BF16 tensors, which load back (upcast to float32, or converted again) to the same values.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not a defined value.</exception>
     /// <exception cref="InvalidOperationException">Float32 was asked of a model already converted to bfloat16: its float32 weights are gone.</exception>

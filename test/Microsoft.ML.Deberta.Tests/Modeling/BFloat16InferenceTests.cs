@@ -140,6 +140,31 @@ public sealed class BFloat16InferenceTests
     }
 
     [TestMethod]
+    public void AConvertedModelSavesItsBFloat16WeightsAndLoadsBackToTheSameOutputs()
+    {
+        using var scope = NewDisposeScope();
+        var folder = Path.Combine(Path.GetTempPath(), "deberta-bf16-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var model = new DebertaForSequenceClassification(Config(DebertaVersion.V2, false), seed: 2);
+            model.ConvertForInference(DebertaPrecision.BFloat16);
+            model.SavePretrained(folder);
+            using var loaded = DebertaCheckpoint.Load<DebertaForSequenceClassification>(folder, new CheckpointLoadOptions { Precision = DebertaPrecision.BFloat16 });
+            var ids = torch.randint(5, 90, [2, 10], generator: new Generator(3));
+
+            using var expected = model.Predict(ids);
+            using var actual = loaded.Predict(ids);
+            Assert.IsTrue(actual.Logits.Identical(expected.Logits), "the saved bfloat16 weights load back exactly");
+            Assert.AreEqual(ScalarType.BFloat16, SafeTensorsFile.Read(Path.Combine(folder, "model.safetensors"))
+                .Single(p => p.Key.EndsWith("layer.0.intermediate.dense.weight", StringComparison.Ordinal)).Value.dtype);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void CheckpointLoadOptionsRefuseAnUndefinedPrecisionBeforeLoading()
     {
         Assert.AreEqual(DebertaPrecision.Float32, new CheckpointLoadOptions().Precision);
