@@ -43,9 +43,9 @@ internal sealed class DebertaEncoder : nn.Module
 
     /// <summary>
     /// Rounds the weights of every layer's products to <paramref name="dtype"/>: the attention projections (with the
-    /// relative-position projections) and the dense layers of the feed-forward and output blocks.
-    /// LayerNorms, the relative-embedding table, v1's q/v biases (added in the products' dtype) and v1's talking-head mixes (H × H, on the float32 scores and
-    /// probabilities) keep float32. The modules then compute their products in that dtype (see
+    /// relative-position projections) and the dense layers of the feed-forward and output blocks. LayerNorms, the
+    /// relative-embedding table, v1's q/v biases (rounded where they are added) and v1's talking-head mixes (H × H, on
+    /// the float32 scores and probabilities) keep float32. The modules then compute their products in that dtype (see
     /// <see cref="PointwiseConvolution.Linear(Tensor, Tensor, Tensor?)"/> and the attention's softmax).
     /// </summary>
     internal void ConvertProducts(ScalarType dtype)
