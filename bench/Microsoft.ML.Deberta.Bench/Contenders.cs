@@ -9,7 +9,7 @@ namespace Microsoft.ML.Deberta.Bench;
 /// <summary>One way to run inference on a full-length batch: a route of this library, or ONNX Runtime on the anchor graph.</summary>
 internal interface IContender : IDisposable
 {
-    /// <summary>The route's name in the printed lines (fp32, fp32-onednn, ort-fp32).</summary>
+    /// <summary>The route's name in the printed lines (fp32, fp32-onednn, bf16, ort-fp32, ...).</summary>
     string Route { get; }
 
     /// <summary>Takes the (batch × seq) token ids every contender gets for the next measurements; the mask is all ones.</summary>
@@ -19,7 +19,10 @@ internal interface IContender : IDisposable
     void RunOnce();
 }
 
-/// <summary><see cref="DebertaTaskModel{TOutput}.Predict"/>, with oneDNN's float32 products on or off (a process-wide switch, set before every run).</summary>
+/// <summary>
+/// <see cref="DebertaTaskModel{TOutput}.Predict"/>, with oneDNN's float32 products on or off (a process-wide switch, set
+/// before every run); the model may have been converted for bfloat16 inference (route bf16).
+/// </summary>
 internal sealed class TorchSharpContender(string route, DebertaForSequenceClassification model, bool oneDnn) : IContender
 {
     private Tensor? ids, mask;

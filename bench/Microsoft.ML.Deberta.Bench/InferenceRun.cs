@@ -19,10 +19,14 @@ internal static class InferenceRun
     {
         using var model = new DebertaForSequenceClassification(config, seed: 1);
         model.eval();
+        // The bf16 route converts its weights in place, so it gets its own copy of the model (same seed).
+        using var bf16Model = options.Routes.Contains("bf16") ? new DebertaForSequenceClassification(config, seed: 1) : null;
+        bf16Model?.ConvertForInference(DebertaPrecision.BFloat16);
         List<IContender> contenders = [.. options.Routes.Select<string, IContender>(route => route switch
         {
             "fp32" => new TorchSharpContender(route, model, oneDnn: false),
             "fp32-onednn" => new TorchSharpContender(route, model, oneDnn: true),
+            "bf16" => new TorchSharpContender(route, bf16Model!, oneDnn: false),
             "ort-export-fp32" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Float32),
             "ort-int8" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Int8),
             "ort-fp16" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Float16),

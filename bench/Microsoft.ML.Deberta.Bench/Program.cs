@@ -27,6 +27,8 @@ Console.WriteLine($"load: {LoadAverage()} (1, 5, 15 min) at the start");
 Console.WriteLine($"# ONNX Runtime {OrtEnv.Instance().GetVersionString()}, libtorch threads {torch.get_num_threads()}, .NET {Environment.Version}; " +
     $"{options.Rounds} round(s) of {options.Seconds} s per contender and shape");
 
+double bf16Gflops = MatmulRate.Measure(seconds: 1, rounds: 5);
+
 var measurements = new List<Measurement>();
 var configs = new Dictionary<string, DebertaConfig>();
 foreach (var model in options.Models)
@@ -52,6 +54,12 @@ foreach (var group in measurements.GroupBy(m => (m.Model, m.Batch, m.Seq)))
     if (anchor is null) continue;
     foreach (var m in group.Where(m => m.Route != "ort-fp32"))
         Console.WriteLine($"ratio {m.Route} / ort-fp32 {m.Model} b{m.Batch} s{m.Seq}: {m.SequencesPerSecond / anchor.SequencesPerSecond:F2}");
+}
+// How close the bf16 forward comes to doing nothing but bf16 products at the measured matmul rate.
+foreach (var m in measurements.Where(m => m.Route == "bf16"))
+{
+    double roofline = bf16Gflops * 1e9 / MatmulRate.ForwardFlops(configs[m.Model], m.Seq, m.Batch);
+    Console.WriteLine($"roofline bf16 {m.Model} b{m.Batch} s{m.Seq}: {roofline:F1} sequences/s at the bf16 matmul rate; measured {m.SequencesPerSecond / roofline:P0} of it");
 }
 return 0;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.Deberta.Configuration;
+using Microsoft.ML.Deberta.Modeling;
 
 namespace Microsoft.ML.Deberta.Checkpoints;
 
@@ -30,6 +31,22 @@ public sealed class CheckpointLoadOptions
     /// <see cref="System.Diagnostics.Trace.TraceWarning(string)"/>.
     /// </summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// The precision the loaded model computes in. <see cref="DebertaPrecision.BFloat16"/> converts it for inference
+    /// right after loading (<see cref="DebertaPreTrainedModel.ConvertForInference"/>: it cannot train afterwards);
+    /// default <see cref="DebertaPrecision.Float32"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="DebertaPrecision"/>.</exception>
+    public DebertaPrecision Precision
+    {
+        get => _precision;
+        init => _precision = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Precision), value, $"{nameof(CheckpointLoadOptions)}.{nameof(Precision)} must be Float32 or BFloat16.");
+    }
+
+    private readonly DebertaPrecision _precision;
 
     /// <summary>
     /// The longest JSON header a <c>model.safetensors</c> file (or shard) may have, in bytes; default 100,000,000, the

@@ -139,6 +139,7 @@ public static class DebertaCheckpoint
             legacy = config.Legacy;
 
         var (model, report) = LoadWeights(folder, modelType, config, options.Seed, legacy, limits: options.FileLimits);
+        model.ConvertForInference(options.Precision);
         if (report.Warnings.Count == 0)
             return (model, report);
         if (options.Strict)

@@ -41,6 +41,23 @@ internal sealed class DebertaEncoder : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Rounds the weights of every layer's products to <paramref name="dtype"/>: the attention projections (with the
+    /// relative-position projections) and the dense layers of the feed-forward and output blocks. LayerNorms, the
+    /// relative-embedding table, v1's q/v biases (rounded where they are added) and v1's talking-head mixes (H × H, on
+    /// the float32 scores and probabilities) keep float32. The modules then compute their products in that dtype (see
+    /// <see cref="PointwiseConvolution.Linear(Tensor, Tensor, Tensor?)"/> and the attention's softmax).
+    /// </summary>
+    internal void ConvertProducts(ScalarType dtype)
+    {
+        foreach (var (name, module) in layer.named_modules())
+        {
+            bool talkingHead = name.EndsWith("head_logits_proj", StringComparison.Ordinal) || name.EndsWith("head_weights_proj", StringComparison.Ordinal);
+            if (module is Linear && !talkingHead)
+                module.to(dtype);
+        }
+    }
+
     /// <param name="embeddings">(B, L, D) embedding output.</param>
     /// <param name="mask">(B, L) int64 padding mask.</param>
     /// <param name="outputHiddenStates">Whether to return the N + 1 hidden states (embedding output first).</param>

@@ -85,9 +85,26 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         bool outputAttentions = false) =>
         Infer(() => Forward(inputIds, attentionMask, tokenTypeIds, positionIds, outputHiddenStates, outputAttentions));
 
+    /// <summary>The precision of the encoder's products (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>).</summary>
+    internal DebertaPrecision ProductPrecision { get; private set; }
+
+    /// <summary>Rounds the encoder's product weights to bfloat16 (once; a no-op when they already are).</summary>
+    internal void ConvertProductsToBFloat16()
+    {
+        if (ProductPrecision == DebertaPrecision.BFloat16)
+            return;
+        encoder.ConvertProducts(ScalarType.BFloat16);
+        ProductPrecision = DebertaPrecision.BFloat16;
+    }
+
     /// <summary>The forward pass on already checked inputs (used by the heads).</summary>
+    /// <exception cref="InvalidOperationException">The model was converted for bfloat16 inference and is in training mode.</exception>
     internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions)
     {
+        if (ProductPrecision != DebertaPrecision.Float32 && training)
+            throw new InvalidOperationException(
+                $"This model was converted for {ProductPrecision} inference (ConvertForInference) and cannot run in training mode: " +
+                "call Predict, or eval() before Forward. To train, load the float32 model again.");
         var embedded = embeddings.Forward(inputs.InputIds, inputs.TokenTypeIds, inputs.PositionIds, inputs.Mask);
         var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions);
         return new DebertaModelOutput(last, hiddenStates, attentions);

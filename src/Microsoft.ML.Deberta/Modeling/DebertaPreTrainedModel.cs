@@ -42,6 +42,46 @@ public abstract class DebertaPreTrainedModel : nn.Module
     /// <summary>Whether a state-dict key belongs to the task head rather than the backbone.</summary>
     internal bool IsHeadKey(string key) => this is not DebertaModel && !key.StartsWith(BackbonePrefix, StringComparison.Ordinal);
 
+    /// <summary>The precision the encoder computes its products in: <see cref="DebertaPrecision.Float32"/> unless <see cref="ConvertForInference"/> changed it.</summary>
+    public DebertaPrecision Precision => Backbone.ProductPrecision;
+
+    /// <summary>
+    /// Converts the model for inference in <paramref name="precision"/>. For <see cref="DebertaPrecision.BFloat16"/>
+    /// the weights of the encoder's products (attention, relative-position and feed-forward projections) are rounded to
+    /// bfloat16 in place, halving their memory, and the attention score products run in bfloat16 too; embeddings,
+    /// LayerNorm, softmax, the residual stream, the relative-position indices and the task head stay float32, and every
+    /// output is a float32 tensor as before. Logits move by bfloat16 rounding (within 0.01 of float32 on the golden
+    /// models). Whether it is faster depends on the CPU: it pays where libtorch multiplies bfloat16 much faster than
+    /// float32 (AMX tiles; AMD Zen 5, whose float32 products take MKL's AVX2 path); on an Intel CPU with AVX512-BF16
+    /// but no AMX the bfloat16 products run no faster than float32's AVX-512 ones (bench/Microsoft.ML.Deberta.Bench/README.md).
+    /// </summary>
+    /// <param name="precision">The precision to compute in. <see cref="DebertaPrecision.Float32"/> is accepted only
+    /// while the model still is float32 (a no-op).</param>
+    /// <remarks>
+    /// The conversion is one-way and the model is for inference only afterwards: <c>Forward</c> in training mode
+    /// throws. Its state dict holds the rounded bfloat16 weights for those keys, and <c>SavePretrained</c> writes them as
+    /// BF16 tensors, which load back (upcast to float32, or converted again) to the same values.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not a defined value.</exception>
+    /// <exception cref="InvalidOperationException">Float32 was asked of a model already converted to bfloat16: its float32 weights are gone.</exception>
+    public void ConvertForInference(DebertaPrecision precision)
+    {
+        ThrowIfDisposed();
+        switch (precision)
+        {
+            case DebertaPrecision.Float32 when Precision != DebertaPrecision.Float32:
+                throw new InvalidOperationException(
+                    $"This model was converted to {Precision} and its float32 weights were rounded; load the model again for float32.");
+            case DebertaPrecision.Float32:
+                return;
+            case DebertaPrecision.BFloat16:
+                Backbone.ConvertProductsToBFloat16();
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(precision), precision, $"Not a {nameof(DebertaPrecision)} value.");
+        }
+    }
+
     /// <summary>The number of parameter values (tied weights counted once).</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
 

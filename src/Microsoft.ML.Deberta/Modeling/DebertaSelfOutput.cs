@@ -27,7 +27,9 @@ internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        var x = dropout.forward(PointwiseConvolution.Linear(dense, hidden));
+        // In a bfloat16 model the product is widened before the sum: the residual stream and LayerNorm stay float32, and
+        // the sum gets two float32 operands rather than libtorch's mixed-dtype path (a no-op in a float32 model).
+        var x = dropout.forward(PointwiseConvolution.Linear(dense, hidden)).to_type(residual.dtype);
         return LayerNorm.forward(x.Plus(residual)).MoveToOuterDisposeScope();
     }
 }

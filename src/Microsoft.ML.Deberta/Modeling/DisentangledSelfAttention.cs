@@ -60,12 +60,33 @@ internal abstract class DisentangledSelfAttention : nn.Module
     /// <param name="scores">The scores; disposed here, with every other handle given in <paramref name="alsoRelease"/>.</param>
     /// <param name="blocked">(B, 1, L, L) bool, true where query i may not attend to key j.</param>
     /// <param name="alsoRelease">Other handles of the scores' storage (the tensor they are a view of).</param>
+    /// <remarks>
+    /// bfloat16 scores (<see cref="DebertaPrecision.BFloat16"/>) are widened to float32 first: the softmax needs its
+    /// accuracy, and finfo(float32).min rounds to −∞ in bfloat16, which would make a fully masked (padded) row NaN.
+    /// The probabilities are float32 either way.
+    /// </remarks>
     protected static Tensor MaskedSoftmax(Tensor scores, Tensor blocked, params Tensor[] alsoRelease)
     {
+        if (scores.dtype != ScalarType.Float32)
+        {
+            var wide = scores.to_type(ScalarType.Float32);
+            scores.Dispose();
+            scores = wide;
+        }
         scores.masked_fill_(blocked, TorchScalars.MaskedScore);
         var probs = nn.functional.softmax(scores, -1);
         scores.Dispose();
         foreach (var handle in alsoRelease) handle.Dispose();
         return probs;
+    }
+
+    /// <summary>
+    /// probs · value: the float32 probabilities are rounded to the values' dtype first (bfloat16 in a model converted
+    /// for bfloat16 inference; otherwise a no-op).
+    /// </summary>
+    protected static Tensor WeightedValues(Tensor probs, Tensor value)
+    {
+        using var weights = probs.to_type(value.dtype);
+        return torch.matmul(weights, value);
     }
 }

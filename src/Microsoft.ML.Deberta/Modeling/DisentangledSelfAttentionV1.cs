@@ -70,9 +70,10 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
     {
         using var scope = NewDisposeScope();
         var qkv = TransposeForScores(PointwiseConvolution.Linear(in_proj, hidden)).chunk(3, dim: -1);
-        var query = qkv[0].Plus(TransposeForScores(q_bias.view(1, 1, -1)));
+        // The float32 biases are rounded to the products' dtype (bfloat16 in a converted model) so q and v stay in it.
+        var query = qkv[0].Plus(TransposeForScores(q_bias.to_type(qkv[0].dtype).view(1, 1, -1)));
         var key = qkv[1];
-        var value = qkv[2].Plus(TransposeForScores(v_bias.view(1, 1, -1)));
+        var value = qkv[2].Plus(TransposeForScores(v_bias.to_type(qkv[2].dtype).view(1, 1, -1)));
 
         var scale = ScaledSizeSqrt(headSize, scaleFactor, hidden.device).to_type(query.dtype);
         query = query / scale;
@@ -88,7 +89,7 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         if (head_logits_proj is not null)
         {
             using var headsLast = scores.permute(0, 2, 3, 1);
-            using var mixed = head_logits_proj.forward(headsLast);
+            using var mixed = head_logits_proj.forward(headsLast.to_type(head_logits_proj.weight!.dtype));
             scores.Dispose();
             scores = mixed.permute(0, 3, 1, 2);
         }
@@ -96,9 +97,9 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         var probs = MaskedSoftmax(scores, blocked);
         probs = dropout.forward(probs);
         if (head_weights_proj is not null)
-            probs = head_weights_proj.forward(probs.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+            probs = head_weights_proj.forward(probs.permute(0, 2, 3, 1).to_type(head_weights_proj.weight!.dtype)).permute(0, 3, 1, 2);
 
-        var context = torch.matmul(probs, value).permute(0, 2, 1, 3).contiguous();
+        var context = WeightedValues(probs, value).permute(0, 2, 1, 3).contiguous();
         context = context.view(context.shape[0], context.shape[1], -1);
         context.MoveToOuterDisposeScope();
         if (!outputAttentions)

@@ -67,11 +67,13 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
     {
         using var scope = NewDisposeScope();
-        var queryStates = PointwiseConvolution.Linear(query_proj, hidden);
-        var keyStates = PointwiseConvolution.Linear(key_proj, hidden);
+        // Rounded once for the three products when the model computes them in bfloat16 (a no-op in float32).
+        var input = hidden.to_type(query_proj.weight!.dtype);
+        var queryStates = PointwiseConvolution.Linear(query_proj, input);
+        var keyStates = PointwiseConvolution.Linear(key_proj, input);
         var query = TransposeForScores(queryStates);
         var key = TransposeForScores(keyStates);
-        var value = TransposeForScores(PointwiseConvolution.Linear(value_proj, hidden));
+        var value = TransposeForScores(PointwiseConvolution.Linear(value_proj, input));
 
         var scale = ScaledSizeSqrt(query.shape[^1], scaleFactor, hidden.device);
         var scores = torch.bmm(query, key.transpose(-1, -2) / scale.to_type(query.dtype));
@@ -86,7 +88,7 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         var byHead = scores.view(-1, heads, scores.shape[^2], scores.shape[^1]);
         var probs = MaskedSoftmax(byHead, blocked, scores);
         probs = dropout.forward(probs);
-        var context = torch.bmm(probs.view(-1, probs.shape[^2], probs.shape[^1]), value);
+        var context = WeightedValues(probs.view(-1, probs.shape[^2], probs.shape[^1]), value);
         context = context.view(-1, heads, context.shape[^2], context.shape[^1]).permute(0, 2, 1, 3).contiguous();
         context = context.view(context.shape[0], context.shape[1], -1);
         context.MoveToOuterDisposeScope();

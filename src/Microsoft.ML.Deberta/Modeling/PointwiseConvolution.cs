@@ -40,8 +40,18 @@ internal static class PointwiseConvolution
     public static Tensor Linear(Linear layer, Tensor input) => Linear(input, layer.weight!, layer.bias);
 
     /// <summary><c>nn.functional.linear</c>: (…, K) · (O, K)ᵀ + (O) → (…, O).</summary>
+    /// <remarks>
+    /// An input of another dtype than the weight is rounded to the weight's first: a model converted for bfloat16
+    /// inference (<see cref="DebertaPrecision.BFloat16"/>) keeps its residual stream in float32 and its products'
+    /// weights in bfloat16, and the result then is bfloat16.
+    /// </remarks>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
     {
+        if (input.dtype != weight.dtype)
+        {
+            using var rounded = input.to_type(weight.dtype);
+            return Linear(rounded, weight, bias);
+        }
         long inFeatures = input.shape[^1], outFeatures = weight.shape[0];
         if (!UsesConvolution(input, weight))
             return nn.functional.linear(input, weight, bias);

@@ -32,15 +32,16 @@ internal static class SavedPayloadFolder
     {
         model.SavePretrained(folder);
         tokenizer.SavePretrained(folder);
-        (encoding with { InferenceBatchSize = batchSize }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
+        var precision = model.Precision == DebertaPrecision.Float32 ? (DebertaPrecision?)null : model.Precision;
+        (encoding with { InferenceBatchSize = batchSize, InferencePrecision = precision }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
     }
 
-    /// <summary>The model, which must find every weight it needs in the folder.</summary>
-    public static TModel LoadModel<TModel>(string folder) where TModel : DebertaPreTrainedModel
+    /// <summary>The model, which must find every weight it needs in the folder, converted to <paramref name="precision"/> (its saved <see cref="TextEncodingSettings.InferencePrecision"/>).</summary>
+    public static TModel LoadModel<TModel>(string folder, DebertaPrecision precision = DebertaPrecision.Float32) where TModel : DebertaPreTrainedModel
     {
         try
         {
-            var model = DebertaCheckpoint.Load<TModel>(folder, out var report);
+            var model = DebertaCheckpoint.Load<TModel>(folder, out var report, new CheckpointLoadOptions { Precision = precision });
             if (report.NewlyInitializedKeys.Count > 0)
             {
                 model.Dispose();

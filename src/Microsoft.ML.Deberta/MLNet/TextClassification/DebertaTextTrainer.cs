@@ -60,6 +60,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
                 _options.Progress, line => channel.Info(MessageSensitivity.None, $"{_method}: {line}"), context.CancellationToken);
             channel.Info(MessageSensitivity.None,
                 $"{_method}: trained {result.Epochs.Count} epoch(s){(result.StoppedEarly ? " (stopped early)" : "")}{(result.StoppedOnRequest ? " (stopped on request)" : "")}; the model holds epoch {result.BestEpoch}'s weights.");
+            model.ConvertForInference(_options.InferencePrecision);
             return new DebertaTextScorer(start.Tokenizer, model, _encoding, _options.InferenceBatchSize);
         }
         catch

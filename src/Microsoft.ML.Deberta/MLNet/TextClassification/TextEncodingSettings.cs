@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Training;
 
 namespace Microsoft.ML.Deberta.MLNet;
@@ -34,6 +35,13 @@ internal sealed record TextEncodingSettings
     [JsonPropertyName("inference_batch_size"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? InferenceBatchSize { get; init; }
 
+    /// <summary>
+    /// The precision the saved model scores in (<see cref="DebertaPrecision"/>); written only when it is not float32, so
+    /// null means float32 (and files from before it was saved).
+    /// </summary>
+    [JsonPropertyName("inference_precision"), JsonConverter(typeof(JsonStringEnumConverter<DebertaPrecision>)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DebertaPrecision? InferencePrecision { get; init; }
+
     /// <summary>The forward-pass batch of models saved before <see cref="InferenceBatchSize"/> was (the default then).</summary>
     public const int DefaultInferenceBatchSize = 32;
 
@@ -55,7 +63,7 @@ internal sealed record TextEncodingSettings
     {
         var settings = StepJson.Read<TextEncodingSettings>(path, "The model payload", Json, s => s.FormatVersion, CurrentFormatVersion);
         if (settings.MaxLength < 3 || settings.Stride < 0 || settings.Stride >= settings.MaxLength || !Enum.IsDefined(settings.Strategy)
-            || settings.InferenceBatchSize < 1)
+            || settings.InferenceBatchSize < 1 || (settings.InferencePrecision is { } precision && !Enum.IsDefined(precision)))
             throw new InvalidDataException($"'{FileName}' holds values out of range (max_length {settings.MaxLength}, stride {settings.Stride}, " +
                 $"inference_batch_size {settings.InferenceBatchSize}).");
         return settings;

@@ -1,0 +1,16 @@
+namespace Microsoft.ML.Deberta.Modeling;
+
+/// <summary>The number format a DeBERTa model's encoder computes its large products in (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>).</summary>
+public enum DebertaPrecision
+{
+    /// <summary>float32 throughout: equal to transformers within float32 rounding. The default, and the only one that trains.</summary>
+    Float32,
+
+    /// <summary>
+    /// Inference with the encoder's products in bfloat16 (8 significant bits): the attention and feed-forward
+    /// projections, the relative-position projections and the attention score products, with their weights stored in
+    /// bfloat16. Embeddings, LayerNorm, softmax, the residual stream, the relative-position indices and the task heads
+    /// stay float32, and so do the outputs.
+    /// </summary>
+    BFloat16,
+}

@@ -1,0 +1,95 @@
+using System.IO.Compression;
+using Microsoft.ML.Data;
+using Microsoft.ML.Deberta.MLNet;
+using Microsoft.ML.Deberta.Modeling;
+
+namespace Microsoft.ML.Deberta.Tests.MLNet;
+
+/// <summary>
+/// <see cref="TextTrainerOptions.InferencePrecision"/>: a classifier fitted with BFloat16 scores in bfloat16, close to
+/// the same classifier in float32, and keeps its precision and its exact scores through a .zip.
+/// </summary>
+[TestClass]
+public sealed class BFloat16TextClassifierTests
+{
+    private string _folder = "";
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestInitialize]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("deberta-bf16-tests-").FullName;
+
+    [TestCleanup]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private static TextClassificationOptions Tiny(DebertaPrecision precision) => new()
+    {
+        Config = DebertaTestData.SmallConfig(),
+        TokenizerFolder = DebertaTestData.V1TokenizerFolder,
+        MaxLength = 32,
+        BatchSize = 8,
+        Epochs = 2,
+        LearningRate = 3e-3,
+        Seed = 2,
+        InferencePrecision = precision,
+    };
+
+    private static ITransformer Fit(MLContext mlContext, IDataView data, DebertaPrecision precision) =>
+        mlContext.Transforms.Conversion.MapValueToKey("Label")
+            .Append(mlContext.Transforms.Deberta.TextClassification(Tiny(precision)))
+            .Fit(data);
+
+    private static DebertaTextScorer Scorer(ITransformer model) =>
+        (DebertaTextScorer)((IEnumerable<ITransformer>)model).OfType<TextScoringTransformer>().Single().Scorer;
+
+    private static float[][] Scores(ITransformer model, IDataView data) => [.. model.Transform(data).GetColumn<float[]>("Score")];
+
+    [TestMethod]
+    public void ABFloat16ClassifierScoresCloseToFloat32AndKeepsItsPrecisionThroughTheZip()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = TestRows.View(mlContext, 30);
+        var float32 = Fit(mlContext, data, DebertaPrecision.Float32);
+        var bfloat16 = Fit(mlContext, data, DebertaPrecision.BFloat16);
+        Assert.AreEqual(DebertaPrecision.Float32, Scorer(float32).Model.Precision);
+        Assert.AreEqual(DebertaPrecision.BFloat16, Scorer(bfloat16).Model.Precision);
+
+        // Same seed, same float32 training: only the scoring precision differs. Probabilities, bound 0.01.
+        var expected = Scores(float32, data);
+        var actual = Scores(bfloat16, data);
+        double worst = expected.Zip(actual).Max(p => p.First.Zip(p.Second).Max(v => Math.Abs(v.First - v.Second)));
+        TestContext.WriteLine($"bf16 vs fp32 classifier: {expected.Length} rows, max |Δ| of the probabilities {worst:E2}");
+        Assert.IsLessThanOrEqualTo(0.01, worst, $"max |Δ| {worst}");
+        Assert.IsGreaterThan(0.0, worst, "bfloat16 scores equal float32's: the conversion did not happen");
+
+        var path = Path.Combine(_folder, "bf16.zip");
+        DebertaModelIO.Save(mlContext, bfloat16, data.Schema, path);
+        Assert.Contains("\"inference_precision\": \"BFloat16\"", EncodingJson(path));
+        var loaded = DebertaModelIO.Load(new MLContext(seed: 3), path, out _);
+        Assert.AreEqual(DebertaPrecision.BFloat16, Scorer(loaded).Model.Precision);
+        var reloaded = Scores(loaded, data);
+        for (int i = 0; i < actual.Length; i++)
+            CollectionAssert.AreEqual(actual[i], reloaded[i], $"row {i}: the same scores after loading");
+
+        var float32Path = Path.Combine(_folder, "fp32.zip");
+        DebertaModelIO.Save(mlContext, float32, data.Schema, float32Path);
+        Assert.DoesNotContain("inference_precision", EncodingJson(float32Path));
+        foreach (var model in new[] { float32, bfloat16, loaded }) (model as IDisposable)?.Dispose();
+    }
+
+    [TestMethod]
+    public void AnUndefinedInferencePrecisionIsRefusedWhenTheEstimatorIsCreated()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Transforms.Deberta.TextClassification(Tiny((DebertaPrecision)9)));
+        StringAssert.Contains(error.Message, "InferencePrecision must be Float32 or BFloat16");
+    }
+
+    private static string EncodingJson(string zipPath)
+    {
+        using var zip = ZipFile.OpenRead(zipPath);
+        var entry = zip.Entries.Single(e => e.FullName.EndsWith("/model/" + TextEncodingSettings.FileName, StringComparison.Ordinal));
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
+    }
+}
