@@ -4,9 +4,10 @@ using TorchSharp;
 namespace Microsoft.ML.Deberta.Training;
 
 /// <summary>
-/// The inference loop every head's predictor shares: examples in padded batches (sorted by length so a batch pads
-/// little), eval mode and no gradients, one dispose scope per batch, cancellation between batches, the model's
-/// previous mode restored afterwards (a model already in eval mode is not touched, so threads may share it).
+/// The inference loop every head's predictor shares: examples in padded batches (sorted by length and cut where
+/// <see cref="InferenceChunks"/> finds that a pass pays for the padding it saves), eval mode and no gradients, one
+/// dispose scope per batch, cancellation between batches, the model's previous mode restored afterwards (a model
+/// already in eval mode is not touched, so threads may share it).
 /// </summary>
 internal static class BatchedInference
 {
@@ -28,11 +29,14 @@ internal static class BatchedInference
         try
         {
             using var noGrad = torch.no_grad();
-            for (int start = 0; start < order.Length; start += batchSize)
+            var passes = sortByLength
+                ? InferenceChunks.Plan([.. order.Select(i => examples[i].InputIds.Length)], batchSize, model.Config)
+                : InferenceChunks.Fixed(order.Length, batchSize);
+            foreach (var (start, count) in passes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
-                int[] indices = order[start..Math.Min(start + batchSize, order.Length)];
+                int[] indices = order[start..(start + count)];
                 step(indices, PaddedBatch.Build(examples, indices, padId, device));
             }
         }
