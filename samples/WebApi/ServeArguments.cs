@@ -19,6 +19,7 @@ internal sealed class ServeArguments
           --max-body-bytes <n>      request body size at most (default 1048576)
           --text-column <name>      the model's text column (default: Text, else its first text column)
           --no-request-log          do not log one line per request
+          --threads <n>             libtorch's threads per forward pass (default: one per core); a TorchSharp model only
         """;
 
     public string? ModelPath { get; private set; }
@@ -40,6 +41,9 @@ internal sealed class ServeArguments
     public string? TextColumn { get; private set; }
 
     public bool RequestLog { get; private set; } = true;
+
+    /// <summary>libtorch's intra-op threads, or null to leave its default (one per core).</summary>
+    public int? TorchThreads { get; private set; }
 
     /// <exception cref="ArgumentException">An unknown flag, a missing or bad value: the message says which.</exception>
     public static ServeArguments Parse(IReadOnlyList<string> args)
@@ -65,6 +69,7 @@ internal sealed class ServeArguments
                 case "--max-body-bytes": a.MaxBodyBytes = Number(1024); break;
                 case "--text-column": a.TextColumn = Value(); break;
                 case "--no-request-log": a.RequestLog = false; break;
+                case "--threads": a.TorchThreads = Number(1); break;
                 case "--help" or "-h": throw new ArgumentException(Usage);
                 default:
                     if (args[i].StartsWith('-') || a.ModelPath is not null)

@@ -40,6 +40,9 @@ internal sealed class ServedModel(ServeArguments arguments, ILogger<ServedModel>
         try
         {
             var clock = Stopwatch.StartNew();
+            // Only when asked: setting it loads libtorch, which a model scoring through ONNX Runtime never needs.
+            if (arguments.TorchThreads is { } threads)
+                TorchSharp.torch.set_num_threads(threads);
             if (arguments.ModelPath is null && !File.Exists(path))
                 TinyModel.Train(_mlContext, path, log, stopping);
             if (!File.Exists(path))
