@@ -5,7 +5,7 @@
 #   ./build.sh sample [FLAGS]         build, then run samples/AutoML (no flags: a ~3-minute sweep on bundled Yelp data)
 #   ./build.sh pack                   write artifacts/packages/Microsoft.ML.Deberta.<version>.nupkg
 #   ./build.sh serve [MODEL.zip] [FLAGS]  build, then serve a saved model over HTTP (samples/WebApi; without a model, see serve_without_build)
-#   ./build.sh loadtest [--duration S]    build, then load-test the server with batching on and off (autocannon)
+#   ./build.sh loadtest [--duration S] [--threads N]  build, then load-test the server with batching on and off (autocannon)
 #   ./build.sh exec -- COMMAND...     run any command (e.g. `dotnet path/to/app.dll`) where TorchSharp loads
 #   ./build.sh bench [FLAGS]          build, then measure speed against ONNX Runtime (bench/Microsoft.ML.Deberta.Bench/README.md)
 #   ./build.sh soak [--minutes N]     mixed scoring on four threads for N minutes (default 30): errors and resident memory

@@ -3,6 +3,7 @@
 # requests/s, p50/p99 latency, errors and the server's resident memory before and after, then one line per concurrency:
 #   ratio batching / one-row c<concurrency>: <requests/s ratio>
 # Flags: --duration S (per point, default 10), --connections "1 8 32", --model PATH (default: as `./build.sh serve`),
+# --threads N (libtorch's threads per forward pass in both servers; default: the server's default),
 # --mode batching|one-row (default both; one mode with a repeated connection list is a memory soak, e.g.
 # --mode batching --duration 60 --connections "32 32 32 32 32 32 32 32 32 32" for 10 minutes).
 
@@ -36,7 +37,7 @@ stop_server() {
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 load_test() {
-  local duration=10 connections="1 8 32" modes="batching one-row"
+  local duration=10 connections="1 8 32" modes="batching one-row" threads=()
   load_model=""
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -44,16 +45,17 @@ load_test() {
       --connections) [ $# -ge 2 ] || die "--connections needs a list, e.g. \"1 8 32\""; connections="$2"; shift 2 ;;
       --model) [ $# -ge 2 ] || die "--model needs a .zip"; load_model="$(readlink -m "$2")"; shift 2 ;;
       --mode) [ $# -ge 2 ] && [[ "$2" =~ ^(batching|one-row)$ ]] || die "--mode needs batching or one-row"; modes="$2"; shift 2 ;;
-      *) die "unknown loadtest option: $1 (--duration S | --connections \"1 8 32\" | --model PATH | --mode batching|one-row)" ;;
+      --threads) [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "--threads needs a whole number of at least 1"; threads=(--threads "$2"); shift 2 ;;
+      *) die "unknown loadtest option: $1 (--duration S | --connections \"1 8 32\" | --model PATH | --mode batching|one-row | --threads N)" ;;
     esac
   done
   local driver="$repo/samples/WebApi/loadtest.mjs" texts="$repo/samples/AutoML/Data/yelp_labelled.txt"
   local modules="$repo/.build/loadtest/node_modules" log port mode c line errors total_errors=0
   declare -A rps
-  echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1); $(nproc) cores; ${duration} s per point"
+  echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1); $(nproc) cores; ${duration} s per point${threads:+; libtorch threads ${threads[1]}}"
   for mode in $modes; do
     log="$(mktemp)"; port=$((20000 + RANDOM % 20000))
-    if [ "$mode" = batching ]; then start_server "$log" "$port"; else start_server "$log" "$port" --no-batching; fi
+    if [ "$mode" = batching ]; then start_server "$log" "$port" "${threads[@]}"; else start_server "$log" "$port" --no-batching "${threads[@]}"; fi
     echo "[$mode] $(grep -o 'Ready: .*' "$log" | head -n 1)"
     echo "[$mode] resident memory before: $(rss_mb "$server_pid") MB"
     for c in $connections; do
