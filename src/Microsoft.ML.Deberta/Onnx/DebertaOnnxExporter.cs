@@ -40,7 +40,7 @@ public static class DebertaOnnxExporter
     /// <param name="weightFormat">Float32 (exact), <see cref="OnnxWeightFormat.Int8"/> encoder linears (smaller, faster, approximate), or
     /// <see cref="OnnxWeightFormat.Float16"/> weight matrices (half the file, float32 speed, approximate).</param>
     /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
-    /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here; the message names it.</exception>
+    /// <exception cref="NotSupportedException">The head or a config setting has no ONNX form here, or the model was converted to bfloat16; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightFormat"/> is not a defined <see cref="OnnxWeightFormat"/>.</exception>
     public static void Export(DebertaPreTrainedModel model, string path, OnnxWeightFormat weightFormat = OnnxWeightFormat.Float32) =>
         Export(model, path, InlineWeightLimitBytes, weightFormat);
@@ -89,6 +89,12 @@ public static class DebertaOnnxExporter
         if (model.training)
             throw new InvalidOperationException(
                 "ONNX export needs a model in eval state (the graph has no dropout); call model.eval() before exporting.");
+        // The graph's weights and products are float32 (or quantised from float32); a bfloat16 model's rounded weights
+        // would be read as the wrong type.
+        if (model.Precision != DebertaPrecision.Float32)
+            throw new NotSupportedException(
+                $"ONNX export needs the float32 model; this one was converted to {model.Precision} for inference (ConvertForInference). " +
+                "Load it again without the conversion; for a smaller file export with OnnxWeightFormat.Float16 or Int8.");
         var config = model.Config;
         if (config.TalkingHead == true)
             throw new NotSupportedException("ONNX export does not support talking_head attention (config field 'talking_head' is true).");

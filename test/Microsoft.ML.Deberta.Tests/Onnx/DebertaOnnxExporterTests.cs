@@ -64,6 +64,17 @@ public sealed class DebertaOnnxExporterTests
     }
 
     [TestMethod]
+    public void ModelConvertedToBFloat16IsRefused()
+    {
+        using var model = new DebertaForSequenceClassification(Tiny(DebertaVersion.V2), seed: 1);
+        model.eval();
+        model.ConvertForInference(DebertaPrecision.BFloat16);
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => DebertaOnnxExporter.ExportToBytes(model));
+        StringAssert.Contains(error.Message, "BFloat16");
+        StringAssert.Contains(error.Message, "float32 model");
+    }
+
+    [TestMethod]
     public void TalkingHeadIsRefusedNamingTheConfigField()
     {
         var config = Tiny(DebertaVersion.V1);
