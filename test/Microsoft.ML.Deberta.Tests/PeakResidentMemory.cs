@@ -26,9 +26,12 @@ internal static class PeakResidentMemory
     /// <summary>The peak resident size since the last <see cref="Reset"/>, in bytes.</summary>
     public static long Peak() => Read("VmHWM");
 
+    /// <summary>The resident set size now, in bytes (Linux).</summary>
+    public static long Current() => Read("VmRSS");
+
     private static long Read(string field)
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]) * 1024;
+        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 }

@@ -56,15 +56,15 @@ public sealed class InferenceMemoryTests
         Scores();
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long tensorsBefore = Tensor.TotalCount, residentBefore = ResidentBytes();
+        long tensorsBefore = Tensor.TotalCount, residentBefore = PeakResidentMemory.Current();
 
         for (int i = 0; i < 10_000; i++)
             engine.Predict(rows[i % rows.Count]);
-        long tensorsAfterPredictions = Tensor.TotalCount, residentAfterPredictions = ResidentBytes();
+        long tensorsAfterPredictions = Tensor.TotalCount, residentAfterPredictions = PeakResidentMemory.Current();
         float first = Scores();
         for (int pass = 1; pass < 100; pass++)
             Assert.AreEqual(first, Scores(), $"Transform pass {pass} scored differently");
-        long tensorsAfterTransforms = Tensor.TotalCount, residentAfterTransforms = ResidentBytes();
+        long tensorsAfterTransforms = Tensor.TotalCount, residentAfterTransforms = PeakResidentMemory.Current();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"inference memory: live tensors {tensorsBefore} → {tensorsAfterPredictions} after 10,000 Predict → {tensorsAfterTransforms} after 100 Transform; " +
@@ -75,11 +75,5 @@ public sealed class InferenceMemoryTests
         // Resident memory: the GC heap and the allocators' caches move a little; a leak of one batch per call would not.
         Assert.IsLessThanOrEqualTo(residentBefore + 32L * 1048576, residentAfterPredictions, "resident memory after 10,000 PredictionEngine calls");
         Assert.IsLessThanOrEqualTo(residentBefore + 32L * 1048576, residentAfterTransforms, "resident memory after 100 Transform passes");
-    }
-
-    private static long ResidentBytes()
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 }

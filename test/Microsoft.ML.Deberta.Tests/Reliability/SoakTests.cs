@@ -79,7 +79,7 @@ public sealed class SoakTests
             foreach (var worker in workers) worker.Start();
             while (workers.Any(w => w.IsAlive))
             {
-                samples.Add((stopAt.Elapsed.TotalSeconds, ResidentBytes()));
+                samples.Add((stopAt.Elapsed.TotalSeconds, PeakResidentMemory.Current()));
                 Thread.Sleep(500);
             }
 
@@ -105,11 +105,5 @@ public sealed class SoakTests
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
-    }
-
-    private static long ResidentBytes()
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 }
