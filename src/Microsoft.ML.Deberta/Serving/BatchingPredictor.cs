@@ -44,7 +44,7 @@ public sealed class BatchingPredictor<TInput, TOutput> : IDisposable, IAsyncDisp
         _options = options ?? new BatchingOptions();
         _options.Validate();
         // Bound once (schema checks, reflection over the row classes); each batch only swaps the rows and reads again.
-        var scored = model.Transform(mlContext.Data.LoadFromEnumerable(_batchRows, inputSchemaDefinition));
+        var scored = new SingleCursorView(model.Transform(mlContext.Data.LoadFromEnumerable(_batchRows, inputSchemaDefinition)));
         _scoredRows = mlContext.Data.CreateEnumerable<TOutput>(scored, reuseRowObject: false, schemaDefinition: outputSchemaDefinition);
         _queue = Channel.CreateBounded<PendingPrediction<TInput, TOutput>>(new BoundedChannelOptions(_options.QueueCapacity)
         {
