@@ -139,7 +139,9 @@ public static class DebertaCheckpoint
             legacy = config.Legacy;
 
         var (model, report) = LoadWeights(folder, modelType, config, options.Seed, legacy, limits: options.FileLimits);
-        model.ConvertForInference(options.Precision);
+        // A float32 load stays a plain model (to train, or to convert later); bfloat16 is asked for inference.
+        if (options.Precision != DebertaPrecision.Float32)
+            model.ConvertForInference(options.Precision);
         if (report.Warnings.Count == 0)
             return (model, report);
         if (options.Strict)

@@ -97,6 +97,20 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         ProductPrecision = DebertaPrecision.BFloat16;
     }
 
+    /// <summary>Whether every attention layer keeps its relative-position projections between inference passes (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>); either way, what was kept is released.</summary>
+    internal void KeepRelativeProjections(bool keep)
+    {
+        foreach (var attention in modules().OfType<DisentangledSelfAttention>())
+            attention.KeepsProjections = keep;
+    }
+
+    /// <summary>Releases the kept relative-position projections (the weights changed); they are computed again by the next inference pass.</summary>
+    internal void ReleaseRelativeProjections()
+    {
+        foreach (var attention in modules().OfType<DisentangledSelfAttention>())
+            attention.ReleaseProjections();
+    }
+
     /// <summary>The forward pass on already checked inputs (used by the heads).</summary>
     /// <exception cref="InvalidOperationException">The model was converted for bfloat16 inference and is in training mode.</exception>
     internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions)

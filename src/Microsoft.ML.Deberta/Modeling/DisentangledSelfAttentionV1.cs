@@ -111,27 +111,36 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
     // t are taken from relative.Table, which holds only the reachable ones (RelativeEmbeddingRows), at the shifted indices.
     private Tensor? DisentangledBias(Tensor query, Tensor key, RelativeEmbeddingRows relative)
     {
-        // (1, R, D) → (H, R, d): each head's projected rows, computed once for all sequences of the batch.
-        var table = pos_dropout.forward(relative.Table).unsqueeze(0);
+        var projected = ProjectedRows(relative, rows => ProjectRows(rows, key.dtype));
 
         // The p2c term is added in place into the c2p term: c2p + p2c, as transformers sums them.
         Tensor? score = null;
         if (c2p)
-        {
-            var posKey = TransposeForScores(PointwiseConvolution.Linear(pos_proj!, table)).squeeze(0);
-            score = GatherRelative(MergeHeads(query), posKey, relative.C2PIndex);
-        }
+            score = GatherRelative(MergeHeads(query), projected[0]!, relative.C2PIndex);
         if (p2c)
         {
-            var posQuery = TransposeForScores(PointwiseConvolution.Linear(pos_q_proj!, table)).squeeze(0);
-            posQuery = posQuery / ScaledSizeSqrt(posQuery.shape[^1], scaleFactor, posQuery.device);
-            using var gathered = GatherRelative(MergeHeads(key), posQuery.to_type(key.dtype), relative.P2CIndex);
+            using var gathered = GatherRelative(MergeHeads(key), projected[1]!, relative.P2CIndex);
             using var p2cAtt = gathered.transpose(-1, -2);
             if (score is null)
                 return p2cAtt.contiguous();
             score.PlusInPlace(p2cAtt);
         }
         return score;
+    }
+
+    // (R, D) table rows → (H, R, d): each head's projected rows for c2p (PK) and p2c (PQ / scale, in the keys' dtype),
+    // computed once for all sequences of the batch.
+    private Tensor?[] ProjectRows(Tensor rows, ScalarType keyType)
+    {
+        var table = pos_dropout.forward(rows).unsqueeze(0);
+        var posKey = c2p ? TransposeForScores(PointwiseConvolution.Linear(pos_proj!, table)).squeeze(0) : null;
+        Tensor? posQuery = null;
+        if (p2c)
+        {
+            posQuery = TransposeForScores(PointwiseConvolution.Linear(pos_q_proj!, table)).squeeze(0);
+            posQuery = (posQuery / ScaledSizeSqrt(posQuery.shape[^1], scaleFactor, posQuery.device)).to_type(keyType);
+        }
+        return [posKey, posQuery];
     }
 
     // (B, H, L, d) → (B, L, H·d)

@@ -97,16 +97,24 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         return (context, probs.MoveToOuterDisposeScope());
     }
 
+    // (R, D) table rows → (H, R, d): each head's projected rows for c2p (PK) and p2c (PQ), computed once for all
+    // sequences of the batch.
+    private Tensor?[] ProjectRows(Tensor rows)
+    {
+        var table = pos_dropout.forward(rows).unsqueeze(0);
+        var posKey = !c2p ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? key_proj : pos_key_proj!, table));
+        var posQuery = !p2c ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? query_proj : pos_query_proj!, table));
+        return [posKey, posQuery];
+    }
+
     // scores[i, j] += Q_i · PK_t / s + K_j · PQ_t / s, t = clamp(bucket(i − j) + S, 0, 2S − 1); the rows t are taken from
     // relative.Table, which holds only the reachable ones (RelativeEmbeddingRows), at the indices shifted to match.
     // queryStates and keyStates are the (B, L, H·d) projections before TransposeForScores.
     private Tensor? DisentangledBias(Tensor queryStates, Tensor keyStates, RelativeEmbeddingRows relative)
     {
         long batch = queryStates.shape[0], length = queryStates.shape[1];
-        // (1, R, D) → (H, R, d): each head's projected rows, computed once for all sequences of the batch.
-        var table = pos_dropout.forward(relative.Table).unsqueeze(0);
-        var posKey = !c2p ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? key_proj : pos_key_proj!, table));
-        var posQuery = !p2c ? null : TransposeForScores(PointwiseConvolution.Linear(shareAttKey ? query_proj : pos_query_proj!, table));
+        var projected = ProjectedRows(relative, ProjectRows);
+        Tensor? posKey = projected[0], posQuery = projected[1];
 
         // Each term is divided in place and added into the first: c2p / s + p2c / s, as transformers sums them.
         Tensor? score = null;

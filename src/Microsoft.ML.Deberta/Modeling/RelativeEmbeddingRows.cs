@@ -18,8 +18,10 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// </remarks>
 internal sealed class RelativeEmbeddingRows
 {
-    private RelativeEmbeddingRows(Tensor table, Tensor c2pIndex, Tensor p2cIndex)
+    private RelativeEmbeddingRows(Tensor wholeTable, long firstRow, Tensor table, Tensor c2pIndex, Tensor p2cIndex)
     {
+        WholeTable = wholeTable;
+        FirstRow = firstRow;
         Table = table;
         C2PIndex = c2pIndex;
         P2CIndex = p2cIndex;
@@ -27,6 +29,15 @@ internal sealed class RelativeEmbeddingRows
 
     /// <summary>(R, D): the reachable rows of the relative-embedding table, in table order.</summary>
     public Tensor Table { get; }
+
+    /// <summary>
+    /// The encoder's whole relative-embedding table (layer-normed when the config says so), of which <see cref="Table"/>
+    /// is rows <see cref="FirstRow"/>… : what an inference model projects once and keeps (see DisentangledSelfAttention).
+    /// </summary>
+    public Tensor WholeTable { get; }
+
+    /// <summary>The row of <see cref="WholeTable"/> that is <see cref="Table"/>'s first.</summary>
+    public long FirstRow { get; }
 
     /// <summary>(L, L) int64: for query i and key j, the row of <see cref="Table"/> that c2p reads (Q_i · PK_row).</summary>
     public Tensor C2PIndex { get; }
@@ -49,7 +60,7 @@ internal sealed class RelativeEmbeddingRows
         using var scope = NewDisposeScope();
         long span = Math.Min(length, maxRelativePositions);
         var window = table[TensorIndex.Slice(maxRelativePositions - span, maxRelativePositions + span)];
-        var rows = Reachable(window, RelativePositions.Build(length, table.device), span);
+        var rows = Reachable(table, maxRelativePositions - span, window, RelativePositions.Build(length, table.device), span);
         return rows.MoveToOuterDisposeScope();
     }
 
@@ -67,13 +78,14 @@ internal sealed class RelativeEmbeddingRows
         long span = positionBuckets > 0 ? positionBuckets : maxRelativePositions;
         var window = table[TensorIndex.Slice(0, span * 2)];
         var relative = RelativePositions.BuildBucketed(length, positionBuckets, maxRelativePositions, table.device);
-        var rows = Reachable(window, relative, span);
+        var rows = Reachable(table, 0, window, relative, span);
         return rows.MoveToOuterDisposeScope();
     }
 
     // The indices transformers gathers at (c2p: rel + S, p2c: −rel + S, both clamped to the 2S-row window),
-    // then only the rows they reach, with the indices shifted down by the first of them.
-    private static RelativeEmbeddingRows Reachable(Tensor window, Tensor relativePos, long span)
+    // then only the rows they reach, with the indices shifted down by the first of them. The window is rows
+    // windowStart… of the whole table.
+    private static RelativeEmbeddingRows Reachable(Tensor wholeTable, long windowStart, Tensor window, Tensor relativePos, long span)
     {
         using Scalar spanScalar = span.ToScalar(), top = (span * 2 - 1).ToScalar();   // see TorchScalars
         var c2p = torch.clamp(relativePos.squeeze(0).add(spanScalar, TorchScalars.One), TorchScalars.Zero, top);
@@ -81,11 +93,13 @@ internal sealed class RelativeEmbeddingRows
         long first = Math.Min(c2p.min().item<long>(), p2c.min().item<long>());
         long last = Math.Max(c2p.max().item<long>(), p2c.max().item<long>());
         using var firstScalar = first.ToScalar();
-        return new RelativeEmbeddingRows(window[TensorIndex.Slice(first, last + 1)], c2p.sub(firstScalar), p2c.sub(firstScalar));
+        return new RelativeEmbeddingRows(wholeTable.alias(), windowStart + first, window[TensorIndex.Slice(first, last + 1)],
+            c2p.sub(firstScalar), p2c.sub(firstScalar));
     }
 
     private RelativeEmbeddingRows MoveToOuterDisposeScope()
     {
+        WholeTable.MoveToOuterDisposeScope();
         Table.MoveToOuterDisposeScope();
         C2PIndex.MoveToOuterDisposeScope();
         P2CIndex.MoveToOuterDisposeScope();

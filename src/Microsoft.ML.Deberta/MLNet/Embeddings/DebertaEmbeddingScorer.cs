@@ -32,6 +32,7 @@ internal sealed class DebertaEmbeddingScorer : IDebertaTextScorer
         BatchSize = batchSize;
         OutputSize = model.Config.HiddenSize;
         model.eval();
+        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
     }
 
     public string PayloadKind => Kind;

@@ -28,6 +28,7 @@ internal sealed class FillMaskScorer : IDebertaRowScorer<FillMaskRow>
         _rows = new FillMaskRows(tokenizer, settings);
         _model = model;
         model.eval();
+        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
     }
 
     public string PayloadKind => Kind;

@@ -32,6 +32,7 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
         Settings = settings;
         _decoder = new QuestionAnsweringDecoder(tokenizer);
         model.eval(); // scoring only: dropout off for good
+        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
     }
 
     public DebertaTokenizerBase Tokenizer { get; }

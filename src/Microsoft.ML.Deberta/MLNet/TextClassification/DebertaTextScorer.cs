@@ -35,6 +35,7 @@ internal sealed class DebertaTextScorer : IEncodedExampleScorer
         OutputSize = model.Config.NumLabels;
         // Scoring only: dropout off for good.
         model.eval();
+        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
     }
 
     public string PayloadKind => Kind;

@@ -32,6 +32,7 @@ internal sealed class TokenClassificationScorer : IDebertaRowScorer<TokenClassif
         Labels = CheckpointClassNames.Of(model.Config);
         _decoder = new TokenClassificationDecoder(tokenizer, Labels);
         model.eval();
+        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
     }
 
     public string PayloadKind => Kind;
