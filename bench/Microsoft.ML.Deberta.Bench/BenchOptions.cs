@@ -17,10 +17,10 @@ internal sealed record BenchOptions
     public string Work { get; init; } = Path.GetFullPath("artifacts/bench");
 
     /// <summary>Every inference route; ort-fp32 is the anchor of the ratio lines.</summary>
-    public static readonly string[] AllRoutes = ["fp32", "fp32-onednn", "bf16", "ort-fp32", "ort-export-fp32", "ort-int8", "ort-fp16"];
+    public static readonly string[] AllRoutes = ["fp32", "fp32-plain", "fp32-onednn", "bf16", "ort-fp32", "ort-export-fp32", "ort-int8", "ort-fp16"];
 
     public const string Usage =
-        "usage: bench [--models deberta-base,deberta-v3-base] [--routes fp32,fp32-onednn,bf16,ort-fp32,ort-export-fp32,ort-int8,ort-fp16] [--batches 1,8,32] [--seqs 128,512] [--seconds 10] [--rounds 3]\n" +
+        "usage: bench [--models deberta-base,deberta-v3-base] [--routes fp32,fp32-plain,fp32-onednn,bf16,ort-fp32,ort-export-fp32,ort-int8,ort-fp16] [--batches 1,8,32] [--seqs 128,512] [--seconds 10] [--rounds 3]\n" +
         "             [--train-seconds 60 (0: skip)] [--scoring-rows 1000 (0: skip)] [--anchor DIR] [--work DIR]";
 
     public static BenchOptions Parse(string[] args)

@@ -17,14 +17,19 @@ internal static class InferenceRun
 {
     public static List<Measurement> Measure(BenchOptions options, string modelName, string graphFolder, DebertaConfig config)
     {
+        // Converted for inference as a scoring app does (it keeps the relative-position projections between passes).
         using var model = new DebertaForSequenceClassification(config, seed: 1);
-        model.eval();
+        model.ConvertForInference(DebertaPrecision.Float32);
+        // The plain model (same seed), which recomputes them in every pass as transformers does: the lever's measure.
+        using var plainModel = options.Routes.Contains("fp32-plain") ? new DebertaForSequenceClassification(config, seed: 1) : null;
+        plainModel?.eval();
         // The bf16 route converts its weights in place, so it gets its own copy of the model (same seed).
         using var bf16Model = options.Routes.Contains("bf16") ? new DebertaForSequenceClassification(config, seed: 1) : null;
         bf16Model?.ConvertForInference(DebertaPrecision.BFloat16);
         List<IContender> contenders = [.. options.Routes.Select<string, IContender>(route => route switch
         {
             "fp32" => new TorchSharpContender(route, model, oneDnn: false),
+            "fp32-plain" => new TorchSharpContender(route, plainModel!, oneDnn: false),
             "fp32-onednn" => new TorchSharpContender(route, model, oneDnn: true),
             "bf16" => new TorchSharpContender(route, bf16Model!, oneDnn: false),
             "ort-export-fp32" => OnnxRuntimeContender.Exported(route, model, OnnxWeightFormat.Float32),
