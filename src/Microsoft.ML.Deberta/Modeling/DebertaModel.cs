@@ -97,6 +97,14 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         ProductPrecision = DebertaPrecision.BFloat16;
     }
 
+    /// <summary>
+    /// The precision the encoder computes its products in from its float32 weights, cast on the fly in every forward
+    /// pass (<see cref="ProductAutocast"/>: mixed-precision training with float32 master weights and optimizer state).
+    /// Unlike <see cref="ProductPrecision"/> it changes no weight and can be switched back; a training run sets it for
+    /// its duration. Float32 (the default) computes as the weights are stored.
+    /// </summary>
+    internal DebertaPrecision AutocastPrecision { get; set; }
+
     /// <summary>The forward pass on already checked inputs (used by the heads).</summary>
     /// <exception cref="InvalidOperationException">The model was converted for bfloat16 inference and is in training mode.</exception>
     internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions)
@@ -106,6 +114,7 @@ public sealed class DebertaModel : DebertaPreTrainedModel
                 $"This model was converted for {ProductPrecision} inference (ConvertForInference) and cannot run in training mode: " +
                 "call Predict, or eval() before Forward. To train, load the float32 model again.");
         var embedded = embeddings.Forward(inputs.InputIds, inputs.TokenTypeIds, inputs.PositionIds, inputs.Mask);
+        using var autocast = ProductAutocast.Enter(AutocastPrecision);
         var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions);
         return new DebertaModelOutput(last, hiddenStates, attentions);
     }

@@ -172,7 +172,8 @@ public sealed class BFloat16InferenceTests
         StringAssert.Contains(error.Message, "Precision must be Float32 or BFloat16");
     }
 
-    private static DebertaConfig Config(DebertaVersion version, bool talkingHead) => new(version)
+    /// <summary>A two-layer model of each attention kind (v1 with or without talking heads, v2 with log buckets and shared keys).</summary>
+    internal static DebertaConfig Config(DebertaVersion version, bool talkingHead) => new(version)
     {
         VocabSize = 100,
         HiddenSize = 64,
