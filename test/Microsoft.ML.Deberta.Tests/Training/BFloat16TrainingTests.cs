@@ -31,7 +31,7 @@ public sealed class BFloat16TrainingTests
         using var scope = NewDisposeScope();
         using var model = new DebertaForSequenceClassification(Config(version, talkingHead), seed: 5);
         model.train();
-        var (ids, mask) = Batch();
+        var (ids, mask) = BFloat16InferenceTests.PaddedBatch();
         var labels = torch.tensor(new long[] { 0, 2, 1 });
 
         var float32 = TrainingPass(model, DebertaPrecision.Float32, ids, mask, labels);
@@ -66,7 +66,7 @@ public sealed class BFloat16TrainingTests
         using var converted = new DebertaForSequenceClassification(Config(version, talkingHead), seed: 8);
         autocast.Backbone.AutocastPrecision = DebertaPrecision.BFloat16;
         converted.ConvertForInference(DebertaPrecision.BFloat16);
-        var (ids, mask) = Batch();
+        var (ids, mask) = BFloat16InferenceTests.PaddedBatch();
 
         using var expected = converted.Predict(ids, mask, outputHiddenStates: true);
         using var actual = autocast.Predict(ids, mask, outputHiddenStates: true);
@@ -137,16 +137,6 @@ public sealed class BFloat16TrainingTests
     private static bool IsEncoderProductWeight(string key) =>
         key.StartsWith("deberta.encoder.layer.", StringComparison.Ordinal) && key.EndsWith("weight", StringComparison.Ordinal)
         && !key.Contains("LayerNorm", StringComparison.Ordinal) && !key.Contains("head_", StringComparison.Ordinal);
-
-    // Three rows, the last two padded.
-    private static (Tensor Ids, Tensor Mask) Batch()
-    {
-        var ids = torch.randint(5, 90, [3, 12], generator: new Generator(11));
-        var mask = torch.ones(3, 12, dtype: ScalarType.Int64);
-        mask[1, TensorIndex.Slice(8)] = torch.tensor(0L);
-        mask[2, TensorIndex.Slice(3)] = torch.tensor(0L);
-        return (ids, mask);
-    }
 
     // bfloat16 inference's test models, without dropout so that both passes see the same network.
     private static DebertaConfig Config(DebertaVersion version, bool talkingHead)

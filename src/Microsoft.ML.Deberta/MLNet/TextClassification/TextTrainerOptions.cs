@@ -58,7 +58,8 @@ public abstract class TextTrainerOptions : DebertaEstimatorFineTuningOptions
 
     /// <summary>
     /// The precision the fitted model scores in (<c>Transform</c>), saved with it: <see cref="DebertaPrecision.BFloat16"/>
-    /// converts the trained model for bfloat16 inference when <c>Fit</c> ends (training itself stays float32; see
+    /// converts the trained model for bfloat16 inference when <c>Fit</c> ends (training computes as
+    /// <see cref="TrainingPrecision"/> says; see
     /// <see cref="DebertaPreTrainedModel.ConvertForInference"/>): scores move by bfloat16 rounding, and it is faster only
     /// on CPUs whose bfloat16 products are (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
     /// </summary>
