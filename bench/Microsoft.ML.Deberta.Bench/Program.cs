@@ -37,10 +37,11 @@ foreach (var model in options.Models)
     configs[model] = DebertaConfig.Load(graphFolder);
     measurements.AddRange(InferenceRun.Measure(options, model, graphFolder, configs[model]));
 }
+var trainingRates = new List<TrainingRun.Rate>();
 if (options.TrainSeconds > 0)
 {
     foreach (var model in options.Models)
-        TrainingRun.Measure(model, configs[model], options.TrainSeconds, InferenceRun.VocabTop(model));
+        trainingRates.AddRange(TrainingRun.Measure(model, configs[model], options.TrainSeconds, InferenceRun.VocabTop(model)));
 }
 if (options.ScoringRows > 0)
 {
@@ -55,6 +56,7 @@ foreach (var group in measurements.GroupBy(m => (m.Model, m.Batch, m.Seq)))
     foreach (var m in group.Where(m => m.Route != "ort-fp32"))
         Console.WriteLine($"ratio {m.Route} / ort-fp32 {m.Model} b{m.Batch} s{m.Seq}: {m.SequencesPerSecond / anchor.SequencesPerSecond:F2}");
 }
+TrainingRun.PrintRatios(trainingRates);
 // How close the bf16 forward comes to doing nothing but bf16 products at the measured matmul rate.
 foreach (var m in measurements.Where(m => m.Route == "bf16"))
 {

@@ -97,6 +97,25 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         ProductPrecision = DebertaPrecision.BFloat16;
     }
 
+    /// <summary>
+    /// The precision the encoder computes its products in from its float32 weights, cast on the fly in every forward
+    /// pass (<see cref="ProductAutocast"/>: mixed-precision training with float32 master weights and optimizer state).
+    /// Unlike <see cref="ProductPrecision"/> it changes no weight and can be switched back; a training run sets it for
+    /// its duration. Float32 (the default) computes as the weights are stored.
+    /// </summary>
+    internal DebertaPrecision AutocastPrecision
+    {
+        get => autocastPrecision;
+        set
+        {
+            // Projections an inference pass kept were computed in the old precision.
+            autocastPrecision = value;
+            ReleaseRelativeProjections();
+        }
+    }
+
+    private DebertaPrecision autocastPrecision;
+
     /// <summary>Whether every attention layer keeps its relative-position projections between inference passes (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>); either way, what was kept is released.</summary>
     internal void KeepRelativeProjections(bool keep)
     {
@@ -120,6 +139,7 @@ public sealed class DebertaModel : DebertaPreTrainedModel
                 $"This model was converted for {ProductPrecision} inference (ConvertForInference) and cannot run in training mode: " +
                 "call Predict, or eval() before Forward. To train, load the float32 model again.");
         var embedded = embeddings.Forward(inputs.InputIds, inputs.TokenTypeIds, inputs.PositionIds, inputs.Mask);
+        using var autocast = ProductAutocast.Enter(AutocastPrecision);
         var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions);
         return new DebertaModelOutput(last, hiddenStates, attentions);
     }

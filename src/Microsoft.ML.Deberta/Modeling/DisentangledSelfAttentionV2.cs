@@ -68,7 +68,7 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
     {
         using var scope = NewDisposeScope();
         // Rounded once for the three products when the model computes them in bfloat16 (a no-op in float32).
-        var input = hidden.to_type(query_proj.weight!.dtype);
+        var input = hidden.to_type(ProductAutocast.ComputeType(query_proj.weight!));
         var queryStates = PointwiseConvolution.Linear(query_proj, input);
         var keyStates = PointwiseConvolution.Linear(key_proj, input);
         var query = TransposeForScores(queryStates);

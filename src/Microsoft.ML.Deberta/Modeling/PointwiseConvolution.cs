@@ -43,10 +43,18 @@ internal static class PointwiseConvolution
     /// <remarks>
     /// An input of another dtype than the weight is rounded to the weight's first: a model converted for bfloat16
     /// inference (<see cref="DebertaPrecision.BFloat16"/>) keeps its residual stream in float32 and its products'
-    /// weights in bfloat16, and the result then is bfloat16.
+    /// weights in bfloat16, and the result then is bfloat16. Inside a <see cref="ProductAutocast"/> scope a float32
+    /// weight and its bias are cast to bfloat16 first (differentiably: their gradients come back float32).
     /// </remarks>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
     {
+        var computeType = ProductAutocast.ComputeType(weight);
+        if (computeType != weight.dtype)
+        {
+            using var roundedWeight = weight.to_type(computeType);
+            using var roundedBias = bias?.to_type(computeType);
+            return Linear(input, roundedWeight, roundedBias);
+        }
         if (input.dtype != weight.dtype)
         {
             using var rounded = input.to_type(weight.dtype);

@@ -32,7 +32,7 @@ internal sealed class FineTuningLoop(
         var run = new FineTuningRunState();
         ParameterSnapshot? best = null;
         bool stoppedOnRequest = false, movedPastLastEpoch = false;
-        using var runScope = new TrainingRunScope(model, options.Seed);
+        using var runScope = new TrainingRunScope(model, options.Seed, options.TrainingPrecision);
         _tracker = new TrainingProgressTracker(progress, options.Epochs, schedule.TotalSteps);
         try
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.ML.Deberta.Modeling;
 using TorchSharp;
 
 namespace Microsoft.ML.Deberta.Training;
@@ -8,13 +9,14 @@ namespace Microsoft.ML.Deberta.Training;
 /// <summary>
 /// What a training checkpoint must share with the run that resumes from it: the model's shape, the data size and every
 /// setting that decides the steps (seed, batch size, epochs, the recipe, early stopping, whether there is validation,
-/// and for masked-LM training the masking).
+/// the training precision, and for masked-LM training the masking). A checkpoint written before the precision was
+/// recorded reads as Float32, the only precision there was.
 /// A checkpoint of another run would resume into different steps, so it is refused, naming what differs.
 /// </summary>
 internal sealed record FineTuningRunIdentity(
     string ModelShape, long ModelValues, int Examples, int Seed, int BatchSize, int Epochs, double LearningRate,
     double WarmupRatio, double WeightDecay, double MaxGradNorm, int EarlyStoppingPatience, double EarlyStoppingMinDelta,
-    bool HasValidation, string Masking = "")
+    bool HasValidation, string Masking = "", DebertaPrecision TrainingPrecision = DebertaPrecision.Float32)
 {
     /// <summary>The identity of a run of <paramref name="model"/> over <paramref name="examples"/> training examples.</summary>
     public static FineTuningRunIdentity Of(SequenceClassificationTrainingOptions options, torch.nn.Module model, int examples, bool hasValidation)
@@ -22,7 +24,7 @@ internal sealed record FineTuningRunIdentity(
         var (shape, values) = ShapeOf(model);
         return new FineTuningRunIdentity(shape, values, examples, options.Seed, options.BatchSize, options.Epochs, options.LearningRate,
             options.WarmupRatio, options.WeightDecay, options.MaxGradNorm, options.EarlyStoppingPatience, options.EarlyStoppingMinDelta,
-            hasValidation);
+            hasValidation, TrainingPrecision: options.TrainingPrecision);
     }
 
     /// <summary>The identity of a masked-LM run (no early stopping; the masking decides the draws).</summary>
@@ -66,6 +68,7 @@ internal sealed record FineTuningRunIdentity(
             ("early-stopping minimum delta", EarlyStoppingMinDelta, here.EarlyStoppingMinDelta),
             ("validation set", HasValidation ? "given" : "none", here.HasValidation ? "given" : "none"),
             ("masking", Masking, here.Masking),
+            ("training precision", TrainingPrecision, here.TrainingPrecision),
         ];
         return fields.Where(f => !f.There.Equals(f.Here))
             .Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.What}: {f.There} in the checkpoint, {f.Here} in this run"));

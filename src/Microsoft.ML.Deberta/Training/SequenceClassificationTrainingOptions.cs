@@ -1,3 +1,5 @@
+using Microsoft.ML.Deberta.Modeling;
+
 namespace Microsoft.ML.Deberta.Training;
 
 /// <summary>Hyperparameters of fine-tuning a sequence classification or regression head.</summary>
@@ -59,9 +61,19 @@ internal sealed class SequenceClassificationTrainingOptions
     /// <summary>The default of <see cref="CheckpointEverySteps"/> (transformers' <c>save_steps</c>).</summary>
     public const int DefaultCheckpointEverySteps = 500;
 
+    /// <summary>
+    /// The precision the encoder computes its products in while training (forward and backward, validation included):
+    /// <see cref="DebertaPrecision.BFloat16"/> casts the float32 weights and inputs of each product to bfloat16 on the
+    /// fly, as <c>torch.autocast</c> does; the weights, their gradients and AdamW's state stay float32, and the model is
+    /// float32 again after the run. Float32 (the default) computes in float32.
+    /// </summary>
+    public DebertaPrecision TrainingPrecision { get; set; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     internal void Validate()
     {
+        if (!Enum.IsDefined(TrainingPrecision))
+            throw new ArgumentOutOfRangeException(nameof(TrainingPrecision), TrainingPrecision, "The training precision must be Float32 or BFloat16.");
         TrainingRecipeRules.CheckCheckpoints(CheckpointFolder, CheckpointEverySteps);
         TrainingRecipeRules.Check(BatchSize, Epochs, LearningRate, WarmupRatio, WeightDecay, MaxGradNorm, ProgressInterval);
         if (EarlyStoppingPatience < 0)

@@ -80,11 +80,8 @@ public sealed class BFloat16InferenceTests
         using var reference = new DebertaForSequenceClassification(config, seed: 5);
         using var model = new DebertaForSequenceClassification(config, seed: 5);
         model.ConvertForInference(DebertaPrecision.BFloat16);
-        // Three rows, the last two padded: fully masked query rows must stay finite.
-        var ids = torch.randint(5, 90, [3, 12], generator: new Generator(11));
-        var mask = torch.ones(3, 12, dtype: ScalarType.Int64);
-        mask[1, TensorIndex.Slice(8)] = torch.tensor(0L);
-        mask[2, TensorIndex.Slice(3)] = torch.tensor(0L);
+        // Fully masked query rows must stay finite.
+        var (ids, mask) = PaddedBatch();
 
         using var expected = reference.Predict(ids, mask, outputHiddenStates: true, outputAttentions: true);
         using var actual = model.Predict(ids, mask, outputHiddenStates: true, outputAttentions: true);
@@ -172,7 +169,18 @@ public sealed class BFloat16InferenceTests
         StringAssert.Contains(error.Message, "Precision must be Float32 or BFloat16");
     }
 
-    private static DebertaConfig Config(DebertaVersion version, bool talkingHead) => new(version)
+    /// <summary>Three rows of 12 random ids for <see cref="Config"/>'s models, the last two padded (after 8 and 3 tokens).</summary>
+    internal static (Tensor Ids, Tensor Mask) PaddedBatch()
+    {
+        var ids = torch.randint(5, 90, [3, 12], generator: new Generator(11));
+        var mask = torch.ones(3, 12, dtype: ScalarType.Int64);
+        mask[1, TensorIndex.Slice(8)] = torch.tensor(0L);
+        mask[2, TensorIndex.Slice(3)] = torch.tensor(0L);
+        return (ids, mask);
+    }
+
+    /// <summary>A two-layer model of each attention kind (v1 with or without talking heads, v2 with log buckets and shared keys).</summary>
+    internal static DebertaConfig Config(DebertaVersion version, bool talkingHead) => new(version)
     {
         VocabSize = 100,
         HiddenSize = 64,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.Deberta.Modeling;
+using Microsoft.ML.Deberta.Tests.Checkpoints;
 using Microsoft.ML.Deberta.Tests.MLNet;
 using Microsoft.ML.Deberta.Tokenization;
 using Microsoft.ML.Deberta.Training;
@@ -229,6 +229,7 @@ public sealed class ResumableTrainingTests
 
         options.Seed = 8;
         options.BatchSize = 4;
+        options.TrainingPrecision = DebertaPrecision.BFloat16;
         using (var model = ToyTask.Model())
         {
             var e = Assert.ThrowsExactly<ArgumentException>(() => new SequenceClassificationTrainer(options).Train(model, train, targets));
@@ -236,9 +237,11 @@ public sealed class ResumableTrainingTests
             StringAssert.Contains(e.Message, $"The checkpoint folder '{folder.Path}' holds a checkpoint of a different run");
             StringAssert.Contains(e.Message, "seed: 7 in the checkpoint, 8 in this run");
             StringAssert.Contains(e.Message, "batch size: 8 in the checkpoint, 4 in this run");
+            StringAssert.Contains(e.Message, "training precision: Float32 in the checkpoint, BFloat16 in this run");
         }
         options.Seed = 7;
         options.BatchSize = 8;
+        options.TrainingPrecision = DebertaPrecision.Float32;
         var (more, moreTargets) = ToyTask.Classification(20, seed: 24);
         using (var model = ToyTask.Model())
             StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new SequenceClassificationTrainer(options).Train(model, more, moreTargets)).Message,
