@@ -116,11 +116,11 @@ public sealed class DebertaModel : DebertaPreTrainedModel
 
     private DebertaPrecision autocastPrecision;
 
-    /// <summary>Whether every attention layer keeps its relative-position projections between inference passes (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>); either way, what was kept is released.</summary>
-    internal void KeepRelativeProjections(bool keep)
+    /// <summary>Makes every attention layer keep its relative-position projections between inference passes (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>), releasing what was kept before.</summary>
+    internal void KeepRelativeProjections()
     {
         foreach (var attention in modules().OfType<DisentangledSelfAttention>())
-            attention.KeepsProjections = keep;
+            attention.KeepProjections();
     }
 
     /// <summary>Releases the kept relative-position projections (the weights changed); they are computed again by the next inference pass.</summary>

@@ -89,7 +89,7 @@ public abstract class DebertaPreTrainedModel : nn.Module
                 throw new ArgumentOutOfRangeException(nameof(precision), precision, $"Not a {nameof(DebertaPrecision)} value.");
         }
         eval();
-        Backbone.KeepRelativeProjections(true);
+        Backbone.KeepRelativeProjections();
     }
 
     /// <summary>Loads <paramref name="source"/> as <c>nn.Module</c> does, then releases the relative-position projections an inference model kept (see <see cref="ConvertForInference"/>).</summary>

@@ -25,19 +25,15 @@ internal abstract class DisentangledSelfAttention : nn.Module
     }
 
     /// <summary>
-    /// Whether this layer keeps its projections of the relative-embedding table from one inference pass to the next
-    /// (set for a model converted for inference). They depend on the weights alone, yet transformers recomputes them in
-    /// every pass: a quarter to a third of the work of a one-sequence pass, ONNX Runtime folds them into constants.
-    /// Setting it, either way, releases what is kept; so does entering training mode (see <see cref="train"/>).
+    /// Makes this layer keep its projections of the relative-embedding table from one inference pass to the next (for a
+    /// model converted for inference), releasing what it kept before. They depend on the weights alone, yet
+    /// transformers recomputes them in every pass: a quarter to a third of the work of a one-sequence pass, ONNX Runtime
+    /// folds them into constants. Entering training mode releases them too (see <see cref="train"/>).
     /// </summary>
-    internal bool KeepsProjections
+    internal void KeepProjections()
     {
-        get => keepsProjections;
-        set
-        {
-            keepsProjections = value;
-            ReleaseProjections();
-        }
+        keepsProjections = true;
+        ReleaseProjections();
     }
 
     /// <summary>Releases the kept projections (after the weights changed); the next inference pass computes them again.</summary>

@@ -59,8 +59,7 @@ internal sealed class RelativeEmbeddingRows
     {
         using var scope = NewDisposeScope();
         long span = Math.Min(length, maxRelativePositions);
-        var window = table[TensorIndex.Slice(maxRelativePositions - span, maxRelativePositions + span)];
-        var rows = Reachable(table, maxRelativePositions - span, window, RelativePositions.Build(length, table.device), span);
+        var rows = Reachable(table, maxRelativePositions - span, RelativePositions.Build(length, table.device), span);
         return rows.MoveToOuterDisposeScope();
     }
 
@@ -76,16 +75,15 @@ internal sealed class RelativeEmbeddingRows
     {
         using var scope = NewDisposeScope();
         long span = positionBuckets > 0 ? positionBuckets : maxRelativePositions;
-        var window = table[TensorIndex.Slice(0, span * 2)];
         var relative = RelativePositions.BuildBucketed(length, positionBuckets, maxRelativePositions, table.device);
-        var rows = Reachable(table, 0, window, relative, span);
+        var rows = Reachable(table, 0, relative, span);
         return rows.MoveToOuterDisposeScope();
     }
 
-    // The indices transformers gathers at (c2p: rel + S, p2c: −rel + S, both clamped to the 2S-row window),
-    // then only the rows they reach, with the indices shifted down by the first of them. The window is rows
-    // windowStart… of the whole table.
-    private static RelativeEmbeddingRows Reachable(Tensor wholeTable, long windowStart, Tensor window, Tensor relativePos, long span)
+    // The indices transformers gathers at (c2p: rel + S, p2c: −rel + S, both clamped to the 2S-row window that starts
+    // at row windowStart of the whole table), then only the rows they reach, with the indices shifted down by the
+    // first of them.
+    private static RelativeEmbeddingRows Reachable(Tensor wholeTable, long windowStart, Tensor relativePos, long span)
     {
         using Scalar spanScalar = span.ToScalar(), top = (span * 2 - 1).ToScalar();   // see TorchScalars
         var c2p = torch.clamp(relativePos.squeeze(0).add(spanScalar, TorchScalars.One), TorchScalars.Zero, top);
@@ -93,8 +91,8 @@ internal sealed class RelativeEmbeddingRows
         long first = Math.Min(c2p.min().item<long>(), p2c.min().item<long>());
         long last = Math.Max(c2p.max().item<long>(), p2c.max().item<long>());
         using var firstScalar = first.ToScalar();
-        return new RelativeEmbeddingRows(wholeTable.alias(), windowStart + first, window[TensorIndex.Slice(first, last + 1)],
-            c2p.sub(firstScalar), p2c.sub(firstScalar));
+        return new RelativeEmbeddingRows(wholeTable.alias(), windowStart + first,
+            wholeTable[TensorIndex.Slice(windowStart + first, windowStart + last + 1)], c2p.sub(firstScalar), p2c.sub(firstScalar));
     }
 
     private RelativeEmbeddingRows MoveToOuterDisposeScope()
