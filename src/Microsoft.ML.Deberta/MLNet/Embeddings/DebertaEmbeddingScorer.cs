@@ -31,8 +31,9 @@ internal sealed class DebertaEmbeddingScorer : IDebertaTextScorer
         Embedding = embedding;
         BatchSize = batchSize;
         OutputSize = model.Config.HiddenSize;
-        model.eval();
-        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
+        // Scoring only: eval mode (dropout off) for good, and, as the scorer owns the weights, the relative-position
+        // projections kept between passes.
+        model.ConvertForInference(model.Precision);
     }
 
     public string PayloadKind => Kind;

@@ -27,8 +27,9 @@ internal sealed class FillMaskScorer : IDebertaRowScorer<FillMaskRow>
     {
         _rows = new FillMaskRows(tokenizer, settings);
         _model = model;
-        model.eval();
-        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
+        // Scoring only: eval mode (dropout off) for good, and, as the scorer owns the weights, the relative-position
+        // projections kept between passes.
+        model.ConvertForInference(model.Precision);
     }
 
     public string PayloadKind => Kind;

@@ -31,8 +31,9 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
         _model = model;
         Settings = settings;
         _decoder = new QuestionAnsweringDecoder(tokenizer);
-        model.eval(); // scoring only: dropout off for good
-        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
+        // Scoring only: eval mode (dropout off) for good, and, as the scorer owns the weights, the relative-position
+        // projections kept between passes.
+        model.ConvertForInference(model.Precision);
     }
 
     public DebertaTokenizerBase Tokenizer { get; }

@@ -33,9 +33,9 @@ internal sealed class DebertaTextScorer : IEncodedExampleScorer
         Encoding = encoding;
         BatchSize = batchSize;
         OutputSize = model.Config.NumLabels;
-        // Scoring only: dropout off for good.
-        model.eval();
-        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
+        // Scoring only: eval mode (dropout off) for good, and, as the scorer owns the weights, the relative-position
+        // projections kept between passes.
+        model.ConvertForInference(model.Precision);
     }
 
     public string PayloadKind => Kind;

@@ -31,8 +31,9 @@ internal sealed class TokenClassificationScorer : IDebertaRowScorer<TokenClassif
         Encoding = encoding;
         Labels = CheckpointClassNames.Of(model.Config);
         _decoder = new TokenClassificationDecoder(tokenizer, Labels);
-        model.eval();
-        model.ConvertForInference(model.Precision); // the scorer owns the weights: keep the relative-position projections
+        // Scoring only: eval mode (dropout off) for good, and, as the scorer owns the weights, the relative-position
+        // projections kept between passes.
+        model.ConvertForInference(model.Precision);
     }
 
     public string PayloadKind => Kind;
