@@ -7,7 +7,7 @@ namespace Microsoft.ML.Deberta.Training;
 /// <summary>
 /// One optimizer step of the fine-tuning recipe transformers' Trainer uses: AdamW with decoupled weight decay on
 /// every parameter except biases and LayerNorm weights, a linear warm-up/decay schedule, and gradient clipping by
-/// global norm.
+/// global norm. The AdamW step is libtorch's fused kernel (<see cref="FusedAdamW"/>).
 /// </summary>
 /// <remarks>
 /// ML.NET's TorchSharp trainers use Adam with coupled L2 decay on every parameter, a summed loss and clipping at 5;
@@ -55,7 +55,7 @@ internal sealed class FineTuningOptimizer : IDisposable
             groups.Add(new AdamW.ParamGroup(decayed, lr: schedule.LearningRateAt(0), beta1: beta1, beta2: beta2, eps: epsilon, weight_decay: weightDecay));
         if (exempt.Count > 0)
             groups.Add(new AdamW.ParamGroup(exempt, lr: schedule.LearningRateAt(0), beta1: beta1, beta2: beta2, eps: epsilon, weight_decay: 0));
-        _adamW = new AdamW(groups, lr: schedule.LearningRateAt(0), beta1: beta1, beta2: beta2, eps: epsilon);
+        _adamW = new FusedAdamW(groups, lr: schedule.LearningRateAt(0), beta1: beta1, beta2: beta2, eps: epsilon);
     }
 
     /// <summary>Optimizer steps taken so far.</summary>
