@@ -26,6 +26,9 @@ internal static class TrainingRun
         DebertaComputeOptions.UseOneDnnForFloat32Products = false;
         using var model = new DebertaForSequenceClassification(config, seed: 1);
         model.train();
+        // Masks from the model's own seeded generator, as a training run draws them (TrainingRunScope).
+        using var dropoutGenerator = new Generator(1);
+        model.DropoutGenerator = dropoutGenerator;
         // The optimizer the library's fine-tuning runs (AdamW through libtorch's fused kernel).
         using var optimizer = new FusedAdamW([new AdamW.ParamGroup(model.parameters(), lr: 2e-5, weight_decay: 0.01)], lr: 2e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8);
         using var ids = randint(5, vocabTop, [Batch, Seq], dtype: ScalarType.Int64);
