@@ -102,7 +102,9 @@ internal sealed class FineTuningOptimizer : IDisposable
             // Every Scalar held through its call (see TorchScalars).
             using Scalar maxNorm = _maxGradNorm.ToScalar(), epsilon = 1e-6.ToScalar(), one = 1.0.ToScalar();
             var scale = torch.clamp(total.add(epsilon, Modeling.TorchScalars.One).reciprocal().mul(maxNorm), max: one);
-            foreach (var g in grads) g.mul_(scale);
+            // Below the threshold the scale is exactly 1: skip a pass over every gradient that would change nothing.
+            if (scale.item<float>() != 1f)
+                foreach (var g in grads) g.mul_(scale);
         }
         return norm;
     }
