@@ -56,7 +56,7 @@ foreach (var group in measurements.GroupBy(m => (m.Model, m.Batch, m.Seq)))
     foreach (var m in group.Where(m => m.Route != "ort-fp32"))
         Console.WriteLine($"ratio {m.Route} / ort-fp32 {m.Model} b{m.Batch} s{m.Seq}: {m.SequencesPerSecond / anchor.SequencesPerSecond:F2}");
 }
-TrainingRun.PrintRatios(trainingRates);
+TrainingRun.PrintRatios(trainingRates, TrainingRun.OrtRatesAtTrainingShape(measurements));
 // How close the bf16 forward comes to doing nothing but bf16 products at the measured matmul rate.
 foreach (var m in measurements.Where(m => m.Route == "bf16"))
 {

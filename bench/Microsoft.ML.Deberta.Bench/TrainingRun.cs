@@ -72,14 +72,28 @@ internal static class TrainingRun
         return rates;
     }
 
-    /// <summary>One line per model: bf16's samples/s over fp32's in the same run.</summary>
-    public static void PrintRatios(IEnumerable<Rate> rates)
+    /// <summary>
+    /// One line per model: bf16's samples/s over fp32's in the same run; and, where the run measured ONNX Runtime's
+    /// float32 inference at the same 8 × 128 (<paramref name="ortSequencesPerSecond"/>, by model), each precision's
+    /// samples/s over it — the yardstick (PyTorch eager trained at 0.24× of it).
+    /// </summary>
+    public static void PrintRatios(IEnumerable<Rate> rates, IReadOnlyDictionary<string, double> ortSequencesPerSecond)
     {
         foreach (var group in rates.GroupBy(r => r.Model))
         {
             var fp32 = group.Single(r => r.Precision == "fp32");
             foreach (var other in group.Where(r => r != fp32))
                 Console.WriteLine($"ratio train-{other.Precision} / train-fp32 {group.Key} b{Batch} s{Seq}: {other.SamplesPerSecond / fp32.SamplesPerSecond:F2}");
+            if (ortSequencesPerSecond.TryGetValue(group.Key, out double ort))
+            {
+                foreach (var rate in group)
+                    Console.WriteLine($"ratio train-{rate.Precision} / ort-fp32 {group.Key} b{Batch} s{Seq}: {rate.SamplesPerSecond / ort:F2}");
+            }
         }
     }
+
+    /// <summary>ONNX Runtime's float32 inference rate at the training shape, by model, from the run's measurements.</summary>
+    public static Dictionary<string, double> OrtRatesAtTrainingShape(IEnumerable<Measurement> measurements) =>
+        measurements.Where(m => m.Route == "ort-fp32" && m.Batch == Batch && m.Seq == Seq)
+            .ToDictionary(m => m.Model, m => m.SequencesPerSecond);
 }
