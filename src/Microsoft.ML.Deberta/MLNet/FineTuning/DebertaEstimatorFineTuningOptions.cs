@@ -1,3 +1,5 @@
+using Microsoft.ML.Deberta.Modeling;
+
 namespace Microsoft.ML.Deberta;
 
 /// <summary>
@@ -29,4 +31,15 @@ public abstract class DebertaEstimatorFineTuningOptions : DebertaFineTuningOptio
 
     /// <summary>Rows (or windows) per forward pass when the fitted model scores (<c>Transform</c>).</summary>
     public int InferenceBatchSize = 32;
+
+    /// <summary>
+    /// The precision the encoder computes in while <c>Fit</c> trains: <see cref="DebertaPrecision.BFloat16"/> is mixed
+    /// precision as <c>torch.autocast</c> does it — each encoder product casts its float32 weight and input to bfloat16
+    /// on the fly, while the weights (the master copy), their gradients and AdamW's state stay float32, and so do
+    /// embeddings, LayerNorm, softmax, the residual stream, the loss and the head. The fitted model is float32 (text
+    /// classification and regression can convert it: <see cref="TextTrainerOptions.InferencePrecision"/>). The loss
+    /// curve follows float32's within bfloat16 rounding; it is faster only on CPUs whose bfloat16 products are
+    /// (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
+    /// </summary>
+    public DebertaPrecision TrainingPrecision = DebertaPrecision.Float32;
 }

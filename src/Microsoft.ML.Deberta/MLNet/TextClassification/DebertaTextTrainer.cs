@@ -55,9 +55,7 @@ internal sealed class DebertaTextTrainer : IDebertaTextTrainer
         var model = CreateModel(start, context.Seed, channel, (config, seed) => new DebertaForSequenceClassification(config, seed));
         try
         {
-            var recipe = FineTuningOptionsRules.Recipe(_options, context.Seed);
-            recipe.TrainingPrecision = _options.TrainingPrecision;
-            var trainer = new SequenceClassificationTrainer(recipe);
+            var trainer = new SequenceClassificationTrainer(FineTuningOptionsRules.Recipe(_options, context.Seed));
             var result = trainer.Train(model, train, Targets(trainingSet), validation, validationSet is null ? null : Targets(validationSet),
                 _options.Progress, line => channel.Info(MessageSensitivity.None, $"{_method}: {line}"), context.CancellationToken);
             channel.Info(MessageSensitivity.None,

@@ -19,8 +19,6 @@ internal static class TextTrainerOptionsRules
 
         if (!Enum.IsDefined(o.InferencePrecision))
             throw new ArgumentOutOfRangeException(nameof(o.InferencePrecision), o.InferencePrecision, $"{method}: InferencePrecision must be Float32 or BFloat16.");
-        if (!Enum.IsDefined(o.TrainingPrecision))
-            throw new ArgumentOutOfRangeException(nameof(o.TrainingPrecision), o.TrainingPrecision, $"{method}: TrainingPrecision must be Float32 or BFloat16.");
         FineTuningOptionsRules.Check(o, method);
         EncodingRules.Check(method, o.MaxLength, o.LongTextStrategy, o.Stride, o.TextPairColumnName is not null);
     }
