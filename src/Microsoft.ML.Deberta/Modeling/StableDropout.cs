@@ -6,7 +6,8 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// <summary>
 /// Dropout as transformers' DeBERTa <c>StableDropout</c>/<c>XDropout</c> computes it — zero each element with
 /// probability p, scale the rest by 1/(1 − p) — with the mask drawn from the generator the model was given
-/// (<see cref="DebertaPreTrainedModel.DropoutGenerator"/>) instead of TorchSharp's process-wide one.
+/// (<see cref="DebertaPreTrainedModel.DropoutGenerator"/>) instead of TorchSharp's process-wide one, on every core
+/// (<see cref="DropoutMasks"/>).
 /// </summary>
 /// <remarks>
 /// A training run gives the model its own seeded generator, so two runs on two threads, or other TorchSharp code
@@ -33,8 +34,7 @@ internal sealed class StableDropout : nn.Module<Tensor, Tensor>
         if (Generator is null || probability >= 1)
             return nn.functional.dropout(input, probability, training: true);
         // The kept elements' scale is folded into the mask: one tensor the size of the input besides the output.
-        using var scale = (1.0 / (1 - probability)).ToScalar();   // alive through the call (see TorchScalars)
-        using var scaledMask = torch.empty_like(input).bernoulli_(1 - probability, Generator).mul_(scale);
+        using var scaledMask = DropoutMasks.Scaled(input, 1 - probability, 1.0 / (1 - probability), Generator);
         return input * scaledMask;
     }
 }

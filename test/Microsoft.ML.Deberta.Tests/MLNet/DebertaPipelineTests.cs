@@ -134,8 +134,9 @@ public sealed class DebertaPipelineTests
         var rows = TestRows.Make(48).Select((r, i) => new TestRow { Text = "what is this about?", Second = r.Text, Label = r.Label }).ToList();
         var data = _mlContext.Data.LoadFromEnumerable(rows);
         var options = Classification(pair: "Second");
-        // Without token types (type_vocab_size 0) the model tells the texts apart by position only: it needs more epochs.
-        options.Epochs = 20;
+        // Without token types (type_vocab_size 0) the model tells the texts apart by position only: it needs more epochs
+        // (20 reached 0.90 with one draw of dropout masks and 0.896 with another).
+        options.Epochs = 30;
         var model = MulticlassPipeline(_mlContext, options).Fit(data);
         var metrics = _mlContext.MulticlassClassification.Evaluate(model.Transform(data));
         Assert.IsGreaterThanOrEqualTo(0.9, metrics.MicroAccuracy);

@@ -28,6 +28,26 @@ public sealed class StableDropoutTests
     }
 
     [TestMethod]
+    public void AMaskOverManyChunksKeepsItsRateAndEachElementDependsOnItsIndexAlone()
+    {
+        using var scope = NewDisposeScope();
+        using var dropout = new StableDropout(0.25);
+        dropout.train();
+        Tensor Draw(long length)
+        {
+            using var generator = new Generator(5);
+            dropout.Generator = generator;
+            return dropout.forward(torch.ones(length));
+        }
+        // An odd length above the 2^18-element chunks the work is split into, so several threads fill it.
+        var values = Draw(1_000_001).data<float>().ToArray();
+        Assert.AreEqual(0.25, values.Count(v => v == 0) / (double)values.Length, 0.003, "fraction of zeroed elements");
+        Assert.IsTrue(values.All(v => v == 0 || v == (float)(1.0 / 0.75)), "kept elements are scaled by 1/(1-p), the last one too");
+        // A short mask from the same seed is the long mask's beginning: decisions follow the index, not the split.
+        CollectionAssert.AreEqual(values[..101], Draw(101).data<float>().ToArray());
+    }
+
+    [TestMethod]
     public void MasksFollowTheGeneratorAndEvalModeIsTheIdentity()
     {
         using var scope = NewDisposeScope();
