@@ -40,17 +40,19 @@ internal sealed class FusedAdamW : AdamW
         var options = (Options)group.Options;
         if (options.amsgrad == true || options.maximize == true)
             throw new NotSupportedException("FusedAdamW runs AdamW without AMSGrad, minimizing.");
-        var parameters = group.Parameters.Where(p => p.grad is not null).ToArray();
+        // Each read of .grad crosses into libtorch and wraps the handle anew: read once, keep the wrapper (released by
+        // _step's dispose scope).
+        var parameters = group.Parameters.Select(p => (Parameter: p, Gradient: p.grad)).Where(p => p.Gradient is not null).ToArray();
         if (parameters.Length == 0)
             return;
-        var states = parameters.Select(p => (State)_state[p.Handle]).ToArray();
+        var states = parameters.Select(p => (State)_state[p.Parameter.Handle]).ToArray();
         foreach (var state in states)
             state.step += 1;
         // The kernel reads each parameter's step count from a float32 scalar (exact to 2^24 steps); these, and the
         // returned handle, are released by _step's dispose scope.
         var steps = states.Select(s => tensor((float)s.step)).ToArray();
         _kernel.invoke("step",
-            parameters.Select(p => (Tensor)p).ToArray(), parameters.Select(p => p.grad!).ToArray(),
+            parameters.Select(p => (Tensor)p.Parameter).ToArray(), parameters.Select(p => p.Gradient!).ToArray(),
             states.Select(s => s.exp_avg).ToArray(), states.Select(s => s.exp_avg_sq).ToArray(), steps,
             options.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value, options.weight_decay!.Value, options.eps!.Value);
     }, closure);
