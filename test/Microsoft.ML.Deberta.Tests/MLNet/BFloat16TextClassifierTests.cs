@@ -6,7 +6,7 @@ using Microsoft.ML.Deberta.Modeling;
 namespace Microsoft.ML.Deberta.Tests.MLNet;
 
 /// <summary>
-/// <see cref="TextTrainerOptions.InferencePrecision"/>: a classifier fitted with BFloat16 scores in bfloat16, close to
+/// <see cref="DebertaEstimatorFineTuningOptions.InferencePrecision"/>: a classifier fitted with BFloat16 scores in bfloat16, close to
 /// the same classifier in float32, and keeps its precision and its exact scores through a .zip.
 /// <see cref="TextTrainerOptions.TrainingPrecision"/>: a classifier fitted with bfloat16 compute trains (its scores move
 /// from the float32 fit's by bfloat16 rounding, no more), and the fitted model is float32 unless InferencePrecision

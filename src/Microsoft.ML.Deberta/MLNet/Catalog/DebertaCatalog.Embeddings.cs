@@ -44,12 +44,13 @@ public sealed partial class DebertaCatalog
             throw new ArgumentOutOfRangeException(nameof(options), o.Pooling, $"{Method}: unknown pooling.");
         ArgumentException.ThrowIfNullOrWhiteSpace(o.OutputColumnName, nameof(o.OutputColumnName));
         TextTrainerOptionsRules.AtLeast(o.BatchSize, 1, nameof(o.BatchSize), Method);
+        PrecisionRules.Check(o.InferencePrecision, nameof(o.InferencePrecision), Method);
         var encoding = EncodingRules.Check(Method, o.MaxLength, o.LongTextStrategy, o.Stride, o.TextPairColumnName is not null);
         var folder = PretrainedFolder.Open(Method, o.ModelFolder, o.TokenizerFolder, o.MaxLength);
         var embedding = new EmbeddingPayloadSettings { Pooling = o.Pooling, Normalize = o.Normalize };
         var predictions = PredictionColumns.Features(new OutputColumnNames(Score: o.OutputColumnName), folder.Config.HiddenSize);
         return new PretrainedScorerEstimator(this, Method, new TextColumns(o.TextColumnName, o.TextPairColumnName), predictions, o.BatchSize,
-            channel => new DebertaEmbeddingScorer(folder.LoadTokenizer(), folder.LoadModel<DebertaModel>(channel, "a DeBERTa checkpoint"),
+            channel => new DebertaEmbeddingScorer(folder.LoadTokenizer(), folder.LoadModel<DebertaModel>(channel, "a DeBERTa checkpoint", o.InferencePrecision),
                 encoding, embedding, o.BatchSize));
     }
 }

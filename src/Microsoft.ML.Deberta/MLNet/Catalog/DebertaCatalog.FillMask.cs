@@ -39,6 +39,7 @@ public sealed partial class DebertaCatalog
         var o = options.Snapshot();
         TextTrainerOptionsRules.AtLeast(o.TopK, 1, nameof(o.TopK), Method);
         TextTrainerOptionsRules.AtLeast(o.BatchSize, 1, nameof(o.BatchSize), Method);
+        PrecisionRules.Check(o.InferencePrecision, nameof(o.InferencePrecision), Method);
         if (o.Targets is { Length: 0 } || o.Targets?.Any(string.IsNullOrEmpty) == true)
             throw new ArgumentException($"{Method}: Targets is empty or holds an empty word; give the words to choose from, or null for the whole vocabulary.", nameof(options));
         var encoding = EncodingRules.Check(Method, o.MaxLength, LongTextStrategy.Truncate, null, pair: false);
@@ -51,7 +52,11 @@ public sealed partial class DebertaCatalog
         return new PretrainedRowScorerEstimator<FillMaskRow>(this, Method, new TextColumns(o.TextColumnName), columns, settings.BatchSize, channel =>
         {
             var tokenizer = folder.LoadTokenizer();
-            var model = MaskedLMCheckpoint.LoadTrained(folder.Folder, new CheckpointLoadOptions { Log = warning => channel.Warning(MessageSensitivity.None, warning) });
+            var model = MaskedLMCheckpoint.LoadTrained(folder.Folder, new CheckpointLoadOptions
+            {
+                Log = warning => channel.Warning(MessageSensitivity.None, warning),
+                Precision = o.InferencePrecision,
+            });
             try
             {
                 var scorer = new FillMaskScorer(tokenizer, model, settings);

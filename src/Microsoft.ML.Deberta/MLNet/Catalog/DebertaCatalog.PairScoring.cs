@@ -38,6 +38,7 @@ public sealed partial class DebertaCatalog
         var o = options.Snapshot();
         ArgumentException.ThrowIfNullOrWhiteSpace(o.PassageColumnName, nameof(o.PassageColumnName));
         TextTrainerOptionsRules.AtLeast(o.BatchSize, 1, nameof(o.BatchSize), Method);
+        PrecisionRules.Check(o.InferencePrecision, nameof(o.InferencePrecision), Method);
         var encoding = EncodingRules.Check(Method, o.MaxLength, LongTextStrategy.Truncate, null, pair: true);
         var folder = PretrainedFolder.Open(Method, o.ModelFolder, o.TokenizerFolder, o.MaxLength);
         var config = folder.Config;
@@ -48,7 +49,7 @@ public sealed partial class DebertaCatalog
                 "with ApplyTextModel(folder, textColumnName, textPairColumnName).", nameof(options));
         var predictions = PredictionColumns.Regression(new OutputColumnNames(o.ScoreColumnName), o.Sigmoid ? ScoreActivation.Sigmoid : ScoreActivation.Default);
         return new PretrainedScorerEstimator(this, Method, new TextColumns(o.QueryColumnName, o.PassageColumnName), predictions, o.BatchSize,
-            channel => new DebertaTextScorer(folder.LoadTokenizer(), folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned cross-encoder"),
+            channel => new DebertaTextScorer(folder.LoadTokenizer(), folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned cross-encoder", o.InferencePrecision),
                 encoding, o.BatchSize));
     }
 }

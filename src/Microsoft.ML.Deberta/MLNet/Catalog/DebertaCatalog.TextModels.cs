@@ -1,5 +1,6 @@
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.MLNet;
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Training;
 
 namespace Microsoft.ML.Deberta;
@@ -168,14 +169,17 @@ public sealed partial class DebertaCatalog
     /// <param name="longTextStrategy">What happens to longer texts.</param>
     /// <param name="batchSize">Rows per forward pass.</param>
     /// <param name="tokenizerFolder">The tokenizer folder, when it is not the model folder.</param>
+    /// <param name="inferencePrecision">The precision the model scores in, saved with it (see <see cref="DebertaEstimatorFineTuningOptions.InferencePrecision"/>).</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ArgumentException">The checkpoint is not a sequence classifier, or an argument is out of range.</exception>
     public IEstimator<TextScoringTransformer> ApplyTextModel(string modelFolder, string textColumnName = "Text", string? textPairColumnName = null,
-        int maxLength = 256, LongTextStrategy longTextStrategy = LongTextStrategy.Truncate, int batchSize = 32, string? tokenizerFolder = null)
+        int maxLength = 256, LongTextStrategy longTextStrategy = LongTextStrategy.Truncate, int batchSize = 32, string? tokenizerFolder = null,
+        DebertaPrecision inferencePrecision = DebertaPrecision.Float32)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
+        PrecisionRules.Check(inferencePrecision, nameof(inferencePrecision), nameof(ApplyTextModel));
         return PretrainedTextModel.Create(this, modelFolder, tokenizerFolder, new TextColumns(textColumnName, textPairColumnName),
-            ScoringEncoding(textColumnName, textPairColumnName, maxLength, longTextStrategy, batchSize), batchSize);
+            ScoringEncoding(textColumnName, textPairColumnName, maxLength, longTextStrategy, batchSize), batchSize, inferencePrecision);
     }
 
     /// <summary>

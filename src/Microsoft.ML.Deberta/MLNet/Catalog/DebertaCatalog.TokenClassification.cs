@@ -1,5 +1,6 @@
 using Microsoft.ML.Deberta.Configuration;
 using Microsoft.ML.Deberta.MLNet;
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tasks.TokenClassification;
 using Microsoft.ML.Deberta.Training;
 
@@ -85,11 +86,14 @@ public sealed partial class DebertaCatalog
     /// <param name="aggregation">How tokens become entities (transformers' aggregation_strategy).</param>
     /// <param name="batchSize">Windows per forward pass.</param>
     /// <param name="tokenizerFolder">The tokenizer folder, when it is not the model folder.</param>
+    /// <param name="inferencePrecision">The precision the model scores in, saved with it (see <see cref="DebertaEstimatorFineTuningOptions.InferencePrecision"/>).</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ArgumentException">The checkpoint is not a token classifier, or an argument is out of range.</exception>
     public IEstimator<StructuredScoringTransformer> ApplyTokenClassificationModel(string modelFolder, string textColumnName = "Text",
-        int maxLength = 512, int? stride = null, EntityAggregation aggregation = EntityAggregation.First, int batchSize = 32, string? tokenizerFolder = null)
+        int maxLength = 512, int? stride = null, EntityAggregation aggregation = EntityAggregation.First, int batchSize = 32, string? tokenizerFolder = null,
+        DebertaPrecision inferencePrecision = DebertaPrecision.Float32)
     {
+        PrecisionRules.Check(inferencePrecision, nameof(inferencePrecision), nameof(ApplyTokenClassificationModel));
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
         ArgumentException.ThrowIfNullOrWhiteSpace(textColumnName);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 3);
@@ -99,7 +103,11 @@ public sealed partial class DebertaCatalog
             throw new ArgumentOutOfRangeException(nameof(stride), s, $"stride must lie in [0, {maxLength - 3}] for windows of {maxLength} tokens.");
         if (!Enum.IsDefined(aggregation))
             throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "Unknown aggregation.");
-        var encoding = new TokenClassificationEncoding { MaxLength = maxLength, Stride = s, Aggregation = aggregation, InferenceBatchSize = batchSize };
+        var encoding = new TokenClassificationEncoding
+        {
+            MaxLength = maxLength, Stride = s, Aggregation = aggregation, InferenceBatchSize = batchSize,
+            InferencePrecision = inferencePrecision == DebertaPrecision.Float32 ? null : inferencePrecision,
+        };
         return new PretrainedTokenClassificationEstimator(this, modelFolder, tokenizerFolder, textColumnName, encoding);
     }
 

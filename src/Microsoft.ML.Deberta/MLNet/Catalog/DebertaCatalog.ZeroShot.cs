@@ -70,6 +70,7 @@ public sealed partial class DebertaCatalog
         var labels = perRow ? [] : ZeroShotRules.CheckLabels(o.CandidateLabels, Method);
         ZeroShotRules.CheckTemplate(o.HypothesisTemplate, Method);
         TextTrainerOptionsRules.AtLeast(o.BatchSize, 1, nameof(o.BatchSize), Method);
+        PrecisionRules.Check(o.InferencePrecision, nameof(o.InferencePrecision), Method);
         var encoding = EncodingRules.Check(Method, o.MaxLength, LongTextStrategy.Truncate, null, pair: true);
         var folder = PretrainedFolder.Open(Method, o.ModelFolder, o.TokenizerFolder, o.MaxLength);
         var config = folder.Config;
@@ -82,7 +83,7 @@ public sealed partial class DebertaCatalog
         {
             Labels = labels, Template = o.HypothesisTemplate, MultiLabel = o.MultiLabel, EntailmentId = entailment, ContradictionId = contradiction,
         };
-        var load = (IChannel channel) => (folder.LoadTokenizer(), folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned NLI classifier"));
+        var load = (IChannel channel) => (folder.LoadTokenizer(), folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned NLI classifier", o.InferencePrecision));
         if (perRow)
             return new PretrainedRowScorerEstimator<ZeroShotRow>(this, Method, new TextColumns(o.TextColumnName, o.CandidateLabelsColumnName),
                 new ZeroShotColumns(o.LabelsColumnName, o.ScoreColumnName, o.PredictedLabelColumnName), o.BatchSize, channel =>

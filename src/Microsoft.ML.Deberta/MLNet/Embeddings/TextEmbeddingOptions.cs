@@ -1,3 +1,4 @@
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Training;
 
 namespace Microsoft.ML.Deberta;
@@ -40,6 +41,14 @@ public sealed class TextEmbeddingOptions
 
     /// <summary>Rows per forward pass.</summary>
     public int BatchSize = 32;
+
+    /// <summary>
+    /// The precision the model scores in, saved with it: <see cref="DebertaPrecision.BFloat16"/> converts the checkpoint
+    /// for bfloat16 inference when it loads (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>): scores move
+    /// by bfloat16 rounding, and it is faster only on CPUs whose bfloat16 products are
+    /// (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
+    /// </summary>
+    public DebertaPrecision InferencePrecision = DebertaPrecision.Float32;
 
     internal TextEmbeddingOptions Snapshot() => (TextEmbeddingOptions)MemberwiseClone();
 }

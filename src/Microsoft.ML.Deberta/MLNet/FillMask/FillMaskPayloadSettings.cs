@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.ML.Deberta.Modeling;
 
 namespace Microsoft.ML.Deberta.MLNet;
 
@@ -16,6 +17,13 @@ internal sealed record FillMaskPayloadSettings
     [JsonPropertyName("targets")] public string[]? Targets { get; init; }
     [JsonPropertyName("max_length")] public int MaxLength { get; init; }
     [JsonPropertyName("inference_batch_size")] public int BatchSize { get; init; }
+
+    /// <summary>
+    /// The precision the model scores in (<see cref="DebertaPrecision"/>); written only when it is not float32, so a
+    /// float32 payload reads as before the field existed.
+    /// </summary>
+    [JsonPropertyName("inference_precision"), JsonConverter(typeof(JsonStringEnumConverter<DebertaPrecision>)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DebertaPrecision? InferencePrecision { get; init; }
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -35,7 +43,8 @@ internal sealed record FillMaskPayloadSettings
         }
         if (settings is null || settings.FormatVersion > CurrentFormatVersion)
             throw new InvalidDataException($"'{FileName}' is empty or of a newer format; update the Microsoft.ML.Deberta package.");
-        if (settings.TopK < 1 || settings.MaxLength < 3 || settings.BatchSize < 1 || settings.Targets is { Length: 0 })
+        if (settings.TopK < 1 || settings.MaxLength < 3 || settings.BatchSize < 1 || settings.Targets is { Length: 0 }
+            || !PrecisionRules.IsValidSaved(settings.InferencePrecision))
             throw new InvalidDataException($"'{FileName}' holds values out of range (top_k {settings.TopK}, max_length {settings.MaxLength}).");
         return settings;
     }

@@ -71,7 +71,7 @@ internal sealed class FillMaskScorer : IDebertaRowScorer<FillMaskRow>
     {
         Model.SavePretrained(folder);
         Tokenizer.SavePretrained(folder);
-        Settings.Write(Path.Combine(folder, FillMaskPayloadSettings.FileName));
+        (Settings with { InferencePrecision = PrecisionRules.Saved(Model) }).Write(Path.Combine(folder, FillMaskPayloadSettings.FileName));
     }
 
     public void Dispose()

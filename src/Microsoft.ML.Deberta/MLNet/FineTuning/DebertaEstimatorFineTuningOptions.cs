@@ -33,11 +33,20 @@ public abstract class DebertaEstimatorFineTuningOptions : DebertaFineTuningOptio
     public int InferenceBatchSize = 32;
 
     /// <summary>
+    /// The precision the fitted model scores in (<c>Transform</c>), saved with it: <see cref="DebertaPrecision.BFloat16"/>
+    /// converts the trained model for bfloat16 inference when <c>Fit</c> ends (training computes as
+    /// <see cref="TrainingPrecision"/> says; see <see cref="DebertaPreTrainedModel.ConvertForInference"/>): scores move
+    /// by bfloat16 rounding, and it is faster only on CPUs whose bfloat16 products are
+    /// (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
+    /// </summary>
+    public DebertaPrecision InferencePrecision = DebertaPrecision.Float32;
+
+    /// <summary>
     /// The precision the encoder computes in while <c>Fit</c> trains: <see cref="DebertaPrecision.BFloat16"/> is mixed
     /// precision as <c>torch.autocast</c> does it — each encoder product casts its float32 weight and input to bfloat16
     /// on the fly, while the weights (the master copy), their gradients and AdamW's state stay float32, and so do
-    /// embeddings, LayerNorm, softmax, the residual stream, the loss and the head. The fitted model is float32 (text
-    /// classification and regression can convert it: <see cref="TextTrainerOptions.InferencePrecision"/>). The loss
+    /// embeddings, LayerNorm, softmax, the residual stream, the loss and the head. The fitted model is float32 unless
+    /// <see cref="InferencePrecision"/> converts it. The loss
     /// curve follows float32's within bfloat16 rounding; it is faster only on CPUs whose bfloat16 products are
     /// (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
     /// </summary>

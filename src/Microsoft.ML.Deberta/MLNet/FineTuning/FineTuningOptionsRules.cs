@@ -16,8 +16,8 @@ internal static class FineTuningOptionsRules
         CheckStart(o, method);
         CheckRecipe(o, method);
         TextTrainerOptionsRules.AtLeast(o.InferenceBatchSize, 1, nameof(o.InferenceBatchSize), method);
-        if (!Enum.IsDefined(o.TrainingPrecision))
-            throw new ArgumentOutOfRangeException(nameof(o.TrainingPrecision), o.TrainingPrecision, $"{method}: TrainingPrecision must be Float32 or BFloat16.");
+        PrecisionRules.Check(o.InferencePrecision, nameof(o.InferencePrecision), method);
+        PrecisionRules.Check(o.TrainingPrecision, nameof(o.TrainingPrecision), method);
         TextTrainerOptionsRules.AtLeast(o.EarlyStoppingPatience, 0, nameof(o.EarlyStoppingPatience), method);
         NonNegative(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta), method);
         if (o.EarlyStoppingPatience > 0 && o.ValidationSet is null)

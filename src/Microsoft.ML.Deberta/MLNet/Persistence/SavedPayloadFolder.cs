@@ -32,8 +32,7 @@ internal static class SavedPayloadFolder
     {
         model.SavePretrained(folder);
         tokenizer.SavePretrained(folder);
-        var precision = model.Precision == DebertaPrecision.Float32 ? (DebertaPrecision?)null : model.Precision;
-        (encoding with { InferenceBatchSize = batchSize, InferencePrecision = precision }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
+        (encoding with { InferenceBatchSize = batchSize, InferencePrecision = PrecisionRules.Saved(model) }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
     }
 
     /// <summary>The model, which must find every weight it needs in the folder, converted to <paramref name="precision"/> (its saved <see cref="TextEncodingSettings.InferencePrecision"/>).</summary>

@@ -82,7 +82,7 @@ public sealed class QuestionAnsweringEstimator : IEstimator<StructuredScoringTra
         CheckpointLoadReport report;
         using (var channel = _catalog.StartChannel(_method))
             model = DebertaCheckpoint.Load<DebertaForQuestionAnswering>(folder, out report,
-                new CheckpointLoadOptions { Log = warning => channel.Warning(MessageSensitivity.None, warning) });
+                new CheckpointLoadOptions { Log = warning => channel.Warning(MessageSensitivity.None, warning), Precision = _options.InferencePrecision });
         if (report.NewlyInitializedKeys.Count > 0)
         {
             model.Dispose();

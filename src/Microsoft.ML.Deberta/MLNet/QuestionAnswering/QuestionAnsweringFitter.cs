@@ -71,6 +71,7 @@ internal sealed class QuestionAnsweringFitter(DebertaQuestionAnsweringOptions op
                 line => channel.Info(MessageSensitivity.None, $"{method}: {line}"), token);
             channel.Info(MessageSensitivity.None,
                 $"{method}: trained {result.Epochs.Count} epoch(s){(result.StoppedEarly ? " (stopped early)" : "")}; the model holds epoch {result.BestEpoch}'s weights.");
+            model.ConvertForInference(options.InferencePrecision);
             return new QuestionAnsweringScorer(start.Tokenizer, model, settings);
         }
         catch

@@ -24,6 +24,7 @@ internal static class QuestionAnsweringOptionsRules
             throw new ArgumentException($"{method}: the output columns must have distinct names; got {string.Join(", ", outputs)}.", nameof(o));
         if (QuestionAnsweringSettings.From(o).Problem() is string problem)
             throw new ArgumentOutOfRangeException(nameof(o), $"{method}: {problem}");
+        PrecisionRules.Check(o.InferencePrecision, nameof(o.InferencePrecision), method);
         if (!training)
             return;
 

@@ -85,7 +85,7 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
     {
         Model.SavePretrained(folder);
         Tokenizer.SavePretrained(folder);
-        Settings.Write(Path.Combine(folder, QuestionAnsweringSettings.FileName));
+        (Settings with { InferencePrecision = PrecisionRules.Saved(Model) }).Write(Path.Combine(folder, QuestionAnsweringSettings.FileName));
     }
 
     /// <summary>Reads back what <see cref="SavePayload"/> wrote.</summary>
@@ -102,7 +102,7 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
         {
             throw new InvalidDataException($"The saved model is incomplete: {e.Message}", e);
         }
-        return new QuestionAnsweringScorer(tokenizer, SavedPayloadFolder.LoadModel<DebertaForQuestionAnswering>(folder), settings);
+        return new QuestionAnsweringScorer(tokenizer, SavedPayloadFolder.LoadModel<DebertaForQuestionAnswering>(folder, settings.InferencePrecision ?? DebertaPrecision.Float32), settings);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tasks.QuestionAnswering;
 
 namespace Microsoft.ML.Deberta.MLNet;
@@ -32,6 +33,13 @@ internal sealed record QuestionAnsweringSettings
     /// <summary>Windows per forward pass.</summary>
     [JsonPropertyName("inference_batch_size")] public int InferenceBatchSize { get; init; } = 16;
 
+    /// <summary>
+    /// The precision the saved model scores in (<see cref="DebertaPrecision"/>); written only when it is not float32, so
+    /// a float32 payload reads as before the field existed.
+    /// </summary>
+    [JsonPropertyName("inference_precision"), JsonConverter(typeof(JsonStringEnumConverter<DebertaPrecision>)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DebertaPrecision? InferencePrecision { get; init; }
+
     /// <summary>The decoder's options.</summary>
     public QuestionAnsweringOptions Decoding => new()
     {
@@ -53,6 +61,7 @@ internal sealed record QuestionAnsweringSettings
         : MaxAnswerLength < 1 ? $"MaxAnswerLength is {MaxAnswerLength}; it must be at least 1."
         : TopK < 1 ? $"TopK is {TopK}; it must be at least 1."
         : InferenceBatchSize < 1 ? $"InferenceBatchSize is {InferenceBatchSize}; it must be at least 1."
+        : !PrecisionRules.IsValidSaved(InferencePrecision) ? $"inference_precision is {InferencePrecision}; it must be Float32 or BFloat16."
         : null;
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));

@@ -51,12 +51,12 @@ internal sealed class PretrainedFolder
         ? TokenizerFiles.Load(Folder, $"{Method}: the model folder", $"pass the folder that holds them as {Method}'s tokenizerFolder argument")
         : TokenizerFiles.Load(TokenizerFolder, $"{Method}: the tokenizerFolder");
 
-    /// <summary>Loads the model; transformers' head warnings go to <paramref name="channel"/>.</summary>
+    /// <summary>Loads the model, converted for inference in <paramref name="precision"/>; transformers' head warnings go to <paramref name="channel"/>.</summary>
     /// <exception cref="InvalidDataException">The checkpoint lacks weights the model needs (<paramref name="what"/> names the model).</exception>
-    public TModel LoadModel<TModel>(IChannel channel, string what) where TModel : DebertaPreTrainedModel
+    public TModel LoadModel<TModel>(IChannel channel, string what, DebertaPrecision precision) where TModel : DebertaPreTrainedModel
     {
         var model = DebertaCheckpoint.Load<TModel>(Folder, out var report,
-            new CheckpointLoadOptions { Log = warning => channel.Warning(MessageSensitivity.None, warning) });
+            new CheckpointLoadOptions { Log = warning => channel.Warning(MessageSensitivity.None, warning), Precision = precision });
         if (report.NewlyInitializedKeys.Count > 0)
         {
             model.Dispose();

@@ -16,13 +16,13 @@ internal static class PretrainedTextModel
 
     /// <summary>Checks the checkpoint now (folder, head, labels, length); the weights are loaded at <c>Fit</c>, every fit its own model.</summary>
     public static PretrainedScorerEstimator Create(DebertaCatalog catalog, string modelFolder, string? tokenizerFolder, TextColumns columns,
-        TextEncodingSettings encoding, int batchSize)
+        TextEncodingSettings encoding, int batchSize, DebertaPrecision precision)
     {
         var folder = PretrainedFolder.Open(Method, modelFolder, tokenizerFolder, encoding.MaxLength);
         var predictions = CheckedPredictions(Method, folder, nameof(modelFolder));
         return new PretrainedScorerEstimator(catalog, Method, columns, predictions, batchSize,
             channel => new DebertaTextScorer(folder.LoadTokenizer(),
-                folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned classifier"), encoding, batchSize));
+                folder.LoadModel<DebertaForSequenceClassification>(channel, "a fine-tuned classifier", precision), encoding, batchSize));
     }
 
     /// <summary>

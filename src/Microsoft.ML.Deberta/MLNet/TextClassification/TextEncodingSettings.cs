@@ -63,7 +63,7 @@ internal sealed record TextEncodingSettings
     {
         var settings = StepJson.Read<TextEncodingSettings>(path, "The model payload", Json, s => s.FormatVersion, CurrentFormatVersion);
         if (settings.MaxLength < 3 || settings.Stride < 0 || settings.Stride >= settings.MaxLength || !Enum.IsDefined(settings.Strategy)
-            || settings.InferenceBatchSize < 1 || (settings.InferencePrecision is { } precision && !Enum.IsDefined(precision)))
+            || settings.InferenceBatchSize < 1 || !PrecisionRules.IsValidSaved(settings.InferencePrecision))
             throw new InvalidDataException($"'{FileName}' holds values out of range (max_length {settings.MaxLength}, stride {settings.Stride}, " +
                 $"inference_batch_size {settings.InferenceBatchSize}).");
         return settings;

@@ -56,15 +56,6 @@ public abstract class TextTrainerOptions : DebertaEstimatorFineTuningOptions
     /// <summary>Sliding windows: the number of tokens consecutive windows share; null for a quarter of <see cref="MaxLength"/> (less when the windows are smaller).</summary>
     public int? Stride;
 
-    /// <summary>
-    /// The precision the fitted model scores in (<c>Transform</c>), saved with it: <see cref="DebertaPrecision.BFloat16"/>
-    /// converts the trained model for bfloat16 inference when <c>Fit</c> ends (training computes as
-    /// <see cref="DebertaEstimatorFineTuningOptions.TrainingPrecision"/> says; see
-    /// <see cref="DebertaPreTrainedModel.ConvertForInference"/>): scores move by bfloat16 rounding, and it is faster only
-    /// on CPUs whose bfloat16 products are (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
-    /// </summary>
-    public DebertaPrecision InferencePrecision = DebertaPrecision.Float32;
-
     /// <summary>A private copy (config included), so later changes to these options do not affect an estimator.</summary>
     internal TextTrainerOptions Snapshot() => SnapshotAs<TextTrainerOptions>();
 }

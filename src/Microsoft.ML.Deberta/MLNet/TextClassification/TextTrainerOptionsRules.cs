@@ -17,8 +17,6 @@ internal static class TextTrainerOptionsRules
         if (outputColumns.Distinct(StringComparer.Ordinal).Count() != outputColumns.Length)
             throw new ArgumentException($"{method}: the output columns must have distinct names; got {string.Join(", ", outputColumns)}.");
 
-        if (!Enum.IsDefined(o.InferencePrecision))
-            throw new ArgumentOutOfRangeException(nameof(o.InferencePrecision), o.InferencePrecision, $"{method}: InferencePrecision must be Float32 or BFloat16.");
         FineTuningOptionsRules.Check(o, method);
         EncodingRules.Check(method, o.MaxLength, o.LongTextStrategy, o.Stride, o.TextPairColumnName is not null);
     }

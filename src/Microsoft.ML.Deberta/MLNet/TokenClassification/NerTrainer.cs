@@ -65,6 +65,7 @@ internal sealed class NerTrainer
                 line => channel.Info(MessageSensitivity.None, $"{_method}: {line}"), cancellationToken).Execute();
             channel.Info(MessageSensitivity.None,
                 $"{_method}: trained {result.Epochs.Count} epoch(s){(result.StoppedEarly ? " (stopped early)" : "")}; the model holds epoch {result.BestEpoch}'s weights.");
+            model.ConvertForInference(_options.InferencePrecision);
             return new TokenClassificationScorer(start.Tokenizer, model, Encoding);
         }
         catch

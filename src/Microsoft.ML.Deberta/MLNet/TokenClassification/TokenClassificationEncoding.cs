@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.ML.Deberta.Modeling;
 using Microsoft.ML.Deberta.Tasks.TokenClassification;
 using Microsoft.ML.Deberta.Tokenization;
 
@@ -30,6 +31,13 @@ internal sealed record TokenClassificationEncoding
 
     /// <summary>Windows per forward pass when scoring.</summary>
     [JsonPropertyName("inference_batch_size")] public int InferenceBatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// The precision the model scores in (<see cref="DebertaPrecision"/>); written only when it is not float32, so a
+    /// float32 payload reads as before the field existed.
+    /// </summary>
+    [JsonPropertyName("inference_precision"), JsonConverter(typeof(JsonStringEnumConverter<DebertaPrecision>)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DebertaPrecision? InferencePrecision { get; init; }
 
     /// <summary>
     /// How NER loads tokenizers: a v1 (byte-level BPE) tokenizer prepends a space to every word, as transformers'
@@ -72,7 +80,7 @@ internal sealed record TokenClassificationEncoding
         if (settings is null || settings.FormatVersion > CurrentFormatVersion)
             throw new InvalidDataException($"'{FileName}' is empty or of a newer format than this version of Microsoft.ML.Deberta reads; update the package.");
         if (settings.MaxLength < 3 || settings.Stride < 0 || settings.Stride >= settings.MaxLength - 2 || !Enum.IsDefined(settings.Aggregation)
-            || settings.InferenceBatchSize < 1)
+            || settings.InferenceBatchSize < 1 || !PrecisionRules.IsValidSaved(settings.InferencePrecision))
             throw new InvalidDataException($"'{FileName}' holds values out of range (max_length {settings.MaxLength}, stride {settings.Stride}).");
         return settings;
     }

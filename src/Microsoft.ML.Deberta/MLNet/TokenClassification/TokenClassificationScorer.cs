@@ -94,7 +94,7 @@ internal sealed class TokenClassificationScorer : IDebertaRowScorer<TokenClassif
     {
         Model.SavePretrained(folder);
         Tokenizer.SavePretrained(folder);
-        Encoding.Write(Path.Combine(folder, TokenClassificationEncoding.FileName));
+        (Encoding with { InferencePrecision = PrecisionRules.Saved(Model) }).Write(Path.Combine(folder, TokenClassificationEncoding.FileName));
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ internal sealed class TokenClassificationScorer : IDebertaRowScorer<TokenClassif
         try
         {
             tokenizer = TokenizerFiles.Load(tokenizerFolder ?? folder, what, options: TokenClassificationEncoding.TokenizerOptions);
-            model = DebertaCheckpoint.Load<DebertaForTokenClassification>(folder, out var report, new CheckpointLoadOptions { Log = log });
+            model = DebertaCheckpoint.Load<DebertaForTokenClassification>(folder, out var report, new CheckpointLoadOptions { Log = log, Precision = encoding.InferencePrecision ?? DebertaPrecision.Float32 });
             if (report.NewlyInitializedKeys.Count > 0)
             {
                 model.Dispose();
