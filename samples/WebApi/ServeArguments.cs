@@ -13,7 +13,7 @@ internal sealed class ServeArguments
           --port <n>                default 5000; 0 picks a free port (printed at start)
           --no-batching             one row per forward pass (pooled PredictionEngines), for comparison
           --max-batch <n>           rows scored together at most (default 32)
-          --max-wait-ms <n>         how long the oldest request waits for company (default 2)
+          --max-wait-ms <n>         how long the oldest request waits for company once the model is free (default 0)
           --queue <n>               requests that may wait before new ones get 503 (default 1024)
           --max-texts <n>           texts per request at most (default 256)
           --max-body-bytes <n>      request body size at most (default 1048576)
