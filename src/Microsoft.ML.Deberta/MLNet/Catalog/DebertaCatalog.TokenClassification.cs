@@ -106,7 +106,7 @@ public sealed partial class DebertaCatalog
         var encoding = new TokenClassificationEncoding
         {
             MaxLength = maxLength, Stride = s, Aggregation = aggregation, InferenceBatchSize = batchSize,
-            InferencePrecision = inferencePrecision == DebertaPrecision.Float32 ? null : inferencePrecision,
+            InferencePrecision = PrecisionRules.Saved(inferencePrecision),
         };
         return new PretrainedTokenClassificationEstimator(this, modelFolder, tokenizerFolder, textColumnName, encoding);
     }

@@ -11,7 +11,7 @@ internal sealed class DebertaEmbeddingScorerLoader : IDebertaTextScorerLoader
     {
         var (encoding, batchSize, tokenizer) = SavedPayloadFolder.ReadEncoding(folder);
         var embedding = EmbeddingPayloadSettings.Read(Path.Combine(folder, EmbeddingPayloadSettings.FileName));
-        var model = SavedPayloadFolder.LoadModel<DebertaModel>(folder, encoding.InferencePrecision ?? DebertaPrecision.Float32);
+        var model = SavedPayloadFolder.LoadModel<DebertaModel>(folder, encoding.InferencePrecision);
         return new DebertaEmbeddingScorer(tokenizer, model, encoding, embedding, batchSize);
     }
 }

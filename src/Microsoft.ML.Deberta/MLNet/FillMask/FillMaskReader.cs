@@ -30,7 +30,7 @@ internal sealed class FillMaskReader : IRowScoringReader
         if (settings.PayloadKind == OnnxFillMaskScorer.Kind)
             return new RowScoring<FillMaskRow>(OnnxFillMaskScorer.Open(modelFolder, fillMask, where), columns, settings.Columns, settings.BatchSize);
         var tokenizer = TokenizerFiles.Load(modelFolder, where);
-        var model = SavedPayloadFolder.LoadModel<DebertaForMaskedLM>(modelFolder, fillMask.InferencePrecision ?? DebertaPrecision.Float32);
+        var model = SavedPayloadFolder.LoadModel<DebertaForMaskedLM>(modelFolder, fillMask.InferencePrecision);
         try
         {
             return new RowScoring<FillMaskRow>(new FillMaskScorer(tokenizer, model, fillMask), columns, settings.Columns, settings.BatchSize);

@@ -35,12 +35,15 @@ internal static class SavedPayloadFolder
         (encoding with { InferenceBatchSize = batchSize, InferencePrecision = PrecisionRules.Saved(model) }).Write(Path.Combine(folder, TextEncodingSettings.FileName));
     }
 
-    /// <summary>The model, which must find every weight it needs in the folder, converted to <paramref name="precision"/> (its saved <see cref="TextEncodingSettings.InferencePrecision"/>).</summary>
-    public static TModel LoadModel<TModel>(string folder, DebertaPrecision precision = DebertaPrecision.Float32) where TModel : DebertaPreTrainedModel
+    /// <summary>
+    /// The model, which must find every weight it needs in the folder, converted to the precision the payload saved
+    /// (<paramref name="savedPrecision"/>, its settings file's <c>inference_precision</c>; null for float32).
+    /// </summary>
+    public static TModel LoadModel<TModel>(string folder, DebertaPrecision? savedPrecision) where TModel : DebertaPreTrainedModel
     {
         try
         {
-            var model = DebertaCheckpoint.Load<TModel>(folder, out var report, new CheckpointLoadOptions { Precision = precision });
+            var model = DebertaCheckpoint.Load<TModel>(folder, out var report, new CheckpointLoadOptions { Precision = PrecisionRules.FromSaved(savedPrecision) });
             if (report.NewlyInitializedKeys.Count > 0)
             {
                 model.Dispose();

@@ -102,7 +102,7 @@ internal sealed class QuestionAnsweringScorer : IDebertaRowScorer<QuestionAnswer
         {
             throw new InvalidDataException($"The saved model is incomplete: {e.Message}", e);
         }
-        return new QuestionAnsweringScorer(tokenizer, SavedPayloadFolder.LoadModel<DebertaForQuestionAnswering>(folder, settings.InferencePrecision ?? DebertaPrecision.Float32), settings);
+        return new QuestionAnsweringScorer(tokenizer, SavedPayloadFolder.LoadModel<DebertaForQuestionAnswering>(folder, settings.InferencePrecision), settings);
     }
 
     public void Dispose()

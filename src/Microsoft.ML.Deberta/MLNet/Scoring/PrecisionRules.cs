@@ -13,11 +13,16 @@ internal static class PrecisionRules
     }
 
     /// <summary>
-    /// What a payload's <c>inference_precision</c> field holds for <paramref name="model"/>: null for float32, so that a
-    /// float32 payload reads as it did before the field existed.
+    /// What a payload's <c>inference_precision</c> field holds for <paramref name="precision"/>: null for float32, so
+    /// that a float32 payload reads as it did before the field existed.
     /// </summary>
-    public static DebertaPrecision? Saved(DebertaPreTrainedModel model) =>
-        model.Precision == DebertaPrecision.Float32 ? null : model.Precision;
+    public static DebertaPrecision? Saved(DebertaPrecision precision) => precision == DebertaPrecision.Float32 ? null : precision;
+
+    /// <summary>What a payload's <c>inference_precision</c> field holds for <paramref name="model"/> (see <see cref="Saved(DebertaPrecision)"/>).</summary>
+    public static DebertaPrecision? Saved(DebertaPreTrainedModel model) => Saved(model.Precision);
+
+    /// <summary>The precision a payload's <c>inference_precision</c> field asks for: float32 when it is absent.</summary>
+    public static DebertaPrecision FromSaved(DebertaPrecision? saved) => saved ?? DebertaPrecision.Float32;
 
     /// <summary>Whether a payload's <c>inference_precision</c> field is absent or a defined value (JSON integers parse to any value).</summary>
     public static bool IsValidSaved(DebertaPrecision? precision) => precision is not { } p || Enum.IsDefined(p);

@@ -10,7 +10,7 @@ internal sealed class DebertaTextScorerLoader : IDebertaTextScorerLoader
     public IDebertaTextScorer Load(string folder)
     {
         var (encoding, batchSize, tokenizer) = SavedPayloadFolder.ReadEncoding(folder);
-        var model = SavedPayloadFolder.LoadModel<DebertaForSequenceClassification>(folder, encoding.InferencePrecision ?? DebertaPrecision.Float32);
+        var model = SavedPayloadFolder.LoadModel<DebertaForSequenceClassification>(folder, encoding.InferencePrecision);
         return new DebertaTextScorer(tokenizer, model, encoding, batchSize);
     }
 }

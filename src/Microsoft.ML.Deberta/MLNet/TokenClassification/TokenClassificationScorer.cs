@@ -109,7 +109,7 @@ internal sealed class TokenClassificationScorer : IDebertaRowScorer<TokenClassif
         try
         {
             tokenizer = TokenizerFiles.Load(tokenizerFolder ?? folder, what, options: TokenClassificationEncoding.TokenizerOptions);
-            model = DebertaCheckpoint.Load<DebertaForTokenClassification>(folder, out var report, new CheckpointLoadOptions { Log = log, Precision = encoding.InferencePrecision ?? DebertaPrecision.Float32 });
+            model = DebertaCheckpoint.Load<DebertaForTokenClassification>(folder, out var report, new CheckpointLoadOptions { Log = log, Precision = PrecisionRules.FromSaved(encoding.InferencePrecision) });
             if (report.NewlyInitializedKeys.Count > 0)
             {
                 model.Dispose();
