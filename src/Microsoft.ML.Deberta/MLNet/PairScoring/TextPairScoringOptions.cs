@@ -32,12 +32,7 @@ public sealed class TextPairScoringOptions
     /// <summary>Pairs per forward pass.</summary>
     public int BatchSize = 32;
 
-    /// <summary>
-    /// The precision the model scores in, saved with it: <see cref="DebertaPrecision.BFloat16"/> converts the checkpoint
-    /// for bfloat16 inference when it loads (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>): scores move
-    /// by bfloat16 rounding, and it is faster only on CPUs whose bfloat16 products are
-    /// (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
-    /// </summary>
+    /// <inheritdoc cref="TextEmbeddingOptions.InferencePrecision"/>
     public DebertaPrecision InferencePrecision = DebertaPrecision.Float32;
 
     internal TextPairScoringOptions Snapshot() => (TextPairScoringOptions)MemberwiseClone();

@@ -51,12 +51,7 @@ public sealed class ZeroShotClassificationOptions
     /// <summary>Text × label pairs per forward pass.</summary>
     public int BatchSize = 32;
 
-    /// <summary>
-    /// The precision the model scores in, saved with it: <see cref="DebertaPrecision.BFloat16"/> converts the checkpoint
-    /// for bfloat16 inference when it loads (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>): scores move
-    /// by bfloat16 rounding, and it is faster only on CPUs whose bfloat16 products are
-    /// (bench/Microsoft.ML.Deberta.Bench/README.md). Default Float32.
-    /// </summary>
+    /// <inheritdoc cref="TextEmbeddingOptions.InferencePrecision"/>
     public DebertaPrecision InferencePrecision = DebertaPrecision.Float32;
 
     /// <summary>The score column: a <c>Vector&lt;Single&gt;</c>, one value per candidate label (slot names = labels).</summary>
