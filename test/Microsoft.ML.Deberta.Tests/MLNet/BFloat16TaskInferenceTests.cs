@@ -67,11 +67,7 @@ public sealed class BFloat16TaskInferenceTests
             var expected = scores(float32);
             var actual = scores(bfloat16);
             Assert.IsNotEmpty(expected, $"{task}: no scores");
-            double worst = expected.Zip(actual).Max(p =>
-            {
-                Assert.HasCount(p.First.Length, p.Second, $"{task}: score counts");
-                return p.First.Zip(p.Second).Select(v => (double)Math.Abs(v.First - v.Second)).DefaultIfEmpty(0).Max();
-            });
+            double worst = ScoreComparison.MaxAbsDifference(expected, actual, task);
             TestContext.WriteLine($"bf16 vs fp32 {task}: {expected.Length} rows, max |Δ| of the scores {worst:E2}");
             Assert.IsGreaterThan(0.0, worst, $"{task}: bfloat16 scores equal float32's: the conversion did not happen");
             Assert.IsLessThanOrEqualTo(bound, worst, $"{task}: max |Δ| {worst}");

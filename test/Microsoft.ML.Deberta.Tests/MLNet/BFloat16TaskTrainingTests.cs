@@ -19,7 +19,7 @@ public sealed class BFloat16TaskTrainingTests
     {
         var expected = scores(DebertaPrecision.Float32);
         var actual = scores(DebertaPrecision.BFloat16);
-        double worst = expected.Zip(actual).Max(p => p.First.Zip(p.Second).Select(v => (double)Math.Abs(v.First - v.Second)).DefaultIfEmpty(0).Max());
+        double worst = ScoreComparison.MaxAbsDifference(expected, actual, task);
         TestContext.WriteLine($"bf16-trained vs fp32-trained {task}: max |Δ| of the scores {worst:E2}");
         Assert.IsGreaterThan(0.0, worst, $"{task}: the same scores as the float32 fit: training did not compute in bfloat16");
         Assert.IsLessThanOrEqualTo(bound, worst, $"{task}: max |Δ| {worst}");

@@ -61,7 +61,7 @@ public sealed class BFloat16TextClassifierTests
         // Same seed, same float32 training: only the scoring precision differs. Probabilities, bound 0.01.
         var expected = Scores(float32, data);
         var actual = Scores(bfloat16, data);
-        double worst = expected.Zip(actual).Max(p => p.First.Zip(p.Second).Max(v => Math.Abs(v.First - v.Second)));
+        double worst = ScoreComparison.MaxAbsDifference(expected, actual, "bf16 vs fp32 classifier");
         TestContext.WriteLine($"bf16 vs fp32 classifier: {expected.Length} rows, max |Δ| of the probabilities {worst:E2}");
         Assert.IsLessThanOrEqualTo(0.01, worst, $"max |Δ| {worst}");
         Assert.IsGreaterThan(0.0, worst, "bfloat16 scores equal float32's: the conversion did not happen");
@@ -107,7 +107,7 @@ public sealed class BFloat16TextClassifierTests
         // Same seed and data: only the training compute differs. Probabilities: measured max |Δ| 7.2e-7; bound 1e-5.
         var expected = Scores(float32, data);
         var actual = Scores(mixed, data);
-        double worst = expected.Zip(actual).Max(p => p.First.Zip(p.Second).Max(v => Math.Abs(v.First - v.Second)));
+        double worst = ScoreComparison.MaxAbsDifference(expected, actual, "bf16-trained vs fp32-trained classifier");
         TestContext.WriteLine($"bf16-trained vs fp32-trained classifier: {expected.Length} rows, max |Δ| of the probabilities {worst:E2}");
         Assert.IsLessThanOrEqualTo(1e-5, worst, $"max |Δ| {worst}");
         Assert.IsGreaterThan(0.0, worst, "the same scores as the float32 fit: training did not compute in bfloat16");
