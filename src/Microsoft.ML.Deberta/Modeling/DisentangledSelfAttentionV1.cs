@@ -119,11 +119,11 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
             score = GatherRelative(MergeHeads(query), projected[0]!, relative.C2PIndex);
         if (p2c)
         {
-            using var gathered = GatherRelative(MergeHeads(key), projected[1]!, relative.P2CIndex);
-            using var p2cAtt = gathered.transpose(-1, -2);
+            var p2cAtt = GatherRelativeByQuery(MergeHeads(key), projected[1]!, relative.P2CFlatIndex);
             if (score is null)
-                return p2cAtt.contiguous();
-            score.PlusInPlace(p2cAtt);
+                return p2cAtt;
+            using (p2cAtt)
+                score.PlusInPlace(p2cAtt);
         }
         return score;
     }

@@ -127,13 +127,13 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         if (p2c)
         {
             var scale = ScaledSizeSqrt(posQuery!.shape[^1], scaleFactor, queryStates.device);
-            using var gathered = GatherRelative(keyStates, posQuery, relative.P2CIndex);
-            gathered.div_(scale.to_type(gathered.dtype));
-            using var p2cAtt = gathered.transpose(-1, -2);
+            var p2cAtt = GatherRelativeByQuery(keyStates, posQuery, relative.P2CFlatIndex);
+            p2cAtt.div_(scale.to_type(p2cAtt.dtype));
             if (score is null)
-                score = p2cAtt.contiguous();
+                score = p2cAtt;
             else
-                score.PlusInPlace(p2cAtt);
+                using (p2cAtt)
+                    score.PlusInPlace(p2cAtt);
         }
         if (score is null)
             return null;

@@ -18,13 +18,13 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// </remarks>
 internal sealed class RelativeEmbeddingRows
 {
-    private RelativeEmbeddingRows(Tensor wholeTable, long firstRow, Tensor table, Tensor c2pIndex, Tensor p2cIndex)
+    private RelativeEmbeddingRows(Tensor wholeTable, long firstRow, Tensor table, Tensor c2pIndex, Tensor p2cFlatIndex)
     {
         WholeTable = wholeTable;
         FirstRow = firstRow;
         Table = table;
         C2PIndex = c2pIndex;
-        P2CIndex = p2cIndex;
+        P2CFlatIndex = p2cFlatIndex;
     }
 
     /// <summary>(R, D): the reachable rows of the relative-embedding table, in table order.</summary>
@@ -43,10 +43,12 @@ internal sealed class RelativeEmbeddingRows
     public Tensor C2PIndex { get; }
 
     /// <summary>
-    /// (L, L) int64: for key j (first index) and query i (second), the row of <see cref="Table"/> that p2c reads
-    /// (K_j · PQ_row); transformers gathers p2c in this key-major layout and transposes afterwards.
+    /// (L·L) int64, query-major: at i·L + j, where the p2c term of query i and key j is in key j's R products
+    /// (K_j · PQ_r for every row r of <see cref="Table"/>, flattened to j·R + r): j·R + t, t the row it reads.
+    /// transformers gathers p2c key-major, at an (L, L) index whose [j, i] is t, and transposes the result; gathering
+    /// the flattened products here writes the term in the (query, key) layout directly.
     /// </summary>
-    public Tensor P2CIndex { get; }
+    public Tensor P2CFlatIndex { get; }
 
     /// <summary>
     /// v1: the span is S = min(L, max_relative_positions) and transformers slices the 2M-row table to rows
@@ -91,8 +93,13 @@ internal sealed class RelativeEmbeddingRows
         long first = Math.Min(c2p.min().item<long>(), p2c.min().item<long>());
         long last = Math.Max(c2p.max().item<long>(), p2c.max().item<long>());
         using var firstScalar = first.ToScalar();
+        // p2c[j, i] is key j's row for query i; transposed, query-major, plus j·R for key j's place in the products.
+        long length = p2c.shape[0], rows = last - first + 1;
+        using Scalar rowsScalar = rows.ToScalar();
+        var keyOffsets = torch.arange(length, ScalarType.Int64, p2c.device).mul(rowsScalar);
+        var p2cFlat = p2c.sub(firstScalar).t().add(keyOffsets, TorchScalars.One).reshape(-1);
         return new RelativeEmbeddingRows(wholeTable.alias(), windowStart + first,
-            wholeTable[TensorIndex.Slice(windowStart + first, windowStart + last + 1)], c2p.sub(firstScalar), p2c.sub(firstScalar));
+            wholeTable[TensorIndex.Slice(windowStart + first, windowStart + last + 1)], c2p.sub(firstScalar), p2cFlat);
     }
 
     private RelativeEmbeddingRows MoveToOuterDisposeScope()
@@ -100,7 +107,7 @@ internal sealed class RelativeEmbeddingRows
         WholeTable.MoveToOuterDisposeScope();
         Table.MoveToOuterDisposeScope();
         C2PIndex.MoveToOuterDisposeScope();
-        P2CIndex.MoveToOuterDisposeScope();
+        P2CFlatIndex.MoveToOuterDisposeScope();
         return this;
     }
 }
