@@ -94,7 +94,7 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
             scores = mixed.permute(0, 3, 1, 2);
         }
 
-        var probs = MaskedSoftmax(scores, blocked);
+        var probs = MaskedSoftmax(scores, blocked, float32Probabilities: outputAttentions);
         probs = dropout.forward(probs);
         if (head_weights_proj is not null)
             probs = head_weights_proj.forward(probs.permute(0, 2, 3, 1).to_type(head_weights_proj.weight!.dtype)).permute(0, 3, 1, 2);

@@ -86,7 +86,7 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
                 scores.PlusInPlace(rel);
         }
         var byHead = scores.view(-1, heads, scores.shape[^2], scores.shape[^1]);
-        var probs = MaskedSoftmax(byHead, blocked, scores);
+        var probs = MaskedSoftmax(byHead, blocked, float32Probabilities: outputAttentions, scores);
         probs = dropout.forward(probs);
         var context = WeightedValues(probs.view(-1, probs.shape[^2], probs.shape[^1]), value);
         context = context.view(-1, heads, context.shape[^2], context.shape[^1]).permute(0, 2, 1, 3).contiguous();

@@ -26,6 +26,12 @@ internal static class TorchScalars
     /// <summary>The score masked positions get before softmax (transformers 5.x: the dtype's minimum).</summary>
     public static readonly Scalar MaskedScore = float.MinValue.ToScalar();
 
+    /// <summary>
+    /// The score masked positions get in bfloat16 scores: bfloat16's minimum, −3.3895e38 (finfo(float32).min would
+    /// round to −∞ there).
+    /// </summary>
+    public static readonly Scalar MaskedScoreBFloat16 = BitConverter.Int32BitsToSingle(unchecked((int)0xFF7F0000)).ToScalar();
+
     /// <summary><paramref name="a"/> + <paramref name="b"/>, as <c>a + b</c> computes it (alpha 1).</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 

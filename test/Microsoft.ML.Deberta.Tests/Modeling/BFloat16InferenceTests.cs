@@ -97,6 +97,32 @@ public sealed class BFloat16InferenceTests
         AssertClose("logits", actual.Logits, expected.Logits, 2e-5);
     }
 
+    /// <summary>
+    /// Without attentions to return, a bfloat16 model softmaxes its bfloat16 scores in bfloat16 storage (libtorch
+    /// computes in float32 and rounds once); with them, it widens the scores and softmaxes in float32, and the product
+    /// with the values rounds those probabilities to bfloat16. Both must give the same bits, padded rows included.
+    /// </summary>
+    [TestMethod]
+    [DataRow(DebertaVersion.V1, false)]
+    [DataRow(DebertaVersion.V1, true)]
+    [DataRow(DebertaVersion.V2, false)]
+    public void TheBFloat16SoftmaxEqualsTheRoundedFloat32Softmax(DebertaVersion version, bool talkingHead)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new DebertaForSequenceClassification(Config(version, talkingHead), seed: 5);
+        model.ConvertForInference(DebertaPrecision.BFloat16);
+        var (ids, mask) = PaddedBatch();
+
+        using var float32Softmax = model.Predict(ids, mask, outputHiddenStates: true, outputAttentions: true);
+        using var bfloat16Softmax = model.Predict(ids, mask, outputHiddenStates: true, outputAttentions: false);
+
+        Assert.IsNull(bfloat16Softmax.Attentions);
+        Assert.IsTrue(bfloat16Softmax.Tensors.All(t => t.isfinite().all().item<bool>()), "every output is finite");
+        for (int i = 0; i < float32Softmax.HiddenStates!.Count; i++)
+            Assert.IsTrue(bfloat16Softmax.HiddenStates![i].Identical(float32Softmax.HiddenStates[i]), $"hidden_states.{i} differ");
+        Assert.IsTrue(bfloat16Softmax.Logits.Identical(float32Softmax.Logits), "the logits differ");
+    }
+
     private void AssertClose(string what, Tensor actual, Tensor expected, double bound)
     {
         double difference = MaxDifference(actual, expected);
