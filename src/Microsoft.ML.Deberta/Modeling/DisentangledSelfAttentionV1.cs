@@ -116,7 +116,7 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         // The p2c term is added in place into the c2p term: c2p + p2c, as transformers sums them.
         Tensor? score = null;
         if (c2p)
-            score = GatherRelative(MergeHeads(query), projected[0]!, relative.C2PIndex);
+            score = C2PTerm(MergeHeads(query), projected[0]!, relative);
         if (p2c)
         {
             var p2cAtt = GatherRelativeByQuery(MergeHeads(key), projected[1]!, relative.P2CFlatIndex);

@@ -121,7 +121,7 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
         if (c2p)
         {
             var scale = ScaledSizeSqrt(posKey!.shape[^1], scaleFactor, queryStates.device);
-            score = GatherRelative(queryStates, posKey, relative.C2PIndex);
+            score = C2PTerm(queryStates, posKey, relative);
             score.div_(scale.to_type(score.dtype));
         }
         if (p2c)

@@ -18,8 +18,9 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// </remarks>
 internal sealed class RelativeEmbeddingRows
 {
-    private RelativeEmbeddingRows(Tensor wholeTable, long firstRow, Tensor table, Tensor c2pIndex, Tensor p2cFlatIndex)
+    private RelativeEmbeddingRows(Tensor wholeTable, long firstRow, Tensor table, Tensor c2pIndex, long? c2pDiagonalStart, Tensor p2cFlatIndex)
     {
+        C2PDiagonalStart = c2pDiagonalStart;
         WholeTable = wholeTable;
         FirstRow = firstRow;
         Table = table;
@@ -41,6 +42,12 @@ internal sealed class RelativeEmbeddingRows
 
     /// <summary>(L, L) int64: for query i and key j, the row of <see cref="Table"/> that c2p reads (Q_i · PK_row).</summary>
     public Tensor C2PIndex { get; }
+
+    /// <summary>
+    /// When <see cref="C2PIndex"/>[i, j] = start + i − j for every pair (no clamp or log bucket binds at this length:
+    /// v1 up to max_relative_positions, v2/v3 up to half the position buckets), that start; otherwise null.
+    /// </summary>
+    public long? C2PDiagonalStart { get; }
 
     /// <summary>
     /// (L·L) int64, query-major: at i·L + j, where the p2c term of query i and key j is in key j's R products
@@ -98,8 +105,20 @@ internal sealed class RelativeEmbeddingRows
         using Scalar rowsScalar = rows.ToScalar();
         var keyOffsets = torch.arange(length, ScalarType.Int64, p2c.device).mul(rowsScalar);
         var p2cFlat = p2c.sub(firstScalar).t().add(keyOffsets, TorchScalars.One).reshape(-1);
+        var c2pRows = c2p.sub(firstScalar);
         return new RelativeEmbeddingRows(wholeTable.alias(), windowStart + first,
-            wholeTable[TensorIndex.Slice(windowStart + first, windowStart + last + 1)], c2p.sub(firstScalar), p2cFlat);
+            wholeTable[TensorIndex.Slice(windowStart + first, windowStart + last + 1)], c2pRows, DiagonalStart(c2pRows), p2cFlat);
+    }
+
+    // start when index[i, j] = start + i − j for all i, j; otherwise null.
+    private static long? DiagonalStart(Tensor index)
+    {
+        using var scope = NewDisposeScope();
+        long length = index.shape[0], start = index[0, 0].item<long>();
+        using Scalar startScalar = start.ToScalar();
+        var positions = torch.arange(length, ScalarType.Int64, index.device);
+        var band = positions.unsqueeze(1).sub(positions.unsqueeze(0)).add(startScalar, TorchScalars.One);
+        return band.eq(index).all().item<bool>() ? start : null;
     }
 
     private RelativeEmbeddingRows MoveToOuterDisposeScope()

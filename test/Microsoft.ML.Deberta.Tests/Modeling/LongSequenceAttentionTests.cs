@@ -77,6 +77,33 @@ public sealed class LongSequenceAttentionTests
         AssertClose(refProbs, probs!, "probabilities");
     }
 
+    /// <summary>
+    /// In inference the c2p term is read from the products along a diagonal band instead of gathered wherever its index
+    /// is one (see DisentangledSelfAttention.C2PTerm): the comparisons above (no autograd) take that route at the
+    /// lengths marked true here and the gather at the others.
+    /// </summary>
+    [TestMethod]
+    [DataRow(DebertaVersion.V2, 5, true, DisplayName = "v3, L = 5")]
+    [DataRow(DebertaVersion.V2, 128, true, DisplayName = "v3, L = 128: |i − j| < 128, buckets are i − j")]
+    [DataRow(DebertaVersion.V2, 300, false, DisplayName = "v3, L = 300: log buckets")]
+    [DataRow(DebertaVersion.V2, 600, false, DisplayName = "v3, L = 600: the clamp binds")]
+    [DataRow(DebertaVersion.V1, 300, true, DisplayName = "v1, L = 300 ≤ 512")]
+    [DataRow(DebertaVersion.V1, 600, false, DisplayName = "v1, L = 600: the clamp binds")]
+    public void TheC2PIndexIsADiagonalBandUntilABucketOrTheClampBinds(DebertaVersion version, int length, bool band)
+    {
+        using var scope = NewDisposeScope();
+        var rows = version == DebertaVersion.V1
+            ? RelativeEmbeddingRows.ForV1(torch.randn(1024, Hidden), length, maxRelativePositions: 512)
+            : RelativeEmbeddingRows.ForV2(torch.randn(512, Hidden), length, positionBuckets: 256, maxRelativePositions: 512);
+        Assert.AreEqual(band, rows.C2PDiagonalStart is not null);
+        if (rows.C2PDiagonalStart is long start)
+        {
+            var positions = torch.arange(length, ScalarType.Int64);
+            var expected = positions.unsqueeze(1) - positions.unsqueeze(0) + start;
+            Assert.IsTrue(rows.C2PIndex.equal(expected).all().item<bool>());
+        }
+    }
+
     private static void CompareV2(DebertaConfig config, int length, int expectedRows)
     {
         using var scope = NewDisposeScope();
