@@ -36,6 +36,8 @@ public sealed class LongSequenceAttentionTests
     [DataRow(300, 2 * 206 + 1, DisplayName = "L = 300: log buckets up to ±206, rows 50…462")]
     [DataRow(128, 255, DisplayName = "L = 128: buckets ±127, rows 129…383")]
     [DataRow(5, 9, DisplayName = "L = 5: rows 252…260")]
+    [DataRow(2, 3, DisplayName = "L = 2: rows 255…257")]
+    [DataRow(1, 1, DisplayName = "L = 1: row 256 alone")]
     public void V3AttentionMatchesTransformersFormulation(int length, int expectedRows)
     {
         var config = V3Like(shareAttKey: true, positionBuckets: 256, ["p2c", "c2p"]);
@@ -57,6 +59,8 @@ public sealed class LongSequenceAttentionTests
     [DataRow(600, new[] { "c2p", "p2c" }, 1024, DisplayName = "L = 600 > 512: S = 512, the clamp binds")]
     [DataRow(300, new[] { "c2p", "p2c" }, 599, DisplayName = "L = 300: S = 300, rows 1…599 of the 600-row span")]
     [DataRow(600, new[] { "p2c" }, 1024, DisplayName = "L = 600, p2c only")]
+    [DataRow(1, new[] { "c2p", "p2c" }, 1, DisplayName = "L = 1: S = 1, one row")]
+    [DataRow(300, new[] { "c2p" }, 599, DisplayName = "L = 300, c2p only")]
     public void V1AttentionMatchesTransformersFormulation(int length, string[] posAttType, int expectedRows)
     {
         using var scope = NewDisposeScope();
