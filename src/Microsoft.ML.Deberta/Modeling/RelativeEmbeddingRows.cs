@@ -20,11 +20,11 @@ internal sealed class RelativeEmbeddingRows
 {
     private RelativeEmbeddingRows(Tensor wholeTable, long firstRow, Tensor table, Tensor c2pIndex, long? c2pDiagonalStart, Tensor p2cFlatIndex)
     {
-        C2PDiagonalStart = c2pDiagonalStart;
         WholeTable = wholeTable;
         FirstRow = firstRow;
         Table = table;
         C2PIndex = c2pIndex;
+        C2PDiagonalStart = c2pDiagonalStart;
         P2CFlatIndex = p2cFlatIndex;
     }
 
