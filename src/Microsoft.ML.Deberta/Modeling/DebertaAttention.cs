@@ -22,11 +22,22 @@ internal sealed class DebertaAttention : nn.Module
         RegisterComponents();
     }
 
+    /// <param name="hidden">(B, L, D) layer input.</param>
+    /// <param name="blocked">(B, 1, L, L) bool, true where query i may not attend to key j.</param>
+    /// <param name="relative">The relative-position rows, or null without relative attention.</param>
+    /// <param name="outputAttentions">Whether to return the attention probabilities.</param>
+    /// <param name="firstTokenOnly">Whether only the first position's output is needed (see <see cref="DebertaEncoder.Forward"/>): (B, 1, D) then.</param>
     public (Tensor Output, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions, bool firstTokenOnly)
     {
         using var scope = NewDisposeScope();
         var (context, probs) = self.Forward(hidden, blocked, relative, outputAttentions);
+        if (firstTokenOnly)
+        {
+            // Every key still reaches the first query through the attention above; what follows is per position.
+            context = context.narrow(1, 0, 1);
+            hidden = hidden.narrow(1, 0, 1);
+        }
         var result = output.forward(context, hidden).MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());
     }

@@ -62,9 +62,18 @@ internal sealed class DebertaEncoder : nn.Module
     /// <param name="mask">(B, L) int64 padding mask.</param>
     /// <param name="outputHiddenStates">Whether to return the N + 1 hidden states (embedding output first).</param>
     /// <param name="outputAttentions">Whether to return the N attention probability tensors.</param>
+    /// <param name="firstTokenOnly">
+    /// Whether the caller reads the last layer's first position alone (a sequence classifier's pooler): the last layer
+    /// then runs its attention output block and feed-forward block on that position only and returns (B, 1, D). Each
+    /// position's row there depends on its own attention context alone, so the row is the same (up to the summation order
+    /// of a product over fewer rows); the layer's other rows, most of its work, are never computed. Not with
+    /// <paramref name="outputHiddenStates"/>, which returns every row.
+    /// </param>
     public (Tensor Last, List<Tensor>? HiddenStates, List<Tensor>? Attentions) Forward(
-        Tensor embeddings, Tensor mask, bool outputHiddenStates, bool outputAttentions)
+        Tensor embeddings, Tensor mask, bool outputHiddenStates, bool outputAttentions, bool firstTokenOnly = false)
     {
+        if (firstTokenOnly && outputHiddenStates)
+            throw new ArgumentException("The hidden states need every position; firstTokenOnly computes only the first in the last layer.", nameof(firstTokenOnly));
         using var scope = NewDisposeScope();
         // (B, 1, L, L): pair (i, j) is visible when both i and j are tokens.
         var extended = mask.unsqueeze(1).unsqueeze(2);
@@ -89,7 +98,9 @@ internal sealed class DebertaEncoder : nn.Module
         var hidden = embeddings;
         for (int i = 0; i < layer.Count; i++)
         {
-            var (output, probs) = layer[i].Forward(hidden, blocked, relative, outputAttentions);
+            // v2's convolution after layer 0 reads every position of that layer's output.
+            bool onlyFirst = firstTokenOnly && i == layer.Count - 1 && !(i == 0 && conv is not null);
+            var (output, probs) = layer[i].Forward(hidden, blocked, relative, outputAttentions, onlyFirst);
             if (probs is not null) attentions!.Add(probs);
             if (i == 0 && conv is not null)
                 output = conv.Forward(embeddings, output, mask);

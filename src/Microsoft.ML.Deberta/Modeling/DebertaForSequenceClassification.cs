@@ -65,6 +65,9 @@ public sealed class DebertaForSequenceClassification : DebertaTaskModel<Sequence
         return labels;
     }
 
+    // The pooler reads the first position ([CLS]) alone.
+    private protected override bool HeadReadsFirstTokenOnly => true;
+
     private protected override SequenceClassifierOutput Head(DebertaModelOutput backbone, Tensor[]? targets)
     {
         var logits = classifier.forward(dropout.forward(pooler.forward(backbone.LastHiddenState)));

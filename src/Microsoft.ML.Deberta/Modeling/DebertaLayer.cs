@@ -22,11 +22,16 @@ internal sealed class DebertaLayer : nn.Module
         RegisterComponents();
     }
 
+    /// <param name="hidden">(B, L, D) layer input.</param>
+    /// <param name="blocked">(B, 1, L, L) bool, true where query i may not attend to key j.</param>
+    /// <param name="relative">The relative-position rows, or null without relative attention.</param>
+    /// <param name="outputAttentions">Whether to return the attention probabilities.</param>
+    /// <param name="firstTokenOnly">Whether only the first position's output is needed: (B, 1, D) then, the feed-forward block run on that position alone.</param>
     public (Tensor Output, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions, bool firstTokenOnly = false)
     {
         using var scope = NewDisposeScope();
-        var (attended, probs) = attention.Forward(hidden, blocked, relative, outputAttentions);
+        var (attended, probs) = attention.Forward(hidden, blocked, relative, outputAttentions, firstTokenOnly);
         var result = output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());
     }

@@ -132,7 +132,11 @@ public sealed class DebertaModel : DebertaPreTrainedModel
 
     /// <summary>The forward pass on already checked inputs (used by the heads).</summary>
     /// <exception cref="InvalidOperationException">The model was converted for bfloat16 inference and is in training mode.</exception>
-    internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions)
+    /// <param name="inputs">The checked inputs.</param>
+    /// <param name="outputHiddenStates">Whether to return the N + 1 hidden states.</param>
+    /// <param name="outputAttentions">Whether to return the N attention probability tensors.</param>
+    /// <param name="firstTokenOnly">Whether the head reads only the first position of the last hidden state, which is then (B, 1, D) (see <see cref="DebertaEncoder.Forward"/>).</param>
+    internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions, bool firstTokenOnly = false)
     {
         if (ProductPrecision != DebertaPrecision.Float32 && training)
             throw new InvalidOperationException(
@@ -140,7 +144,7 @@ public sealed class DebertaModel : DebertaPreTrainedModel
                 "call Predict, or eval() before Forward. To train, load the float32 model again.");
         var embedded = embeddings.Forward(inputs.InputIds, inputs.TokenTypeIds, inputs.PositionIds, inputs.Mask);
         using var autocast = ProductAutocast.Enter(AutocastPrecision);
-        var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions);
+        var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions, firstTokenOnly);
         return new DebertaModelOutput(last, hiddenStates, attentions);
     }
 }

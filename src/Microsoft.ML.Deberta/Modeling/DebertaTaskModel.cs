@@ -59,11 +59,19 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
         var targets = labels is null ? null : CheckLabels(labels, inputs);
-        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions);
+        // Only where nothing else can differ: no hidden states asked for, and no dropout or autograd in play.
+        bool firstTokenOnly = HeadReadsFirstTokenOnly && !outputHiddenStates && !training && !is_grad_enabled();
+        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions, firstTokenOnly);
         var output = Head(backbone, targets);
         output.MoveToOuterDisposeScope();
         return output;
     }
+
+    /// <summary>
+    /// Whether <see cref="Head"/> reads only the first position of the last hidden state (a sequence classifier's
+    /// pooler): inference then computes the last layer's feed-forward work for that position alone.
+    /// </summary>
+    private protected virtual bool HeadReadsFirstTokenOnly => false;
 
     /// <summary>Checks the labels against the prepared inputs (shape, dtype, range) and returns them as the loss takes them.</summary>
     private protected abstract Tensor[] CheckLabels(Tensor[] labels, ModelInputs inputs);

@@ -1,0 +1,131 @@
+using Microsoft.ML.Deberta.Configuration;
+using Microsoft.ML.Deberta.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Deberta.Tests.Modeling;
+
+/// <summary>
+/// A sequence classifier's inference runs its last layer's attention output and feed-forward blocks on the first
+/// position alone (the pooler's [CLS]): the logits equal those of the whole last layer, which the same model computes
+/// when the hidden states are asked for, on padded batches and in both precisions. The golden parity tests compare the
+/// route's logits with transformers'.
+/// </summary>
+[TestClass]
+public sealed class FirstTokenOnlyTests
+{
+    private static DebertaConfig Config(string shape)
+    {
+        var config = new DebertaConfig(shape.StartsWith("v1", StringComparison.Ordinal) ? DebertaVersion.V1 : DebertaVersion.V2)
+        {
+            VocabSize = 60,
+            HiddenSize = 32,
+            NumHiddenLayers = 2,
+            NumAttentionHeads = 4,
+            IntermediateSize = 48,
+            MaxPositionEmbeddings = 64,
+            TypeVocabSize = 0,
+            PositionBiasedInput = false,
+            RelativeAttention = true,
+            PosAttType = ["c2p", "p2c"],
+            NumLabels = 3,
+            HiddenDropoutProb = 0.1,
+            AttentionProbsDropoutProb = 0.1,
+        };
+        switch (shape)
+        {
+            case "v1":
+                break;
+            case "v1-talking-heads":
+                config.TalkingHead = true;
+                break;
+            case "v2":
+                config.PositionBuckets = 16;
+                config.ShareAttKey = true;
+                config.NormRelEbd = "layer_norm";
+                break;
+            case "v2-one-layer-conv":
+                // The only layer is followed by the convolution, which reads every position: the whole layer runs.
+                config.NumHiddenLayers = 1;
+                config.ConvKernelSize = 3;
+                config.ConvAct = ActivationFunction.Gelu;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(shape));
+        }
+        return config;
+    }
+
+    // Two rows, the second padded after 6 tokens.
+    private static (Tensor Ids, Tensor Mask) Batch()
+    {
+        var ids = torch.arange(22, dtype: ScalarType.Int64).remainder(50).add(1).view(2, 11);
+        var mask = torch.ones([2, 11], dtype: ScalarType.Int64);
+        mask[1, TensorIndex.Slice(6)] = 0;
+        return (ids, mask);
+    }
+
+    [TestMethod]
+    [DataRow("v1", DebertaPrecision.Float32)]
+    [DataRow("v1-talking-heads", DebertaPrecision.Float32)]
+    [DataRow("v2", DebertaPrecision.Float32)]
+    [DataRow("v2-one-layer-conv", DebertaPrecision.Float32)]
+    [DataRow("v1", DebertaPrecision.BFloat16)]
+    [DataRow("v2", DebertaPrecision.BFloat16)]
+    public void ClassifierLogitsEqualThoseOfTheWholeLastLayer(string shape, DebertaPrecision precision)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Sharpened(new DebertaForSequenceClassification(Config(shape), seed: 11));
+        model.ConvertForInference(precision);
+        var (ids, mask) = Batch();
+
+        var firstOnly = model.Predict(ids, mask);
+        var whole = model.Predict(ids, mask, outputHiddenStates: true);
+
+        Assert.IsNull(firstOnly.HiddenStates);
+        Assert.IsNotNull(whole.HiddenStates);
+        // A product over fewer rows may sum in another order: float32 rounding, far inside the 1e-5 parity bound. In
+        // bfloat16 that order can move a product's rounding by one bfloat16 step, which LayerNorm and the head damp.
+        double scale = whole.Logits.abs().max().item<float>();
+        double bound = (precision == DebertaPrecision.Float32 ? 2e-6 : 1e-2) * scale;
+        double difference = (firstOnly.Logits - whole.Logits).abs().max().item<float>();
+        TestContext.WriteLine($"max |first-token route − whole layer| = {difference:E2}, logits up to {scale:F3}");
+        Assert.IsLessThanOrEqualTo(bound, difference, $"max |first-token route − whole layer| = {difference:E2}");
+    }
+
+    public TestContext TestContext { get; set; } = null!;
+
+    // Freshly initialised weights (std 0.02) attend almost uniformly, so every position's context is nearly the same and
+    // the logits could not tell the first position from another: larger weights make attention, and the logits, sharp.
+    private static DebertaForSequenceClassification Sharpened(DebertaForSequenceClassification model)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (!name.Contains("LayerNorm", StringComparison.Ordinal))
+                parameter.mul_(8);
+        }
+        return model;
+    }
+
+    [TestMethod]
+    public void TheEncoderReturnsTheFirstRowOfItsWholeLastLayer()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new DebertaForSequenceClassification(Config("v2"), seed: 5);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var (ids, mask) = Batch();
+        var inputs = ModelInputs.Prepare(model.Config, ids, mask, null, null);
+
+        var firstOnly = model.Backbone.Run(inputs, outputHiddenStates: false, outputAttentions: false, firstTokenOnly: true).LastHiddenState;
+        var whole = model.Backbone.Run(inputs, outputHiddenStates: false, outputAttentions: false).LastHiddenState;
+
+        CollectionAssert.AreEqual(new long[] { 2, 1, 32 }, firstOnly.shape);
+        CollectionAssert.AreEqual(new long[] { 2, 11, 32 }, whole.shape);
+        double difference = (firstOnly - whole.narrow(1, 0, 1)).abs().max().item<float>();
+        Assert.IsLessThanOrEqualTo(1e-6, difference);
+        Assert.ThrowsExactly<ArgumentException>(() =>
+            model.Backbone.Run(inputs, outputHiddenStates: true, outputAttentions: false, firstTokenOnly: true));
+    }
+}
