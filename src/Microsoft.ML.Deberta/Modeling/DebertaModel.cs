@@ -85,6 +85,13 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         bool outputAttentions = false) =>
         Infer(() => Forward(inputIds, attentionMask, tokenTypeIds, positionIds, outputHiddenStates, outputAttentions));
 
+    /// <summary>The most attention-score elements one layer pass holds in inference (see <see cref="DebertaEncoder.DefaultScoreElementsPerPass"/>).</summary>
+    internal long ScoreElementsPerPass
+    {
+        get => encoder.ScoreElementsPerPass;
+        set => encoder.ScoreElementsPerPass = value;
+    }
+
     /// <summary>The precision of the encoder's products (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>).</summary>
     internal DebertaPrecision ProductPrecision { get; private set; }
 

@@ -40,6 +40,8 @@ public sealed class AttentionMemoryTests
     {
         PeakResidentMemory.RequireLinux();
         using var model = new DebertaModel(Config(v2), seed: 1);
+        // One pass over the whole batch: what one layer pass holds, not what slicing the batch saves (see below).
+        model.ScoreElementsPerPass = long.MaxValue;
         using var ids = torch.ones(Batch, Length, ScalarType.Int64);
         model.Predict(ids).Dispose();  // the same shapes once, so lazily created native state is in the baseline
 
@@ -49,5 +51,26 @@ public sealed class AttentionMemoryTests
         double peak = (PeakResidentMemory.Peak() - baseline) / scoreBytes;
         Console.WriteLine($"{(v2 ? "v2" : "v1")}: the forward pass peaked at {peak:F2} x one {Batch}x{Heads}x{Length}x{Length} float tensor");
         Assert.IsTrue(peak < needed + 1, $"the attention held {peak:F2} (B, H, L, L) tensors at its peak; {needed} suffice");
+    }
+
+    // With the default budget a 4 × 512 batch of 12 heads runs each layer one row at a time (2²² score elements a pass):
+    // the score-sized tensors are a quarter of the whole batch's, and so is the peak.
+    [TestMethod]
+    [DataRow(true, 4, DisplayName = "v2/v3 attention, sliced")]
+    [DataRow(false, 5, DisplayName = "v1 attention, sliced")]
+    public void InferenceSlicesALongBatchAndPeaksAtAFewRowsWorth(bool v2, int needed)
+    {
+        PeakResidentMemory.RequireLinux();
+        using var model = new DebertaModel(Config(v2), seed: 1);
+        Assert.AreEqual(1L << 22, model.ScoreElementsPerPass);
+        using var ids = torch.ones(Batch, Length, ScalarType.Int64);
+        model.Predict(ids).Dispose();
+
+        long baseline = PeakResidentMemory.Reset();
+        model.Predict(ids).Dispose();
+        double scoreBytes = (double)Batch * Heads * Length * Length * sizeof(float);
+        double peak = (PeakResidentMemory.Peak() - baseline) / scoreBytes;
+        Console.WriteLine($"{(v2 ? "v2" : "v1")}, sliced: the forward pass peaked at {peak:F2} x one {Batch}x{Heads}x{Length}x{Length} float tensor");
+        Assert.IsTrue(peak < (needed + 1) / (double)Batch, $"the sliced pass held {peak:F2} whole-batch score tensors at its peak; {needed}/{Batch} suffice");
     }
 }
