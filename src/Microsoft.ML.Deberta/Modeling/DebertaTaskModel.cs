@@ -59,9 +59,8 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
         var targets = labels is null ? null : CheckLabels(labels, inputs);
-        // Also in training: the other rows' outputs reach no loss, so their gradients are zero and skipping them changes
-        // no gradient; dropout then draws masks for the first row only (the same distribution, other random numbers).
-        bool firstTokenOnly = HeadReadsFirstTokenOnly && !outputHiddenStates;
+        // Only where nothing else can differ: no hidden states asked for, and no dropout or autograd in play.
+        bool firstTokenOnly = HeadReadsFirstTokenOnly && !outputHiddenStates && !training && !is_grad_enabled();
         var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions, firstTokenOnly);
         var output = Head(backbone, targets);
         output.MoveToOuterDisposeScope();
@@ -70,7 +69,7 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
 
     /// <summary>
     /// Whether <see cref="Head"/> reads only the first position of the last hidden state (a sequence classifier's
-    /// pooler): the last layer's feed-forward work is then computed, and trained, for that position alone.
+    /// pooler): inference then computes the last layer's feed-forward work for that position alone.
     /// </summary>
     private protected virtual bool HeadReadsFirstTokenOnly => false;
 
