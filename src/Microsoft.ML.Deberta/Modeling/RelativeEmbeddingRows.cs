@@ -114,10 +114,9 @@ internal sealed class RelativeEmbeddingRows
     private static long? DiagonalStart(Tensor index)
     {
         using var scope = NewDisposeScope();
-        long length = index.shape[0], start = index[0, 0].item<long>();
+        long start = index[0, 0].item<long>();
         using Scalar startScalar = start.ToScalar();
-        var positions = torch.arange(length, ScalarType.Int64, index.device);
-        var band = positions.unsqueeze(1).sub(positions.unsqueeze(0)).add(startScalar, TorchScalars.One);
+        var band = RelativePositions.Build(index.shape[0], index.device).squeeze(0).add(startScalar, TorchScalars.One);
         return band.eq(index).all().item<bool>() ? start : null;
     }
 
