@@ -16,22 +16,7 @@ public sealed class FirstTokenOnlyTests
 {
     private static DebertaConfig Config(string shape)
     {
-        var config = new DebertaConfig(shape.StartsWith("v1", StringComparison.Ordinal) ? DebertaVersion.V1 : DebertaVersion.V2)
-        {
-            VocabSize = 60,
-            HiddenSize = 32,
-            NumHiddenLayers = 2,
-            NumAttentionHeads = 4,
-            IntermediateSize = 48,
-            MaxPositionEmbeddings = 64,
-            TypeVocabSize = 0,
-            PositionBiasedInput = false,
-            RelativeAttention = true,
-            PosAttType = ["c2p", "p2c"],
-            NumLabels = 3,
-            HiddenDropoutProb = 0.1,
-            AttentionProbsDropoutProb = 0.1,
-        };
+        var config = SmallRelativeModels.Config(shape.StartsWith("v1", StringComparison.Ordinal) ? DebertaVersion.V1 : DebertaVersion.V2);
         switch (shape)
         {
             case "v1":
@@ -57,13 +42,7 @@ public sealed class FirstTokenOnlyTests
     }
 
     // Two rows, the second padded after 6 tokens.
-    private static (Tensor Ids, Tensor Mask) Batch()
-    {
-        var ids = torch.arange(22, dtype: ScalarType.Int64).remainder(50).add(1).view(2, 11);
-        var mask = torch.ones([2, 11], dtype: ScalarType.Int64);
-        mask[1, TensorIndex.Slice(6)] = 0;
-        return (ids, mask);
-    }
+    private static (Tensor Ids, Tensor Mask) Batch() => SmallRelativeModels.PaddedBatch(2, 11, (1, 6));
 
     [TestMethod]
     [DataRow("v1", DebertaPrecision.Float32)]

@@ -13,24 +13,11 @@ namespace Microsoft.ML.Deberta.Tests.Modeling;
 [TestClass]
 public sealed class SlicedLayerPassTests
 {
-    private const int Heads = 4, Length = 9;
+    private const int Heads = SmallRelativeModels.Heads, Length = 9;
 
     private static DebertaConfig Config(string shape)
     {
-        var config = new DebertaConfig(shape == "v1" ? DebertaVersion.V1 : DebertaVersion.V2)
-        {
-            VocabSize = 60,
-            HiddenSize = 32,
-            NumHiddenLayers = 2,
-            NumAttentionHeads = Heads,
-            IntermediateSize = 48,
-            MaxPositionEmbeddings = 64,
-            TypeVocabSize = 0,
-            PositionBiasedInput = false,
-            RelativeAttention = true,
-            PosAttType = ["c2p", "p2c"],
-            NumLabels = 3,
-        };
+        var config = SmallRelativeModels.Config(shape == "v1" ? DebertaVersion.V1 : DebertaVersion.V2);
         if (shape == "v2")
         {
             config.PositionBuckets = 4;
@@ -44,14 +31,7 @@ public sealed class SlicedLayerPassTests
     }
 
     // Five rows, two of them padded: slices of two rows leave a last slice of one.
-    private static (Tensor Ids, Tensor Mask) Batch()
-    {
-        var ids = torch.arange(5 * Length, dtype: ScalarType.Int64).remainder(50).add(1).view(5, Length);
-        var mask = torch.ones([5, Length], dtype: ScalarType.Int64);
-        mask[1, TensorIndex.Slice(4)] = 0;
-        mask[4, TensorIndex.Slice(6)] = 0;
-        return (ids, mask);
-    }
+    private static (Tensor Ids, Tensor Mask) Batch() => SmallRelativeModels.PaddedBatch(5, Length, (1, 4), (4, 6));
 
     private const long TwoRowsAPass = 2L * Heads * Length * Length;
 
