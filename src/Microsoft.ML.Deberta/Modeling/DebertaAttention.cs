@@ -32,13 +32,14 @@ internal sealed class DebertaAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var (context, probs) = self.Forward(hidden, blocked, relative, outputAttentions);
+        long length = hidden.shape[1];
         if (firstTokenOnly)
         {
             // Every key still reaches the first query through the attention above; what follows is per position.
             context = context.narrow(1, 0, 1);
             hidden = hidden.narrow(1, 0, 1);
         }
-        var result = output.forward(context, hidden).MoveToOuterDisposeScope();
+        var result = output.Forward(context, hidden, length).MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());
     }
 }

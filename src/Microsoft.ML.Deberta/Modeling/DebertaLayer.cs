@@ -32,7 +32,7 @@ internal sealed class DebertaLayer : nn.Module
     {
         using var scope = NewDisposeScope();
         var (attended, probs) = attention.Forward(hidden, blocked, relative, outputAttentions, firstTokenOnly);
-        var result = output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
+        var result = output.Forward(intermediate.forward(attended), attended, hidden.shape[1]).MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());
     }
 }

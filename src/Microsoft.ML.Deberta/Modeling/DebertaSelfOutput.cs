@@ -24,12 +24,20 @@ internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden, Tensor residual)
+    public override Tensor forward(Tensor hidden, Tensor residual) => Forward(hidden, residual, hidden.shape[1]);
+
+    /// <param name="hidden">(B, L', ·) block input.</param>
+    /// <param name="residual">(B, L', D) residual.</param>
+    /// <param name="length">
+    /// The layer's sequence length L: L' itself, or L' = 1 when the layer computes its first position alone, whose
+    /// dropout then drops what the whole layer's would there (<see cref="StableDropout.ForwardFirstPositions"/>).
+    /// </param>
+    public Tensor Forward(Tensor hidden, Tensor residual, long length)
     {
         using var scope = NewDisposeScope();
         // In a bfloat16 model the product is widened before the sum: the residual stream and LayerNorm stay float32, and
         // the sum gets two float32 operands rather than libtorch's mixed-dtype path (a no-op in a float32 model).
-        var x = dropout.forward(PointwiseConvolution.Linear(dense, hidden)).to_type(residual.dtype);
+        var x = dropout.ForwardFirstPositions(PointwiseConvolution.Linear(dense, hidden), length).to_type(residual.dtype);
         return LayerNorm.forward(x.Plus(residual)).MoveToOuterDisposeScope();
     }
 }

@@ -59,8 +59,9 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
         var targets = labels is null ? null : CheckLabels(labels, inputs);
-        // Only where nothing else can differ: no hidden states asked for, and no dropout or autograd in play.
-        bool firstTokenOnly = HeadReadsFirstTokenOnly && !outputHiddenStates && !training && !is_grad_enabled();
+        // Also in training: the other positions' outputs reach no loss, so their gradients are zero and skipping them changes
+        // none; the first position's dropout drops what the whole layer's would there (StableDropout.ForwardFirstPositions).
+        bool firstTokenOnly = HeadReadsFirstTokenOnly && !outputHiddenStates;
         var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions, firstTokenOnly);
         var output = Head(backbone, targets);
         output.MoveToOuterDisposeScope();
@@ -69,7 +70,7 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
 
     /// <summary>
     /// Whether <see cref="Head"/> reads only the first position of the last hidden state (a sequence classifier's
-    /// pooler): inference then computes the last layer's feed-forward work for that position alone.
+    /// pooler): the last layer's feed-forward work is then computed, and trained, for that position alone.
     /// </summary>
     private protected virtual bool HeadReadsFirstTokenOnly => false;
 

@@ -26,14 +26,7 @@ internal static class DropoutMasks
     /// </summary>
     public static Tensor Scaled(Tensor like, double keep, double scale, Generator generator)
     {
-        if (!(keep > 0 && keep < 1))
-            throw new ArgumentOutOfRangeException(nameof(keep), keep, "The keep probability must lie strictly between 0 and 1.");
-        ulong seed;
-        using (var draw = randint(0, long.MaxValue, [1], dtype: ScalarType.Int64, generator: generator))
-            seed = (ulong)draw.item<long>();
-        uint threshold = (uint)Math.Min(uint.MaxValue, Math.Round(keep * 4294967296.0));
-        float value = (float)scale;
-
+        var (seed, threshold, value) = Draw(keep, scale, generator);
         var mask = empty(like.shape, dtype: ScalarType.Float32);
         long count = mask.numel();
         using (var flat = mask.view(-1))
@@ -47,17 +40,59 @@ internal static class DropoutMasks
                 Fill(MemoryMarshal.Cast<byte, float>(part.bytes), start, seed, threshold, value);
             });
         }
+        return InDtypeOf(like, mask);
+    }
+
+    /// <summary>
+    /// The mask <see cref="Scaled"/> would draw for a (B, <paramref name="length"/>, D) tensor, at its first positions
+    /// alone: (B, 1, D), shaped and typed like <paramref name="like"/>. A layer that computes only its first position
+    /// (<see cref="DebertaEncoder.Forward"/>'s firstTokenOnly) thereby drops the elements the whole layer would drop
+    /// there, from the same single draw of the generator, and a training run follows the same random stream either way.
+    /// </summary>
+    public static Tensor ScaledFirstPositions(Tensor like, long length, double keep, double scale, Generator generator)
+    {
+        if (like.dim() != 3 || like.shape[1] != 1 || length < 1)
+            throw new ArgumentException($"Expected the first positions (B, 1, D) of a sequence of length ≥ 1, got shape ({string.Join(", ", like.shape)}) and length {length}.", nameof(like));
+        var (seed, threshold, value) = Draw(keep, scale, generator);
+        long rows = like.shape[0], width = like.shape[2];
+        var mask = empty(like.shape, dtype: ScalarType.Float32);
+        var target = MemoryMarshal.Cast<byte, float>(mask.bytes);
+        for (long row = 0; row < rows; row++)
+            Fill(target.Slice((int)(row * width), (int)width), row * length * width, seed, threshold, value);
+        return InDtypeOf(like, mask);
+    }
+
+    // One draw of the generator per mask, whatever its size: the seed of its counter-based stream.
+    private static (ulong Seed, uint Threshold, float Value) Draw(double keep, double scale, Generator generator)
+    {
+        if (!(keep > 0 && keep < 1))
+            throw new ArgumentOutOfRangeException(nameof(keep), keep, "The keep probability must lie strictly between 0 and 1.");
+        ulong seed;
+        using (var draw = randint(0, long.MaxValue, [1], dtype: ScalarType.Int64, generator: generator))
+            seed = (ulong)draw.item<long>();
+        uint threshold = (uint)Math.Min(uint.MaxValue, Math.Round(keep * 4294967296.0));
+        return (seed, threshold, (float)scale);
+    }
+
+    private static Tensor InDtypeOf(Tensor like, Tensor mask)
+    {
         if (like.dtype == ScalarType.Float32)
             return mask;
         using (mask)
             return mask.to(like.dtype);
     }
 
-    // Elements start, start + 1, ... (start even): element 2k and 2k + 1 take the low and high halves of mix(k).
+    // Elements start, start + 1, ...: element 2k and 2k + 1 take the low and high halves of mix(k).
     private static void Fill(Span<float> target, long start, ulong seed, uint threshold, float value)
     {
         ulong pair = (ulong)start / 2;
         int i = 0;
+        if (target.Length > 0 && start % 2 == 1)
+        {
+            target[0] = (uint)(Mix(seed, pair) >> 32) < threshold ? value : 0f;
+            i = 1;
+            pair++;
+        }
         for (; i + 1 < target.Length; i += 2, pair++)
         {
             ulong bits = Mix(seed, pair);

@@ -37,4 +37,18 @@ internal sealed class StableDropout : nn.Module<Tensor, Tensor>
         using var scaledMask = DropoutMasks.Scaled(input, 1 - probability, 1.0 / (1 - probability), Generator);
         return input * scaledMask;
     }
+
+    /// <summary>
+    /// Dropout of <paramref name="input"/>, (B, 1, D), as the first positions of a (B, <paramref name="length"/>, D)
+    /// tensor: with the model's generator, the elements dropped are those the whole tensor's mask drops there
+    /// (<see cref="DropoutMasks.ScaledFirstPositions"/>), so a layer computed for its first position alone trains with
+    /// the whole layer's random stream. <paramref name="length"/> equal to the input's own length is <see cref="forward"/>.
+    /// </summary>
+    public Tensor ForwardFirstPositions(Tensor input, long length)
+    {
+        if (input.shape[1] == length || !training || probability == 0 || Generator is null || probability >= 1)
+            return forward(input);
+        using var scaledMask = DropoutMasks.ScaledFirstPositions(input, length, 1 - probability, 1.0 / (1 - probability), Generator);
+        return input * scaledMask;
+    }
 }

@@ -6,10 +6,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Deberta.Tests.Modeling;
 
 /// <summary>
-/// A sequence classifier's inference runs its last layer's attention output and feed-forward blocks on the first
-/// position alone (the pooler's [CLS]): the logits equal those of the whole last layer, which the same model computes
-/// when the hidden states are asked for, on padded batches and in both precisions. The golden parity tests compare the
-/// route's logits with transformers'.
+/// A sequence classifier runs its last layer's attention output and feed-forward blocks on the first position alone
+/// (the pooler's [CLS]): the logits equal those of the whole last layer, which the same model computes when the hidden
+/// states are asked for, on padded batches and in both precisions; in training, with dropout, the loss and every
+/// gradient equal the whole layer's. The golden parity and training tests compare the route with transformers'.
 /// </summary>
 [TestClass]
 public sealed class FirstTokenOnlyTests
@@ -85,6 +85,49 @@ public sealed class FirstTokenOnlyTests
                 parameter.mul_(8);
         }
         return model;
+    }
+
+    [TestMethod]
+    [DataRow("v1")]
+    [DataRow("v2")]
+    public void TrainingWithDropoutGivesTheWholeLayersLossAndGradients(string shape)
+    {
+        // The other positions' outputs reach no loss, so their gradients are zero and skipping them changes none; the
+        // first position's dropout drops what the whole layer's drops there, from the same generator state, so a training
+        // run follows the same random stream either way. The whole layer runs when the hidden states are asked for.
+        using var scope = NewDisposeScope();
+        var config = Config(shape);
+        config.HiddenDropoutProb = 0.3;
+        config.AttentionProbsDropoutProb = 0.2;
+        using var model = Sharpened(new DebertaForSequenceClassification(config, seed: 13));
+        model.train();
+        var (ids, mask) = Batch();
+        var labels = torch.tensor(new long[] { 2, 0 });
+
+        Dictionary<string, Tensor> Gradients(bool whole, out double loss)
+        {
+            using var generator = new Generator(29);
+            model.DropoutGenerator = generator;
+            model.zero_grad();
+            var output = model.Forward(ids, mask, labels: labels, outputHiddenStates: whole);
+            output.Loss!.backward();
+            loss = output.Loss.item<float>();
+            model.DropoutGenerator = null;
+            return model.named_parameters().Where(p => p.parameter.grad is not null)
+                .ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        }
+
+        var firstOnly = Gradients(whole: false, out double firstOnlyLoss);
+        var whole = Gradients(whole: true, out double wholeLoss);
+
+        Assert.AreEqual(wholeLoss, firstOnlyLoss, 1e-6 * Math.Abs(wholeLoss), "loss");
+        CollectionAssert.AreEquivalent(whole.Keys.ToList(), firstOnly.Keys.ToList());
+        foreach (var (name, gradient) in whole)
+        {
+            double scale = gradient.abs().max().item<float>();
+            double difference = (gradient - firstOnly[name]).abs().max().item<float>();
+            Assert.IsLessThanOrEqualTo(1e-5 * scale + 1e-9, difference, $"{name}: max |first-token − whole| = {difference:E2} (gradient up to {scale:E2})");
+        }
     }
 
     [TestMethod]

@@ -48,6 +48,32 @@ public sealed class StableDropoutTests
     }
 
     [TestMethod]
+    [DataRow(3, 5, 7)]
+    [DataRow(2, 128, 32)]
+    public void FirstPositionsDropWhatTheWholeTensorsMaskDropsThere(int rows, int length, int width)
+    {
+        // A layer computed for its first position alone must train with the whole layer's random stream. An odd width
+        // and length put rows at odd element indices, the second half of a 64-bit draw.
+        using var scope = NewDisposeScope();
+        using var dropout = new StableDropout(0.4);
+        dropout.train();
+        using var wholeGenerator = new Generator(17);
+        using var firstGenerator = new Generator(17);
+
+        dropout.Generator = wholeGenerator;
+        var whole = dropout.forward(torch.ones(rows, length, width)).narrow(1, 0, 1);
+        dropout.Generator = firstGenerator;
+        var first = dropout.ForwardFirstPositions(torch.ones(rows, 1, width), length);
+
+        CollectionAssert.AreEqual(new long[] { rows, 1, width }, first.shape);
+        CollectionAssert.AreEqual(whole.contiguous().data<float>().ToArray(), first.data<float>().ToArray());
+        Assert.IsTrue(first.eq(0).any().item<bool>() && first.ne(0).any().item<bool>(), "some elements dropped, some kept");
+        using var nextWhole = torch.randint(0, 1000, [1], generator: wholeGenerator);
+        using var nextFirst = torch.randint(0, 1000, [1], generator: firstGenerator);
+        Assert.AreEqual(nextWhole.item<long>(), nextFirst.item<long>(), "both drew the generator once");
+    }
+
+    [TestMethod]
     public void MasksFollowTheGeneratorAndEvalModeIsTheIdentity()
     {
         using var scope = NewDisposeScope();
