@@ -27,16 +27,7 @@ internal sealed class StableDropout : nn.Module<Tensor, Tensor>
     /// <summary>Where masks are drawn from; null for TorchSharp's global generator.</summary>
     internal Generator? Generator { get; set; }
 
-    public override Tensor forward(Tensor input)
-    {
-        if (!training || probability == 0)
-            return input.alias();
-        if (Generator is null || probability >= 1)
-            return nn.functional.dropout(input, probability, training: true);
-        // The kept elements' scale is folded into the mask: one tensor the size of the input besides the output.
-        using var scaledMask = DropoutMasks.Scaled(input, 1 - probability, 1.0 / (1 - probability), Generator);
-        return input * scaledMask;
-    }
+    public override Tensor forward(Tensor input) => Drop(input, firstPositionsOf: null);
 
     /// <summary>
     /// Dropout of <paramref name="input"/>, (B, 1, D), as the first positions of a (B, <paramref name="length"/>, D)
@@ -44,11 +35,21 @@ internal sealed class StableDropout : nn.Module<Tensor, Tensor>
     /// (<see cref="DropoutMasks.ScaledFirstPositions"/>), so a layer computed for its first position alone trains with
     /// the whole layer's random stream. <paramref name="length"/> equal to the input's own length is <see cref="forward"/>.
     /// </summary>
-    public Tensor ForwardFirstPositions(Tensor input, long length)
+    public Tensor ForwardFirstPositions(Tensor input, long length) =>
+        Drop(input, firstPositionsOf: input.shape[1] == length ? null : length);
+
+    // firstPositionsOf: the length of the sequence whose first positions the input holds, or null for the input itself.
+    private Tensor Drop(Tensor input, long? firstPositionsOf)
     {
-        if (input.shape[1] == length || !training || probability == 0 || Generator is null || probability >= 1)
-            return forward(input);
-        using var scaledMask = DropoutMasks.ScaledFirstPositions(input, length, 1 - probability, 1.0 / (1 - probability), Generator);
+        if (!training || probability == 0)
+            return input.alias();
+        if (Generator is null || probability >= 1)
+            return nn.functional.dropout(input, probability, training: true);
+        // The kept elements' scale is folded into the mask: one tensor the size of the input besides the output.
+        double keep = 1 - probability, scale = 1.0 / (1 - probability);
+        using var scaledMask = firstPositionsOf is long length
+            ? DropoutMasks.ScaledFirstPositions(input, length, keep, scale, Generator)
+            : DropoutMasks.Scaled(input, keep, scale, Generator);
         return input * scaledMask;
     }
 }
