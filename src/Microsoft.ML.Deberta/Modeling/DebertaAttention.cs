@@ -22,24 +22,30 @@ internal sealed class DebertaAttention : nn.Module
         RegisterComponents();
     }
 
-    /// <param name="hidden">(B, L, D) layer input.</param>
+    /// <param name="hidden">(B, L, D) layer input, or the (N, D) tokens of a packed batch.</param>
     /// <param name="blocked">(B, 1, L, L) bool, true where query i may not attend to key j.</param>
     /// <param name="relative">The relative-position rows, or null without relative attention.</param>
     /// <param name="outputAttentions">Whether to return the attention probabilities.</param>
     /// <param name="firstTokenOnly">Whether only the first position's output is needed (see <see cref="DebertaEncoder.Forward"/>): (B, 1, D) then.</param>
+    /// <param name="packing">Where a packed batch's tokens are (see <see cref="TokenPacking"/>): the output is (N, D) then.</param>
     public (Tensor Output, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions, bool firstTokenOnly)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions, bool firstTokenOnly,
+        TokenPacking? packing = null)
     {
         using var scope = NewDisposeScope();
-        var (context, probs) = self.Forward(hidden, blocked, relative, outputAttentions);
-        long length = hidden.shape[1];
+        var (context, probs) = self.Forward(hidden, blocked, relative, outputAttentions, packing);
+        Tensor result;
         if (firstTokenOnly)
         {
             // Every key still reaches the first query through the attention above; what follows is per position.
-            context = context.narrow(1, 0, 1);
-            hidden = hidden.narrow(1, 0, 1);
+            var first = packing is null ? hidden.narrow(1, 0, 1) : packing.FirstTokens(hidden);
+            result = output.Forward(context.narrow(1, 0, 1), first, context.shape[1]);
         }
-        var result = output.Forward(context, hidden, length).MoveToOuterDisposeScope();
+        else
+        {
+            result = output.forward(packing is null ? context : packing.Gather(context), hidden);
+        }
+        result.MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());
     }
 }

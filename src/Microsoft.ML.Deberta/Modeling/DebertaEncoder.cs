@@ -31,6 +31,22 @@ internal sealed class DebertaEncoder : nn.Module
     /// <summary>See <see cref="DefaultScoreElementsPerPass"/>; tests lower it to slice small batches, or raise it to keep one pass.</summary>
     internal long ScoreElementsPerPass { get; set; } = DefaultScoreElementsPerPass;
 
+    /// <summary>Whether inference may run on the tokens alone (see <see cref="TokenPacking"/>); tests turn it off to compare with the padded pass.</summary>
+    internal bool PacksTokens { get; set; } = true;
+
+    /// <summary>
+    /// Whether an inference pass of <paramref name="rows"/> × <paramref name="length"/> whose caller reads the first
+    /// positions alone runs its per-token work on the tokens alone (when its mask is right-padded). Not with v2's
+    /// convolution, which reads the padding's rows, nor when the pass runs in slices (see <see cref="ScoreElementsPerPass"/>),
+    /// whose rows the packing does not follow.
+    /// </summary>
+    internal bool PacksFirstTokenPass(long rows, long length) =>
+        PacksTokens && conv is null && layer.Count > 0 && RowsPerPass(rows, length) >= rows;
+
+    // Inference rows per layer pass (see ScoreElementsPerPass).
+    private long RowsPerPass(long rows, long length) =>
+        Math.Clamp(ScoreElementsPerPass / Math.Max(1, heads * length * length), 1, rows);
+
     private readonly int heads;
     private readonly DebertaVersion version;
     private readonly int positionBuckets;
@@ -82,7 +98,8 @@ internal sealed class DebertaEncoder : nn.Module
     /// then runs its attention output block and feed-forward block on that position only and returns (B, 1, D). Each
     /// position's row there depends on its own attention context alone, so the row is the same (up to the summation order
     /// of a product over fewer rows); the layer's other rows, most of its work, are never computed. Not with
-    /// <paramref name="outputHiddenStates"/>, which returns every row.
+    /// <paramref name="outputHiddenStates"/>, which returns every row. In inference over a right-padded batch every
+    /// layer's per-token work then also skips the padding (see <see cref="TokenPacking"/>, <see cref="PacksFirstTokenPass"/>).
     /// </param>
     public (Tensor Last, List<Tensor>? HiddenStates, List<Tensor>? Attentions) Forward(
         Tensor embeddings, Tensor mask, bool outputHiddenStates, bool outputAttentions, bool firstTokenOnly = false)
@@ -110,20 +127,24 @@ internal sealed class DebertaEncoder : nn.Module
 
         // Inference only: slicing would change which dropout masks training draws.
         long batch = embeddings.shape[0], tokens = embeddings.shape[1];
-        long rowsPerPass = training || torch.is_grad_enabled()
-            ? batch
-            : Math.Clamp(ScoreElementsPerPass / Math.Max(1, heads * tokens * tokens), 1, batch);
+        bool inference = !training && !torch.is_grad_enabled();
+        long rowsPerPass = inference ? RowsPerPass(batch, tokens) : batch;
+
+        // The padding's rows reach no output of a first-token pass: its per-token work runs on the tokens alone.
+        var packing = inference && firstTokenOnly && !outputAttentions && PacksFirstTokenPass(batch, tokens)
+            ? TokenPacking.TryBuild(mask)
+            : null;
 
         var hiddenStates = outputHiddenStates ? new List<Tensor> { embeddings.alias() } : null;
         var attentions = outputAttentions ? new List<Tensor>() : null;
-        var hidden = embeddings;
+        var hidden = packing is null ? embeddings : packing.Gather(embeddings);
         for (int i = 0; i < layer.Count; i++)
         {
             // v2's convolution after layer 0 reads every position of that layer's output.
             bool onlyFirst = firstTokenOnly && i == layer.Count - 1 && !(i == 0 && conv is not null);
             var (output, probs) = rowsPerPass < batch
                 ? InSlices(layer[i], hidden, blocked, relative, outputAttentions, onlyFirst, rowsPerPass)
-                : layer[i].Forward(hidden, blocked, relative, outputAttentions, onlyFirst);
+                : layer[i].Forward(hidden, blocked, relative, outputAttentions, onlyFirst, packing);
             if (probs is not null) attentions!.Add(probs);
             if (i == 0 && conv is not null)
                 output = conv.Forward(embeddings, output, mask);

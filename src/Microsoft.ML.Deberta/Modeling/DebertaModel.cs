@@ -92,6 +92,16 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         set => encoder.ScoreElementsPerPass = value;
     }
 
+    /// <summary>Whether the encoder runs a first-token inference pass of this size on the tokens alone (see <see cref="DebertaEncoder.PacksFirstTokenPass"/>).</summary>
+    internal bool PacksFirstTokenPass(long rows, long length) => encoder.PacksFirstTokenPass(rows, length);
+
+    /// <summary>Whether inference may run the per-token work on the tokens alone (see <see cref="TokenPacking"/>); tests turn it off.</summary>
+    internal bool PacksTokens
+    {
+        get => encoder.PacksTokens;
+        set => encoder.PacksTokens = value;
+    }
+
     /// <summary>The precision of the encoder's products (see <see cref="DebertaPreTrainedModel.ConvertForInference"/>).</summary>
     internal DebertaPrecision ProductPrecision { get; private set; }
 

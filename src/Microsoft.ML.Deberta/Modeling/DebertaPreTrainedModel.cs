@@ -105,6 +105,13 @@ public abstract class DebertaPreTrainedModel : nn.Module
         return result;
     }
 
+    /// <summary>
+    /// Whether an inference pass of <paramref name="rows"/> × <paramref name="length"/> (right-padded) runs its per-token
+    /// work on the tokens alone (see <see cref="TokenPacking"/>), so that its cost grows with the tokens rather than with
+    /// rows × length: what <see cref="Training.InferenceChunks"/> plans passes by.
+    /// </summary>
+    internal virtual bool PacksTokensInInference(long rows, long length) => false;
+
     /// <summary>The number of parameter values (tied weights counted once).</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
 

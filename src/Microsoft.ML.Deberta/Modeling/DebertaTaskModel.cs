@@ -74,6 +74,10 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
     /// </summary>
     private protected virtual bool HeadReadsFirstTokenOnly => false;
 
+    /// <inheritdoc />
+    internal override bool PacksTokensInInference(long rows, long length) =>
+        HeadReadsFirstTokenOnly && deberta.PacksFirstTokenPass(rows, length);
+
     /// <summary>Checks the labels against the prepared inputs (shape, dtype, range) and returns them as the loss takes them.</summary>
     private protected abstract Tensor[] CheckLabels(Tensor[] labels, ModelInputs inputs);
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Deberta.Modeling;
@@ -73,13 +74,21 @@ internal abstract class DisentangledSelfAttention : nn.Module
         return [.. kept.Select(t => t?.narrow(1, relative.FirstRow, rows))];
     }
 
-    /// <param name="hidden">(B, L, D) layer input.</param>
+    /// <param name="hidden">(B, L, D) layer input, or the (N, D) tokens of a packed batch.</param>
     /// <param name="blocked">(B, 1, L, L) bool, true where query i may not attend to key j.</param>
     /// <param name="relative">The reachable rows of the relative-embedding table and where each pair reads them, or null without relative attention.</param>
     /// <param name="outputAttentions">Whether to return the attention probabilities.</param>
+    /// <param name="packing">Where a packed batch's tokens are: the projections run on the tokens, then take the (B, L, ·) layout.</param>
     /// <returns>The (B, L, H·d) context and, when asked, the (B, H, L, L) probabilities.</returns>
     public abstract (Tensor Context, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions);
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions, TokenPacking? packing = null);
+
+    /// <summary>A per-token product of the layer input, in the (B, L, ·) layout attention reads.</summary>
+    protected static Tensor Project(Linear layer, Tensor input, TokenPacking? packing)
+    {
+        var projected = PointwiseConvolution.Linear(layer, input);
+        return packing is null ? projected : packing.Pad(projected);
+    }
 
     /// <summary>The score of a masked pair: finfo(float32).min, as transformers fills it (not −∞), so padded query rows softmax to uniform.</summary>
 

@@ -66,16 +66,16 @@ internal sealed class DisentangledSelfAttentionV1 : DisentangledSelfAttention
         x.view(x.shape[0], x.shape[1], heads, -1).permute(0, 2, 1, 3);
 
     public override (Tensor Context, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions, TokenPacking? packing = null)
     {
         using var scope = NewDisposeScope();
-        var qkv = TransposeForScores(PointwiseConvolution.Linear(in_proj, hidden)).chunk(3, dim: -1);
+        var qkv = TransposeForScores(Project(in_proj, hidden, packing)).chunk(3, dim: -1);
         // The float32 biases are rounded to the products' dtype (bfloat16 in a converted model) so q and v stay in it.
         var query = qkv[0].Plus(TransposeForScores(q_bias.to_type(qkv[0].dtype).view(1, 1, -1)));
         var key = qkv[1];
         var value = qkv[2].Plus(TransposeForScores(v_bias.to_type(qkv[2].dtype).view(1, 1, -1)));
 
-        var scale = ScaledSizeSqrt(headSize, scaleFactor, hidden.device).to_type(query.dtype);
+        var scale = ScaledSizeSqrt(headSize, scaleFactor, query.device).to_type(query.dtype);
         query = query / scale;
         var scores = torch.matmul(query, key.transpose(-1, -2));
 

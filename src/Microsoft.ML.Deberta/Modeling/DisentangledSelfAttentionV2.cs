@@ -64,16 +64,16 @@ internal sealed class DisentangledSelfAttentionV2 : DisentangledSelfAttention
     }
 
     public override (Tensor Context, Tensor? Probabilities) Forward(
-        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions)
+        Tensor hidden, Tensor blocked, RelativeEmbeddingRows? relative, bool outputAttentions, TokenPacking? packing = null)
     {
         using var scope = NewDisposeScope();
         // Rounded once for the three products when the model computes them in bfloat16 (a no-op in float32).
         var input = hidden.to_type(ProductAutocast.ComputeType(query_proj.weight!));
-        var queryStates = PointwiseConvolution.Linear(query_proj, input);
-        var keyStates = PointwiseConvolution.Linear(key_proj, input);
+        var queryStates = Project(query_proj, input, packing);
+        var keyStates = Project(key_proj, input, packing);
         var query = TransposeForScores(queryStates);
         var key = TransposeForScores(keyStates);
-        var value = TransposeForScores(PointwiseConvolution.Linear(value_proj, input));
+        var value = TransposeForScores(Project(value_proj, input, packing));
 
         var scale = ScaledSizeSqrt(query.shape[^1], scaleFactor, hidden.device);
         var scores = torch.bmm(query, key.transpose(-1, -2) / scale.to_type(query.dtype));

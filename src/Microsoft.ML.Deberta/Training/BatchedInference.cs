@@ -30,7 +30,8 @@ internal static class BatchedInference
         {
             using var noGrad = torch.no_grad();
             var passes = sortByLength
-                ? InferenceChunks.Plan([.. order.Select(i => examples[i].InputIds.Length)], batchSize, model.Config)
+                ? InferenceChunks.Plan([.. order.Select(i => examples[i].InputIds.Length)], batchSize, model.Config,
+                    (rows, length) => model.PacksTokensInInference(rows, length))
                 : InferenceChunks.Fixed(order.Length, batchSize);
             foreach (var (start, count) in passes)
             {

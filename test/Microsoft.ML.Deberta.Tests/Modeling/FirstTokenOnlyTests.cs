@@ -14,33 +14,6 @@ namespace Microsoft.ML.Deberta.Tests.Modeling;
 [TestClass]
 public sealed class FirstTokenOnlyTests
 {
-    private static DebertaConfig Config(string shape)
-    {
-        var config = SmallRelativeModels.Config(shape.StartsWith("v1", StringComparison.Ordinal) ? DebertaVersion.V1 : DebertaVersion.V2);
-        switch (shape)
-        {
-            case "v1":
-                break;
-            case "v1-talking-heads":
-                config.TalkingHead = true;
-                break;
-            case "v2":
-                config.PositionBuckets = 16;
-                config.ShareAttKey = true;
-                config.NormRelEbd = "layer_norm";
-                break;
-            case "v2-one-layer-conv":
-                // The only layer is followed by the convolution, which reads every position: the whole layer runs.
-                config.NumHiddenLayers = 1;
-                config.ConvKernelSize = 3;
-                config.ConvAct = ActivationFunction.Gelu;
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(shape));
-        }
-        return config;
-    }
-
     // Two rows, the second padded after 6 tokens.
     private static (Tensor Ids, Tensor Mask) Batch() => SmallRelativeModels.PaddedBatch(2, 11, (1, 6));
 
@@ -54,7 +27,7 @@ public sealed class FirstTokenOnlyTests
     public void ClassifierLogitsEqualThoseOfTheWholeLastLayer(string shape, DebertaPrecision precision)
     {
         using var scope = NewDisposeScope();
-        using var model = Sharpened(new DebertaForSequenceClassification(Config(shape), seed: 11));
+        using var model = SmallRelativeModels.Sharpened(new DebertaForSequenceClassification(SmallRelativeModels.Config(shape), seed: 11));
         model.ConvertForInference(precision);
         var (ids, mask) = Batch();
 
@@ -74,19 +47,6 @@ public sealed class FirstTokenOnlyTests
 
     public TestContext TestContext { get; set; } = null!;
 
-    // Freshly initialised weights (std 0.02) attend almost uniformly, so every position's context is nearly the same and
-    // the logits could not tell the first position from another: larger weights make attention, and the logits, sharp.
-    private static DebertaForSequenceClassification Sharpened(DebertaForSequenceClassification model)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            if (!name.Contains("LayerNorm", StringComparison.Ordinal))
-                parameter.mul_(8);
-        }
-        return model;
-    }
-
     [TestMethod]
     [DataRow("v1")]
     [DataRow("v2")]
@@ -96,10 +56,10 @@ public sealed class FirstTokenOnlyTests
         // first position's dropout drops what the whole layer's drops there, from the same generator state, so a training
         // run follows the same random stream either way. The whole layer runs when the hidden states are asked for.
         using var scope = NewDisposeScope();
-        var config = Config(shape);
+        var config = SmallRelativeModels.Config(shape);
         config.HiddenDropoutProb = 0.3;
         config.AttentionProbsDropoutProb = 0.2;
-        using var model = Sharpened(new DebertaForSequenceClassification(config, seed: 13));
+        using var model = SmallRelativeModels.Sharpened(new DebertaForSequenceClassification(config, seed: 13));
         model.train();
         var (ids, mask) = Batch();
         var labels = torch.tensor(new long[] { 2, 0 });
@@ -134,7 +94,7 @@ public sealed class FirstTokenOnlyTests
     public void TheEncoderReturnsTheFirstRowOfItsWholeLastLayer()
     {
         using var scope = NewDisposeScope();
-        using var model = new DebertaForSequenceClassification(Config("v2"), seed: 5);
+        using var model = new DebertaForSequenceClassification(SmallRelativeModels.Config("v2"), seed: 5);
         model.eval();
         using var noGrad = torch.no_grad();
         var (ids, mask) = Batch();

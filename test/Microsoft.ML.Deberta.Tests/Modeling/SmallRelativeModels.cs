@@ -1,4 +1,5 @@
 using Microsoft.ML.Deberta.Configuration;
+using Microsoft.ML.Deberta.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,5 +40,52 @@ internal static class SmallRelativeModels
         foreach (var (row, tokens) in padded)
             mask[row, TensorIndex.Slice(tokens)] = 0;
         return (ids, mask);
+    }
+
+    /// <summary>
+    /// <see cref="Config(DebertaVersion)"/> in a named shape: "v1", "v1-talking-heads", "v2" (log buckets, shared
+    /// attention key, normed relative table) or "v2-one-layer-conv" (one layer followed by the convolution).
+    /// </summary>
+    public static DebertaConfig Config(string shape)
+    {
+        var config = Config(shape.StartsWith("v1", StringComparison.Ordinal) ? DebertaVersion.V1 : DebertaVersion.V2);
+        switch (shape)
+        {
+            case "v1":
+                break;
+            case "v1-talking-heads":
+                config.TalkingHead = true;
+                break;
+            case "v2":
+                config.PositionBuckets = 16;
+                config.ShareAttKey = true;
+                config.NormRelEbd = "layer_norm";
+                break;
+            case "v2-one-layer-conv":
+                // The only layer is followed by the convolution, which reads every position: the whole layer runs.
+                config.NumHiddenLayers = 1;
+                config.ConvKernelSize = 3;
+                config.ConvAct = ActivationFunction.Gelu;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(shape));
+        }
+        return config;
+    }
+
+    /// <summary>
+    /// <paramref name="model"/> with every weight but the LayerNorms' ×8. Freshly initialised weights (std 0.02) attend
+    /// almost uniformly, so every position's context is nearly the same and the logits could not tell one position from
+    /// another: larger weights make attention, and the logits, sharp.
+    /// </summary>
+    public static DebertaForSequenceClassification Sharpened(DebertaForSequenceClassification model)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (!name.Contains("LayerNorm", StringComparison.Ordinal))
+                parameter.mul_(8);
+        }
+        return model;
     }
 }
