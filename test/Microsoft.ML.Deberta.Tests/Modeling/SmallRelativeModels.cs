@@ -88,4 +88,18 @@ internal static class SmallRelativeModels
         }
         return model;
     }
+
+    /// <summary>
+    /// Asserts that two routes' logits agree: within 2e-6 of the logits' scale in float32 (a product over fewer rows may
+    /// sum in another order: float32 rounding, far inside the 1e-5 parity bound), 1e-2 in bfloat16 (that order can move
+    /// a product's rounding by one bfloat16 step, which LayerNorm and the head damp). Logs the difference.
+    /// </summary>
+    public static void AssertSameLogits(Tensor expected, Tensor actual, DebertaPrecision precision, string what, TestContext context)
+    {
+        double scale = expected.abs().max().item<float>();
+        double bound = (precision == DebertaPrecision.Float32 ? 2e-6 : 1e-2) * scale;
+        double difference = (actual - expected).abs().max().item<float>();
+        context.WriteLine($"max |{what}| = {difference:E2}, logits up to {scale:F3}");
+        Assert.IsLessThanOrEqualTo(bound, difference, $"max |{what}| = {difference:E2}");
+    }
 }
