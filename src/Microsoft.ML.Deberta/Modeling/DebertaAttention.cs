@@ -39,7 +39,7 @@ internal sealed class DebertaAttention : nn.Module
         {
             // Every key still reaches the first query through the attention above; what follows is per position.
             var first = packing is null ? hidden.narrow(1, 0, 1) : packing.FirstTokens(hidden);
-            result = output.Forward(context.narrow(1, 0, 1), first, context.shape[1]);
+            result = output.ForwardFirstPositions(context.narrow(1, 0, 1), first, context.shape[1]);
         }
         else
         {

@@ -36,7 +36,7 @@ internal sealed class DebertaLayer : nn.Module
         var (attended, probs) = attention.Forward(hidden, blocked, relative, outputAttentions, firstTokenOnly, packing);
         // The first position alone drops what the whole (B, L, D) layer's dropout would drop there; L is the padded length.
         var result = firstTokenOnly
-            ? output.Forward(intermediate.forward(attended), attended, packing?.Length ?? hidden.shape[1])
+            ? output.ForwardFirstPositions(intermediate.forward(attended), attended, packing?.Length ?? hidden.shape[1])
             : output.forward(intermediate.forward(attended), attended);
         result.MoveToOuterDisposeScope();
         return (result, probs?.MoveToOuterDisposeScope());

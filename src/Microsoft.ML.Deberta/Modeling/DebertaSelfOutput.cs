@@ -24,20 +24,23 @@ internal sealed class DebertaSelfOutput : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden, Tensor residual) => Forward(hidden, residual, hidden.shape[1]);
+    /// <param name="hidden">(B, L, ·) or (N, ·) block input: every position's, or a packed batch's tokens.</param>
+    /// <param name="residual">The residual, shaped like the output.</param>
+    public override Tensor forward(Tensor hidden, Tensor residual) => Compute(hidden, residual, firstPositionsOf: null);
 
-    /// <param name="hidden">(B, L', ·) block input.</param>
-    /// <param name="residual">(B, L', D) residual.</param>
-    /// <param name="length">
-    /// The layer's sequence length L: L' itself, or L' = 1 when the layer computes its first position alone, whose
-    /// dropout then drops what the whole layer's would there (<see cref="StableDropout.ForwardFirstPositions"/>).
-    /// </param>
-    public Tensor Forward(Tensor hidden, Tensor residual, long length)
+    /// <summary>The block on the first positions alone, (B, 1, ·), of a layer whose sequence length is <paramref name="length"/>.</summary>
+    /// <remarks>Its dropout drops what the whole layer's would there (<see cref="StableDropout.ForwardFirstPositions"/>).</remarks>
+    public Tensor ForwardFirstPositions(Tensor hidden, Tensor residual, long length) => Compute(hidden, residual, length);
+
+    // firstPositionsOf: the layer's sequence length when the input holds its first positions alone, else null.
+    private Tensor Compute(Tensor hidden, Tensor residual, long? firstPositionsOf)
     {
         using var scope = NewDisposeScope();
+        var product = PointwiseConvolution.Linear(dense, hidden);
+        var dropped = firstPositionsOf is long length ? dropout.ForwardFirstPositions(product, length) : dropout.forward(product);
         // In a bfloat16 model the product is widened before the sum: the residual stream and LayerNorm stay float32, and
         // the sum gets two float32 operands rather than libtorch's mixed-dtype path (a no-op in a float32 model).
-        var x = dropout.ForwardFirstPositions(PointwiseConvolution.Linear(dense, hidden), length).to_type(residual.dtype);
+        var x = dropped.to_type(residual.dtype);
         return LayerNorm.forward(x.Plus(residual)).MoveToOuterDisposeScope();
     }
 }
