@@ -47,9 +47,9 @@ internal sealed class TokenPacking
         // A lone row (one-row scoring) is not padded by any scorer here: skip the checks' few ops in its short pass.
         if (batch == 1)
             return null;
+        var lengths = mask.sum(1);
         using (var scope = NewDisposeScope())
         {
-            var lengths = mask.sum(1);
             long tokens = lengths.sum().item<long>();
             if (tokens == batch * length || lengths.min().item<long>() < 1)
                 return null;
@@ -57,10 +57,8 @@ internal sealed class TokenPacking
             if (!prefix.eq(mask.to_type(ScalarType.Bool)).all().item<bool>())
                 return null;
         }
-        var flat = mask.reshape(-1);
-        var positions = flat.nonzero().squeeze(1);
-        var rowLengths = mask.sum(1);
-        var firstRows = rowLengths.cumsum(0).sub(rowLengths);
+        var positions = mask.reshape(-1).nonzero().squeeze(1);
+        var firstRows = lengths.cumsum(0).sub(lengths);
         return new TokenPacking(positions, firstRows, batch, length);
     }
 
