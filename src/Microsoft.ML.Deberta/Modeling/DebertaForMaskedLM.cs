@@ -76,6 +76,26 @@ public sealed class DebertaForMaskedLM : DebertaTaskModel<MaskedLMOutput>
         : lm_predictions!.Forward(hidden, deberta.WordEmbeddingWeight);
 
     /// <summary>
+    /// Inference: the vocabulary logits at <paramref name="flatPositions"/> only, (M, V). The decoder's product with the
+    /// word embedding table costs each position about as much as the whole encoder (v3: 768 × 128,100 per token), and a
+    /// fill-mask text needs it at its masks alone; the other positions' (L, V) logits are never computed or copied.
+    /// The caller runs this in eval mode under no_grad.
+    /// </summary>
+    /// <param name="inputIds">(B, L) token ids.</param>
+    /// <param name="attentionMask">(B, L) 1 for tokens, 0 for padding.</param>
+    /// <param name="tokenTypeIds">(B, L) segment ids.</param>
+    /// <param name="flatPositions">(M) int64 indices into the batch's B × L positions (row × L + position).</param>
+    internal Tensor LogitsAt(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, Tensor flatPositions)
+    {
+        ThrowIfDisposed();
+        using var scope = NewDisposeScope();
+        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, null);
+        var hidden = deberta.Run(inputs, false, false).LastHiddenState;
+        var selected = hidden.reshape(-1, hidden.shape[^1]).index_select(0, flatPositions);
+        return Decode(selected).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Training: the summed cross-entropy over the positions whose label is not −100, with the head run on those
     /// positions only. The value is <see cref="Forward"/>'s loss times the number of such positions; skipping the
     /// (B, L, V) logits of positions without a target saves most of the head's time and memory, since a masked-LM

@@ -105,6 +105,38 @@ public sealed class FillMaskDecoderTests
     }
 
     [TestMethod]
+    public void MaskRowsAloneDecodeAsTheWholeTextsLogits()
+    {
+        var tokenizer = Tokenizer();
+        var ids = tokenizer.Encode("The [MASK] of France is [MASK].").InputIds;
+        var decoder = new FillMaskDecoder(tokenizer);
+        var masks = decoder.MaskPositions(ids);
+        // Each mask its own winner, so a row read from the wrong position shows.
+        var whole = Logits(ids.Count, (7, 1f));
+        whole[masks[0] * Vocabulary + Law] = 4f;
+        whole[masks[1] * Vocabulary + Legibly] = 5f;
+        var maskRows = masks.SelectMany(m => whole.AsSpan(m * Vocabulary, Vocabulary).ToArray()).ToArray();
+
+        var expected = decoder.Decode(ids, whole, Vocabulary, topK: 2);
+        var actual = decoder.DecodeAtMasks(ids, maskRows, Vocabulary, topK: 2);
+
+        Assert.AreEqual(Law, actual[0][0].TokenId);
+        Assert.AreEqual(Legibly, actual[1][0].TokenId);
+        for (int m = 0; m < 2; m++)
+            for (int k = 0; k < 2; k++)
+            {
+                Assert.AreEqual(expected[m][k].TokenId, actual[m][k].TokenId, $"mask {m}, proposition {k}");
+                Assert.AreEqual(expected[m][k].Score, actual[m][k].Score, $"mask {m}, proposition {k}");
+                Assert.AreEqual(expected[m][k].Sequence, actual[m][k].Sequence, $"mask {m}, proposition {k}");
+            }
+        var error = Assert.ThrowsExactly<ArgumentException>(() => decoder.DecodeAtMasks(ids, maskRows.AsSpan(0, Vocabulary), Vocabulary));
+        StringAssert.Contains(error.Message, "2 masks");
+        StringAssert.Contains(error.Message, "one row per mask");
+        var noMask = tokenizer.Encode("No mask here.").InputIds;
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => decoder.DecodeAtMasks(noMask, [], Vocabulary)).Message, "No mask token");
+    }
+
+    [TestMethod]
     public void PaddingIsLeftOutOfTheSequence()
     {
         var tokenizer = Tokenizer();

@@ -7,8 +7,8 @@ namespace Microsoft.ML.Deberta.MLNet;
 /// <summary>
 /// What both fill-mask scorers (TorchSharp's <see cref="FillMaskScorer"/>, ONNX Runtime's
 /// <see cref="OnnxFillMaskScorer"/>) do around the forward pass, so they check, encode and decode alike: every text
-/// must hold the mask token within the maximum length, and each text's (length × vocabulary) logits become its row by
-/// <see cref="FillMaskDecoder"/> (transformers' fill-mask rules: top_k, targets).
+/// must hold the mask token within the maximum length, and each text's logits (every position's for ONNX Runtime, the
+/// masks' alone for TorchSharp) become its row by <see cref="FillMaskDecoder"/> (transformers' fill-mask rules: top_k, targets).
 /// </summary>
 internal sealed class FillMaskRows
 {
@@ -52,9 +52,16 @@ internal sealed class FillMaskRows
     }
 
     /// <summary>The row of <paramref name="example"/> from its own positions' logits (length × <paramref name="vocabulary"/>, no padding).</summary>
-    public FillMaskRow Row(EncodedExample example, ReadOnlySpan<float> logits, int vocabulary)
+    public FillMaskRow Row(EncodedExample example, ReadOnlySpan<float> logits, int vocabulary) =>
+        ToRow(_decoder.Decode(example.InputIds, logits, vocabulary, Settings.TopK, _targets));
+
+    /// <summary>The row of <paramref name="example"/> from its masks' logits alone (one row of <paramref name="vocabulary"/> per mask, in order).</summary>
+    public FillMaskRow RowAtMasks(EncodedExample example, ReadOnlySpan<float> maskLogits, int vocabulary) =>
+        ToRow(_decoder.DecodeAtMasks(example.InputIds, maskLogits, vocabulary, Settings.TopK, _targets));
+
+    private static FillMaskRow ToRow(IReadOnlyList<IReadOnlyList<FillMaskPrediction>> perMask)
     {
-        var all = _decoder.Decode(example.InputIds, logits, vocabulary, Settings.TopK, _targets).SelectMany(m => m).ToArray();
+        var all = perMask.SelectMany(m => m).ToArray();
         return new FillMaskRow(all.Select(p => p.TokenString).ToArray(), all.Select(p => p.Score).ToArray(),
             all.Select(p => p.Sequence).ToArray(), all.Select(p => p.TokenId).ToArray());
     }

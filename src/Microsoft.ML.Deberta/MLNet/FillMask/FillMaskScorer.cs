@@ -8,7 +8,8 @@ namespace Microsoft.ML.Deberta.MLNet;
 
 /// <summary>
 /// A masked LM behind the structured seam: each row's text is encoded, the batch run through
-/// <see cref="DebertaForMaskedLM"/> in length-sorted batches, and every mask decoded by <see cref="FillMaskRows"/>
+/// <see cref="DebertaForMaskedLM"/> in length-sorted batches (its vocabulary head at the masks only), and every mask
+/// decoded by <see cref="FillMaskRows"/>
 /// (transformers' fill-mask rules: top_k, targets). Payload: the Hugging Face folder (with its trained head) and
 /// <c>fill_mask.json</c>.
 /// </summary>
@@ -55,13 +56,29 @@ internal sealed class FillMaskScorer : IDebertaRowScorer<FillMaskRow>
         var rows = new FillMaskRow[examples.Length];
         BatchedInference.Run(model, examples, Settings.BatchSize, sortByLength: true, CancellationToken.None, (indices, batch) =>
         {
-            var logits = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).Logits.to_type(ScalarType.Float32).cpu();
+            // The head runs at the masks alone (row × length + position, row by row); Prepare saw a mask in every row.
+            long length = batch.InputIds.shape[1];
+            int maskId = _rows.Tokenizer.MaskTokenId;
+            var positions = new List<long>();
+            var masks = new int[indices.Length];
+            for (int r = 0; r < indices.Length; r++)
+            {
+                int[] ids = examples[indices[r]].InputIds;
+                for (int p = 0; p < ids.Length; p++)
+                    if (ids[p] == maskId)
+                    {
+                        positions.Add(r * length + p);
+                        masks[r]++;
+                    }
+            }
+            var logits = model.LogitsAt(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, tensor(positions.ToArray(), device: batch.InputIds.device))
+                .to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+            int first = 0;
             for (int r = 0; r < indices.Length; r++)
             {
                 var example = examples[indices[r]];
-                // Only this text's positions, without the batch's padding: the (L, V) block the decoder reads.
-                var own = logits[r].narrow(0, 0, example.InputIds.Length).contiguous().data<float>().ToArray();
-                rows[example.SourceIndex] = _rows.Row(example, own, vocabulary);
+                rows[example.SourceIndex] = _rows.RowAtMasks(example, logits.AsSpan(first * vocabulary, masks[r] * vocabulary), vocabulary);
+                first += masks[r];
             }
         });
         return rows;

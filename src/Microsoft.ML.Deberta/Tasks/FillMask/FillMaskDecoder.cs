@@ -57,6 +57,29 @@ public sealed class FillMaskDecoder
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
         if ((long)inputIds.Count * vocabularySize > logits.Length)
             throw new ArgumentException($"logits hold {logits.Length} scores but {inputIds.Count} ids × vocabulary size {vocabularySize} are needed: pass the (L, V) logits of this text.", nameof(logits));
+        return DecodeRows(inputIds, logits, rowPerMask: false, vocabularySize, topK, targets);
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> from the masks' logits alone: row m of <paramref name="maskLogits"/> scores the m-th mask of
+    /// <paramref name="inputIds"/> (as <see cref="MaskPositions"/> orders them), what <c>DebertaForMaskedLM.LogitsAt</c> returns.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ids hold no mask token, or the logits do not hold one row per mask.</exception>
+    internal IReadOnlyList<IReadOnlyList<FillMaskPrediction>> DecodeAtMasks(
+        IReadOnlyList<int> inputIds, ReadOnlySpan<float> maskLogits, int vocabularySize, int topK = DefaultTopK, FillMaskTargets? targets = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
+        int masks = MaskPositions(inputIds).Count;
+        if (masks > 0 && (long)masks * vocabularySize != maskLogits.Length)
+            throw new ArgumentException($"logits hold {maskLogits.Length} scores but {masks} masks × vocabulary size {vocabularySize} are needed: pass one row per mask.", nameof(maskLogits));
+        return DecodeRows(inputIds, maskLogits, rowPerMask: true, vocabularySize, topK, targets);
+    }
+
+    // rowPerMask: logits row m belongs to the m-th mask; otherwise row i to position i.
+    private IReadOnlyList<IReadOnlyList<FillMaskPrediction>> DecodeRows(
+        IReadOnlyList<int> inputIds, ReadOnlySpan<float> logits, bool rowPerMask, int vocabularySize, int topK, FillMaskTargets? targets)
+    {
         var masks = MaskPositions(inputIds);
         if (masks.Count == 0)
             throw new ArgumentException($"No mask token ({_tokenizer.MaskToken}) found in the input: write {_tokenizer.MaskToken} where a word should be predicted.", nameof(inputIds));
@@ -68,9 +91,10 @@ public sealed class FillMaskDecoder
         bool singleMask = masks.Count == 1;
         var result = new List<IReadOnlyList<FillMaskPrediction>>(masks.Count);
         var probabilities = new float[vocabularySize];
-        foreach (int position in masks)
+        for (int m = 0; m < masks.Count; m++)
         {
-            Softmax.Compute(logits.Slice(position * vocabularySize, vocabularySize), probabilities);
+            int position = masks[m];
+            Softmax.Compute(logits.Slice((rowPerMask ? m : position) * vocabularySize, vocabularySize), probabilities);
             var row = new List<FillMaskPrediction>(k);
             foreach (int id in TopK(probabilities, candidates, k))
                 row.Add(new FillMaskPrediction(probabilities[id], id, _tokenizer.Decode([id]), Sequence(inputIds, position, id, singleMask)));
