@@ -35,12 +35,12 @@ internal sealed class DebertaEncoder : nn.Module
     internal bool PacksTokens { get; set; } = true;
 
     /// <summary>
-    /// Whether an inference pass of <paramref name="rows"/> × <paramref name="length"/> whose caller reads the first
-    /// positions alone runs its per-token work on the tokens alone (when its mask is right-padded). Not with v2's
-    /// convolution, which reads the padding's rows, nor when the pass runs in slices (see <see cref="ScoreElementsPerPass"/>),
-    /// whose rows the packing does not follow.
+    /// Whether an inference pass of <paramref name="rows"/> × <paramref name="length"/> whose caller reads no padded
+    /// position (the first positions alone, or the tokens' rows) runs its per-token work on the tokens alone (when its
+    /// mask is right-padded). Not with v2's convolution, which reads the padding's rows, nor when the pass runs in slices
+    /// (see <see cref="ScoreElementsPerPass"/>), whose rows the packing does not follow.
     /// </summary>
-    internal bool PacksFirstTokenPass(long rows, long length) =>
+    internal bool PacksPass(long rows, long length) =>
         PacksTokens && conv is null && layer.Count > 0 && RowsPerPass(rows, length) >= rows;
 
     // Inference rows per layer pass (see ScoreElementsPerPass).
@@ -99,10 +99,15 @@ internal sealed class DebertaEncoder : nn.Module
     /// position's row there depends on its own attention context alone, so the row is the same (up to the summation order
     /// of a product over fewer rows); the layer's other rows, most of its work, are never computed. Not with
     /// <paramref name="outputHiddenStates"/>, which returns every row. In inference over a right-padded batch every
-    /// layer's per-token work then also skips the padding (see <see cref="TokenPacking"/>, <see cref="PacksFirstTokenPass"/>).
+    /// layer's per-token work then also skips the padding (see <see cref="TokenPacking"/>, <see cref="PacksPass"/>).
+    /// </param>
+    /// <param name="paddingUnread">
+    /// Whether the caller reads no padded position of the output (the batched predictors of token logits, span logits,
+    /// embeddings and fill-mask): in inference over a right-padded batch every layer's per-token work then skips the
+    /// padding as with <paramref name="firstTokenOnly"/>, and the output's padded positions are zeros.
     /// </param>
     public (Tensor Last, List<Tensor>? HiddenStates, List<Tensor>? Attentions) Forward(
-        Tensor embeddings, Tensor mask, bool outputHiddenStates, bool outputAttentions, bool firstTokenOnly = false)
+        Tensor embeddings, Tensor mask, bool outputHiddenStates, bool outputAttentions, bool firstTokenOnly = false, bool paddingUnread = false)
     {
         if (firstTokenOnly && outputHiddenStates)
             throw new ArgumentException("The hidden states need every position; firstTokenOnly computes only the first in the last layer.", nameof(firstTokenOnly));
@@ -130,8 +135,8 @@ internal sealed class DebertaEncoder : nn.Module
         bool inference = !training && !torch.is_grad_enabled();
         long rowsPerPass = inference ? RowsPerPass(batch, tokens) : batch;
 
-        // The padding's rows reach no output of a first-token pass: its per-token work runs on the tokens alone.
-        var packing = inference && firstTokenOnly && !outputAttentions && PacksFirstTokenPass(batch, tokens)
+        // The padding's rows reach no output the caller reads: the per-token work runs on the tokens alone.
+        var packing = inference && (firstTokenOnly || paddingUnread) && !outputAttentions && !outputHiddenStates && PacksPass(batch, tokens)
             ? TokenPacking.TryBuild(mask)
             : null;
 
@@ -151,6 +156,9 @@ internal sealed class DebertaEncoder : nn.Module
             hiddenStates?.Add(output.alias());
             hidden = output;
         }
+        // The last layer's (tokens, D) rows back in the (B, L, D) layout the heads read, zeros at the padding.
+        if (packing is not null && !firstTokenOnly)
+            hidden = packing.Pad(hidden);
 
         hidden.MoveToOuterDisposeScope();
         hiddenStates?.ForEach(t => t.MoveToOuterDisposeScope());

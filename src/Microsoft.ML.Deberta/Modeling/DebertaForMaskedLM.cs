@@ -78,7 +78,8 @@ public sealed class DebertaForMaskedLM : DebertaTaskModel<MaskedLMOutput>
     /// <summary>
     /// Inference: the vocabulary logits at <paramref name="flatPositions"/> only, (M, V). The decoder's product with the
     /// word embedding table costs each position about as much as the whole encoder (v3: 768 × 128,100 per token), and a
-    /// fill-mask text needs it at its masks alone; the other positions' (L, V) logits are never computed or copied.
+    /// fill-mask text needs it at its masks alone; the other positions' (L, V) logits are never computed or copied. The
+    /// positions must be tokens: over a right-padded batch the encoder skips the padding (see <see cref="TokenPacking"/>).
     /// The caller runs this in eval mode under no_grad.
     /// </summary>
     /// <param name="inputIds">(B, L) token ids.</param>
@@ -90,7 +91,7 @@ public sealed class DebertaForMaskedLM : DebertaTaskModel<MaskedLMOutput>
         ThrowIfDisposed();
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, null);
-        var hidden = deberta.Run(inputs, false, false).LastHiddenState;
+        var hidden = deberta.Run(inputs, false, false, paddingUnread: true).LastHiddenState;
         var selected = hidden.reshape(-1, hidden.shape[^1]).index_select(0, flatPositions);
         return Decode(selected).MoveToOuterDisposeScope();
     }

@@ -92,8 +92,28 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         set => encoder.ScoreElementsPerPass = value;
     }
 
-    /// <summary>Whether the encoder runs a first-token inference pass of this size on the tokens alone (see <see cref="DebertaEncoder.PacksFirstTokenPass"/>).</summary>
-    internal bool PacksFirstTokenPass(long rows, long length) => encoder.PacksFirstTokenPass(rows, length);
+    /// <summary>Whether the encoder runs an inference pass of this size that reads no padded position on the tokens alone (see <see cref="DebertaEncoder.PacksPass"/>).</summary>
+    internal bool PacksPass(long rows, long length) => encoder.PacksPass(rows, length);
+
+    /// <inheritdoc />
+    internal override bool PacksTokensInInference(long rows, long length, bool paddingUnread = false) =>
+        paddingUnread && encoder.PacksPass(rows, length);
+
+    /// <summary>
+    /// <see cref="Forward"/> for a caller that reads no padded position of the output (the batched embedding predictor):
+    /// in inference over a right-padded batch the per-token work runs on the tokens alone (see <see cref="TokenPacking"/>)
+    /// and <c>LastHiddenState</c> is zero at the padding instead of transformers' values there. The caller runs it in
+    /// eval mode under no_grad.
+    /// </summary>
+    internal DebertaModelOutput ForwardPaddingUnread(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+    {
+        ThrowIfDisposed();
+        using var scope = NewDisposeScope();
+        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, null);
+        var output = Run(inputs, false, false, paddingUnread: true);
+        output.MoveToOuterDisposeScope();
+        return output;
+    }
 
     /// <summary>Whether inference may run the per-token work on the tokens alone (see <see cref="TokenPacking"/>); tests turn it off.</summary>
     internal bool PacksTokens
@@ -153,7 +173,8 @@ public sealed class DebertaModel : DebertaPreTrainedModel
     /// <param name="outputHiddenStates">Whether to return the N + 1 hidden states.</param>
     /// <param name="outputAttentions">Whether to return the N attention probability tensors.</param>
     /// <param name="firstTokenOnly">Whether the head reads only the first position of the last hidden state, which is then (B, 1, D) (see <see cref="DebertaEncoder.Forward"/>).</param>
-    internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions, bool firstTokenOnly = false)
+    /// <param name="paddingUnread">Whether the caller reads no padded position of the output, which may then skip the padding (see <see cref="DebertaEncoder.Forward"/>).</param>
+    internal DebertaModelOutput Run(ModelInputs inputs, bool outputHiddenStates, bool outputAttentions, bool firstTokenOnly = false, bool paddingUnread = false)
     {
         if (ProductPrecision != DebertaPrecision.Float32 && training)
             throw new InvalidOperationException(
@@ -161,7 +182,7 @@ public sealed class DebertaModel : DebertaPreTrainedModel
                 "call Predict, or eval() before Forward. To train, load the float32 model again.");
         var embedded = embeddings.Forward(inputs.InputIds, inputs.TokenTypeIds, inputs.PositionIds, inputs.Mask);
         using var autocast = ProductAutocast.Enter(AutocastPrecision);
-        var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions, firstTokenOnly);
+        var (last, hiddenStates, attentions) = encoder.Forward(embedded, inputs.Mask, outputHiddenStates, outputAttentions, firstTokenOnly, paddingUnread);
         return new DebertaModelOutput(last, hiddenStates, attentions);
     }
 }

@@ -108,9 +108,10 @@ public abstract class DebertaPreTrainedModel : nn.Module
     /// <summary>
     /// Whether an inference pass of <paramref name="rows"/> × <paramref name="length"/> (right-padded) runs its per-token
     /// work on the tokens alone (see <see cref="TokenPacking"/>), so that its cost grows with the tokens rather than with
-    /// rows × length: what <see cref="Training.InferenceChunks"/> plans passes by.
+    /// rows × length: what <see cref="Training.InferenceChunks"/> plans passes by. <paramref name="paddingUnread"/>: the
+    /// caller reads no padded position of the output (see <see cref="DebertaModel.ForwardPaddingUnread"/>).
     /// </summary>
-    internal virtual bool PacksTokensInInference(long rows, long length) => false;
+    internal virtual bool PacksTokensInInference(long rows, long length, bool paddingUnread = false) => false;
 
     /// <summary>The number of parameter values (tied weights counted once).</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());

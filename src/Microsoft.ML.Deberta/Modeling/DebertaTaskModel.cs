@@ -43,6 +43,15 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
         bool outputAttentions = false) =>
         Infer(() => Run(inputIds, attentionMask, tokenTypeIds, positionIds, labels: null, outputHiddenStates, outputAttentions));
 
+    /// <summary>
+    /// The forward pass without labels for a caller that reads no padded position of the output (the batched
+    /// predictors of token and span logits): in inference over a right-padded batch the per-token work runs on the
+    /// tokens alone (see <see cref="TokenPacking"/>) and the outputs at the padding are the head's on zeros instead of
+    /// transformers' values there. The caller runs it in eval mode under no_grad.
+    /// </summary>
+    internal TOutput ForwardPaddingUnread(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds) =>
+        Run(inputIds, attentionMask, tokenTypeIds, null, labels: null, outputHiddenStates: false, outputAttentions: false, paddingUnread: true);
+
     // The forward pass every head's Forward is. labels: the head's labels (one tensor; start and end positions for
     // question answering), or null. They are checked right after the inputs, so a bad label fails before the backbone
     // runs; the output's tensors leave this pass's dispose scope for the caller's.
@@ -53,7 +62,8 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
         Tensor? positionIds,
         Tensor[]? labels,
         bool outputHiddenStates,
-        bool outputAttentions)
+        bool outputAttentions,
+        bool paddingUnread = false)
     {
         ThrowIfDisposed();
         using var scope = NewDisposeScope();
@@ -62,7 +72,7 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
         // Also in training: the other positions' outputs reach no loss, so their gradients are zero and skipping them changes
         // none; the first position's dropout drops what the whole layer's would there (StableDropout.ForwardFirstPositions).
         bool firstTokenOnly = HeadReadsFirstTokenOnly && !outputHiddenStates;
-        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions, firstTokenOnly);
+        var backbone = deberta.Run(inputs, outputHiddenStates, outputAttentions, firstTokenOnly, paddingUnread);
         var output = Head(backbone, targets);
         output.MoveToOuterDisposeScope();
         return output;
@@ -75,8 +85,8 @@ public abstract class DebertaTaskModel<TOutput> : DebertaPreTrainedModel
     private protected virtual bool HeadReadsFirstTokenOnly => false;
 
     /// <inheritdoc />
-    internal override bool PacksTokensInInference(long rows, long length) =>
-        HeadReadsFirstTokenOnly && deberta.PacksFirstTokenPass(rows, length);
+    internal override bool PacksTokensInInference(long rows, long length, bool paddingUnread = false) =>
+        (HeadReadsFirstTokenOnly || paddingUnread) && deberta.PacksPass(rows, length);
 
     /// <summary>Checks the labels against the prepared inputs (shape, dtype, range) and returns them as the loss takes them.</summary>
     private protected abstract Tensor[] CheckLabels(Tensor[] labels, ModelInputs inputs);

@@ -6,7 +6,9 @@ namespace Microsoft.ML.Deberta.Modeling;
 /// <summary>
 /// Where the tokens of a right-padded batch are: the per-token work of an inference pass (the attention projections,
 /// the output and feed-forward blocks, their LayerNorms) then runs on the N tokens alone, as an (N, ·) stack, and only
-/// attention sees the (B, L, ·) layout it needs. Built by <see cref="TryBuild"/> once per forward pass.
+/// attention sees the (B, L, ·) layout it needs. Built by <see cref="TryBuild"/> once per forward pass whose caller
+/// reads no padded position: a sequence classifier (the first tokens), or a batched predictor of token logits, span
+/// logits, embeddings or fill-mask (every token; <see cref="Pad"/> lays the last layer's rows out again).
 /// </summary>
 /// <remarks>
 /// A token's row in every per-token block depends on that row alone, and a padded key reaches no token's attention

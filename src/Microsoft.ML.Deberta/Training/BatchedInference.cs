@@ -14,7 +14,7 @@ internal static class BatchedInference
     /// <summary>Runs <paramref name="step"/> on every batch: the examples' indices (batch row order) and their padded inputs.</summary>
     public static void Run(
         DebertaPreTrainedModel model, IReadOnlyList<EncodedExample> examples, int batchSize, bool sortByLength,
-        CancellationToken cancellationToken, Action<int[], PaddedBatch> step)
+        CancellationToken cancellationToken, Action<int[], PaddedBatch> step, bool paddingUnread = false)
     {
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
@@ -31,7 +31,7 @@ internal static class BatchedInference
             using var noGrad = torch.no_grad();
             var passes = sortByLength
                 ? InferenceChunks.Plan([.. order.Select(i => examples[i].InputIds.Length)], batchSize, model.Config,
-                    (rows, length) => model.PacksTokensInInference(rows, length))
+                    (rows, length) => model.PacksTokensInInference(rows, length, paddingUnread))
                 : InferenceChunks.Fixed(order.Length, batchSize);
             foreach (var (start, count) in passes)
             {

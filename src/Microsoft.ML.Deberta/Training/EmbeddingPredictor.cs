@@ -28,7 +28,7 @@ internal static class EmbeddingPredictor
         var windows = new int[sourceCount];
         BatchedInference.Run(model, examples, batchSize, sortByLength: true, cancellationToken, (indices, batch) =>
         {
-            var hidden = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).LastHiddenState.to_type(ScalarType.Float32);
+            var hidden = model.ForwardPaddingUnread(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).LastHiddenState.to_type(ScalarType.Float32);
             var pooled = Pool(hidden, batch.AttentionMask, pooling).cpu().data<float>().ToArray();
             for (int r = 0; r < indices.Length; r++)
             {
@@ -37,7 +37,7 @@ internal static class EmbeddingPredictor
                 for (int d = 0; d < size; d++)
                     sums[source * size + d] += pooled[r * size + d];
             }
-        });
+        }, paddingUnread: true);
 
         var result = new float[sourceCount][];
         for (int s = 0; s < sourceCount; s++)

@@ -23,9 +23,9 @@ internal static class TokenLevelPredictor
         var result = new float[examples.Count][];
         BatchedInference.Run(model, examples, batchSize, sortByLength: true, cancellationToken, (indices, batch) =>
         {
-            var logits = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).Logits;
+            var logits = model.ForwardPaddingUnread(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).Logits;
             Rows(logits, indices, examples, labels, result);
-        });
+        }, paddingUnread: true);
         return result;
     }
 
@@ -40,10 +40,10 @@ internal static class TokenLevelPredictor
         var end = new float[examples.Count][];
         BatchedInference.Run(model, examples, batchSize, sortByLength: true, cancellationToken, (indices, batch) =>
         {
-            var output = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+            var output = model.ForwardPaddingUnread(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
             Rows(output.StartLogits, indices, examples, 1, start);
             Rows(output.EndLogits, indices, examples, 1, end);
-        });
+        }, paddingUnread: true);
         return (start, end);
     }
 

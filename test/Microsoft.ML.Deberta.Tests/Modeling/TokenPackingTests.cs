@@ -53,7 +53,54 @@ public sealed class TokenPackingTests
         Assert.IsFalse(model.PacksTokensInInference(5, 13), "5 rows run in slices of 2");
         Assert.IsTrue(model.PacksTokensInInference(2, 13));
         using var tagger = new DebertaForTokenClassification(SmallRelativeModels.Config("v2"), seed: 3);
-        Assert.IsFalse(tagger.PacksTokensInInference(5, 13), "a tagger reads every position");
+        Assert.IsFalse(tagger.PacksTokensInInference(5, 13), "a tagger's Predict returns every position");
+        Assert.IsTrue(tagger.PacksTokensInInference(5, 13, paddingUnread: true), "its batched predictor reads the tokens only");
+        Assert.IsFalse(model.Backbone.PacksTokensInInference(2, 13));
+        Assert.IsTrue(model.Backbone.PacksTokensInInference(2, 13, paddingUnread: true));
+    }
+
+    // The heads that read every token, through the route their batched predictors take (ForwardPaddingUnread): at the
+    // tokens, the padded pass's outputs; at the padding, zeros in the backbone's last hidden state (the route was taken).
+    [TestMethod]
+    [DataRow("v1", DebertaPrecision.Float32)]
+    [DataRow("v2", DebertaPrecision.Float32)]
+    [DataRow("v2", DebertaPrecision.BFloat16)]
+    public void TokenOutputsOfAPaddingUnreadPassEqualThePaddedPassesAtTheTokens(string shape, DebertaPrecision precision)
+    {
+        using var scope = NewDisposeScope();
+        var config = SmallRelativeModels.Config(shape);
+        var (ids, mask) = Batch();
+        var types = torch.zeros_like(ids);
+        var tokens = mask.to_type(ScalarType.Bool).unsqueeze(-1);
+        using var noGrad = torch.no_grad();
+
+        using var tagger = new DebertaForTokenClassification(config, seed: 29);
+        tagger.ConvertForInference(precision);
+        var tags = tagger.ForwardPaddingUnread(ids, mask, types).Logits;
+        SmallRelativeModels.AssertSameLogits(tagger.Predict(ids, mask, types).Logits.masked_select(tokens),
+            tags.masked_select(tokens), precision, "token logits, packed − padded", TestContext);
+        // Row 1 holds 2 tokens: its padding's logits are the classifier on zero rows, its bias, all alike.
+        var paddingTags = tags[1].narrow(0, 2, 11);
+        Assert.AreEqual(0f, paddingTags.sub(paddingTags[0]).abs().max().to_type(ScalarType.Float32).item<float>(), "the tagger's padding rows were never computed");
+
+        var spanConfig = SmallRelativeModels.Config(shape);
+        spanConfig.NumLabels = 2;
+        using var reader = new DebertaForQuestionAnswering(spanConfig, seed: 31);
+        reader.ConvertForInference(precision);
+        var padded = reader.Predict(ids, mask, types);
+        var packed = reader.ForwardPaddingUnread(ids, mask, types);
+        SmallRelativeModels.AssertSameLogits(padded.StartLogits.masked_select(tokens.squeeze(-1)),
+            packed.StartLogits.masked_select(tokens.squeeze(-1)), precision, "start logits, packed − padded", TestContext);
+        SmallRelativeModels.AssertSameLogits(padded.EndLogits.masked_select(tokens.squeeze(-1)),
+            packed.EndLogits.masked_select(tokens.squeeze(-1)), precision, "end logits, packed − padded", TestContext);
+
+        using var backbone = new DebertaModel(config, seed: 37);
+        backbone.ConvertForInference(precision);
+        var whole = backbone.Predict(ids, mask, types).LastHiddenState;
+        var unread = backbone.ForwardPaddingUnread(ids, mask, types).LastHiddenState;
+        SmallRelativeModels.AssertSameLogits(whole.masked_select(tokens), unread.masked_select(tokens), precision, "hidden states, packed − padded", TestContext);
+        Assert.AreEqual(0f, unread.masked_select(tokens.logical_not()).abs().sum().to_type(ScalarType.Float32).item<float>(), "the padding's rows were never computed");
+        Assert.IsGreaterThan(0f, whole.masked_select(tokens.logical_not()).abs().sum().to_type(ScalarType.Float32).item<float>(), "the padded pass computes them");
     }
 
     [TestMethod]

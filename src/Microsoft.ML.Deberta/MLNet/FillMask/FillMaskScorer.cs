@@ -80,7 +80,7 @@ internal sealed class FillMaskScorer : IDebertaRowScorer<FillMaskRow>
                 rows[example.SourceIndex] = _rows.RowAtMasks(example, logits.AsSpan(first * vocabulary, masks[r] * vocabulary), vocabulary);
                 first += masks[r];
             }
-        });
+        }, paddingUnread: true);
         return rows;
     }
 
