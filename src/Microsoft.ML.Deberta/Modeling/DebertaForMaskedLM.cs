@@ -91,9 +91,14 @@ public sealed class DebertaForMaskedLM : DebertaTaskModel<MaskedLMOutput>
         ThrowIfDisposed();
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, null);
-        var hidden = deberta.Run(inputs, false, false, paddingUnread: true).LastHiddenState;
-        var selected = hidden.reshape(-1, hidden.shape[^1]).index_select(0, flatPositions);
-        return Decode(selected).MoveToOuterDisposeScope();
+        return DecodeAt(inputs, flatPositions, paddingUnread: true).MoveToOuterDisposeScope();
+    }
+
+    // The vocabulary logits of the backbone's last hidden state at flat positions (row × L + position), (M, V).
+    private Tensor DecodeAt(ModelInputs inputs, Tensor flatPositions, bool paddingUnread)
+    {
+        var hidden = deberta.Run(inputs, false, false, paddingUnread: paddingUnread).LastHiddenState;
+        return Decode(hidden.reshape(-1, hidden.shape[^1]).index_select(0, flatPositions));
     }
 
     /// <summary>
@@ -110,12 +115,10 @@ public sealed class DebertaForMaskedLM : DebertaTaskModel<MaskedLMOutput>
     {
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, null);
-        var hidden = deberta.Run(inputs, false, false).LastHiddenState;
         var flatLabels = labels.reshape(-1);
         using var ignored = (-100).ToScalar();   // see TorchScalars
         var positions = flatLabels.ne(ignored).nonzero().reshape(-1);
-        var selected = hidden.reshape(-1, hidden.shape[^1]).index_select(0, positions);
-        var logits = Decode(selected);
+        var logits = DecodeAt(inputs, positions, paddingUnread: false);
         return nn.functional.cross_entropy(logits, flatLabels.index_select(0, positions), reduction: nn.Reduction.Sum)
             .MoveToOuterDisposeScope();
     }

@@ -63,12 +63,17 @@ public sealed class DebertaModel : DebertaPreTrainedModel
         Tensor? tokenTypeIds = null,
         Tensor? positionIds = null,
         bool outputHiddenStates = false,
-        bool outputAttentions = false)
+        bool outputAttentions = false) =>
+        Forward(inputIds, attentionMask, tokenTypeIds, positionIds, outputHiddenStates, outputAttentions, paddingUnread: false);
+
+    // Forward's inputs checked and run; the output's tensors leave this pass's dispose scope for the caller's.
+    private DebertaModelOutput Forward(Tensor inputIds, Tensor? attentionMask, Tensor? tokenTypeIds, Tensor? positionIds,
+        bool outputHiddenStates, bool outputAttentions, bool paddingUnread)
     {
         ThrowIfDisposed();
         using var scope = NewDisposeScope();
         var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, positionIds);
-        var output = Run(inputs, outputHiddenStates, outputAttentions);
+        var output = Run(inputs, outputHiddenStates, outputAttentions, paddingUnread: paddingUnread);
         output.MoveToOuterDisposeScope();
         return output;
     }
@@ -105,15 +110,8 @@ public sealed class DebertaModel : DebertaPreTrainedModel
     /// and <c>LastHiddenState</c> is zero at the padding instead of transformers' values there. The caller runs it in
     /// eval mode under no_grad.
     /// </summary>
-    internal DebertaModelOutput ForwardPaddingUnread(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
-    {
-        ThrowIfDisposed();
-        using var scope = NewDisposeScope();
-        var inputs = ModelInputs.Prepare(Config, inputIds, attentionMask, tokenTypeIds, null);
-        var output = Run(inputs, false, false, paddingUnread: true);
-        output.MoveToOuterDisposeScope();
-        return output;
-    }
+    internal DebertaModelOutput ForwardPaddingUnread(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds) =>
+        Forward(inputIds, attentionMask, tokenTypeIds, null, outputHiddenStates: false, outputAttentions: false, paddingUnread: true);
 
     /// <summary>Whether inference may run the per-token work on the tokens alone (see <see cref="TokenPacking"/>); tests turn it off.</summary>
     internal bool PacksTokens

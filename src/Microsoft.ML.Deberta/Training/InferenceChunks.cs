@@ -8,8 +8,8 @@ namespace Microsoft.ML.Deberta.Training;
 /// also has a fixed cost (hundreds of small ops, and the weights read once per pass), so cutting too finely loses too.
 /// The plan minimises the modelled time of all passes — per pass, the fixed cost plus rows × longest length × the cost
 /// of one token at that length — with at most the batch size rows in a pass (the caller's memory bound). A pass that
-/// runs its per-token work on the tokens alone (a classifier's, see <see cref="Modeling.TokenPacking"/>) pays for its
-/// padding only in attention, so the plan cuts such runs less.
+/// runs its per-token work on the tokens alone (a classifier's, or a batched predictor's that reads no padded position;
+/// see <see cref="Modeling.TokenPacking"/>) pays for its padding only in attention, so the plan cuts such runs less.
 /// </summary>
 internal static class InferenceChunks
 {

@@ -51,6 +51,9 @@ internal sealed class FillMaskRows
         return examples;
     }
 
+    /// <summary>The positions of <paramref name="example"/>'s mask tokens, in order (the rows <see cref="RowAtMasks"/> reads).</summary>
+    public IReadOnlyList<int> MaskPositions(EncodedExample example) => _decoder.MaskPositions(example.InputIds);
+
     /// <summary>The row of <paramref name="example"/> from its own positions' logits (length × <paramref name="vocabulary"/>, no padding).</summary>
     public FillMaskRow Row(EncodedExample example, ReadOnlySpan<float> logits, int vocabulary) =>
         ToRow(_decoder.Decode(example.InputIds, logits, vocabulary, Settings.TopK, _targets));

@@ -58,18 +58,13 @@ internal sealed class FillMaskScorer : IDebertaRowScorer<FillMaskRow>
         {
             // The head runs at the masks alone (row × length + position, row by row); Prepare saw a mask in every row.
             long length = batch.InputIds.shape[1];
-            int maskId = _rows.Tokenizer.MaskTokenId;
             var positions = new List<long>();
             var masks = new int[indices.Length];
             for (int r = 0; r < indices.Length; r++)
             {
-                int[] ids = examples[indices[r]].InputIds;
-                for (int p = 0; p < ids.Length; p++)
-                    if (ids[p] == maskId)
-                    {
-                        positions.Add(r * length + p);
-                        masks[r]++;
-                    }
+                var own = _rows.MaskPositions(examples[indices[r]]);
+                positions.AddRange(own.Select(p => r * length + p));
+                masks[r] = own.Count;
             }
             var logits = model.LogitsAt(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, tensor(positions.ToArray(), device: batch.InputIds.device))
                 .to_type(ScalarType.Float32).cpu().data<float>().ToArray();
